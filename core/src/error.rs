@@ -1,0 +1,271 @@
+//! The one error type of the core.
+//!
+//! Every failure carries an [`ErrorCode`]: a stable kebab-case name and a stable number that
+//! cross every boundary unchanged (CLI exit codes and JSON, C status values, and each
+//! language binding). Codes are grouped by module in ranges of 100; a code is never renumbered
+//! or reused. `docs/errors.md` documents the table, and a test keeps the two in step.
+
+use std::fmt;
+
+macro_rules! error_codes {
+    ($( $(#[$doc:meta])* $variant:ident = $num:literal => $name:literal ),* $(,)?) => {
+        /// Stable error codes. The numeric value is part of the public ABI.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[repr(u32)]
+        #[non_exhaustive]
+        pub enum ErrorCode {
+            $( $(#[$doc])* $variant = $num, )*
+        }
+
+        impl ErrorCode {
+            /// Every code, in numeric order of declaration.
+            pub const ALL: &'static [ErrorCode] = &[ $( ErrorCode::$variant, )* ];
+
+            /// The stable kebab-case name.
+            pub const fn as_str(self) -> &'static str {
+                match self { $( ErrorCode::$variant => $name, )* }
+            }
+
+            /// The stable number.
+            pub const fn number(self) -> u32 {
+                self as u32
+            }
+
+            /// Looks a code up by its stable number.
+            pub fn from_number(number: u32) -> Option<ErrorCode> {
+                match number { $( $num => Some(ErrorCode::$variant), )* _ => None }
+            }
+
+            /// Looks a code up by its stable name.
+            pub fn from_name(name: &str) -> Option<ErrorCode> {
+                match name { $( $name => Some(ErrorCode::$variant), )* _ => None }
+            }
+        }
+    };
+}
+
+error_codes! {
+    // ---- general: 1..=99 ------------------------------------------------------------------
+    /// A file could not be read or written.
+    Io = 1 => "io",
+    /// Input text is not valid JSON (or not the JSON shape the operation needs).
+    InvalidJson = 2 => "invalid-json",
+    /// An input exceeds a documented size cap.
+    InputTooLarge = 3 => "input-too-large",
+    /// An argument is missing, empty or out of range.
+    InvalidArgument = 4 => "invalid-argument",
+    /// A bug in this library: an invariant did not hold. Please report it.
+    Internal = 5 => "internal",
+    /// A panic was caught at an API boundary (C ABI, bindings).
+    Panic = 6 => "panic",
+    // ---- end of general ----
+
+    // ---- manifest: 100..=199 --------------------------------------------------------------
+    /// The buffer's file identifier (bytes 4..8) is not `PMAN`, or the buffer is shorter than 8 bytes.
+    ManifestIdentifierMismatch = 100 => "manifest-identifier-mismatch",
+    /// The buffer carries the `PMAN` identifier but fails FlatBuffers verification.
+    ManifestMalformed = 101 => "manifest-malformed",
+    /// A field the FlatBuffer schema requires is absent after normalization.
+    ManifestRequiredField = 102 => "manifest-required-field",
+    /// The manifest JSON has a value of a shape the encoder cannot use (e.g. a method that is not an object).
+    ManifestInvalidValue = 103 => "manifest-invalid-value",
+    // ---- end of manifest ----
+
+    // ---- wasm: 200..=299 ------------------------------------------------------------------
+    /// The module is shorter than the 8-byte header.
+    WasmTruncated = 200 => "wasm-truncated",
+    /// The first four bytes are not `\0asm`.
+    WasmMagicMismatch = 201 => "wasm-magic-mismatch",
+    /// The version field is not 1.
+    WasmUnsupportedVersion = 202 => "wasm-unsupported-version",
+    /// A ULEB128 ran past the end of the input.
+    WasmUlebEndOfData = 203 => "wasm-uleb-end-of-data",
+    /// A ULEB128 is longer than the supported range.
+    WasmUlebOverflow = 204 => "wasm-uleb-overflow",
+    /// A section's declared size runs past the end of the module.
+    WasmSectionPastEnd = 205 => "wasm-section-past-end",
+    /// A custom section's name runs past its payload.
+    WasmCustomNamePastPayload = 206 => "wasm-custom-name-past-payload",
+    /// A custom section name is empty after trimming.
+    WasmCustomNameRequired = 207 => "wasm-custom-name-required",
+    /// The module fails WebAssembly validation.
+    WasmInvalid = 208 => "wasm-invalid",
+    // ---- end of wasm ----
+
+    // ---- bundle: 300..=399 ----------------------------------------------------------------
+    /// The module has no custom section with the bundle's name.
+    BundleMissing = 300 => "bundle-missing",
+    /// The module has more than one custom section with the bundle's name.
+    BundleDuplicate = 301 => "bundle-duplicate",
+    /// The bundle's file identifier is not `SMDB`.
+    BundleIdentifierMismatch = 302 => "bundle-identifier-mismatch",
+    /// The bundle carries `SMDB` but fails FlatBuffers verification.
+    BundleMalformed = 303 => "bundle-malformed",
+    /// An entry's payload has a type the bundle cannot store.
+    BundleInvalidPayload = 304 => "bundle-invalid-payload",
+    /// A stored hash does not match the bytes it covers (verify step).
+    BundleHashMismatch = 305 => "bundle-hash-mismatch",
+    // ---- end of bundle ----
+
+    // ---- canonical JSON: 400..=449 --------------------------------------------------------
+    /// A value cannot be written as canonical JSON (non-finite number).
+    CanonicalNonFinite = 400 => "canonical-non-finite",
+    // ---- end of canonical JSON ----
+
+    // ---- deployment: 450..=499 ------------------------------------------------------------
+    /// A deployment plan has a shape that cannot be normalized.
+    DeploymentInvalidPlan = 450 => "deployment-invalid-plan",
+    // ---- end of deployment ----
+
+    // ---- compliance: 500..=599 ------------------------------------------------------------
+    // ---- end of compliance ----
+
+    // ---- publication and authorization: 600..=699 -----------------------------------------
+    // ---- end of publication ----
+
+    // ---- invoke and runtime: 700..=799 ----------------------------------------------------
+    // ---- end of invoke ----
+
+    // ---- host: 800..=899 ------------------------------------------------------------------
+    // ---- end of host ----
+
+    // ---- compiler: 900..=999 --------------------------------------------------------------
+    // ---- end of compiler ----
+}
+
+/// Broad classes of failure. The CLI maps each class to one exit code (documented in
+/// `docs/errors.md`), so scripts can branch without parsing messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorClass {
+    Io,
+    Input,
+    Wasm,
+    Bundle,
+    Security,
+    Runtime,
+    Internal,
+}
+
+impl ErrorClass {
+    /// The CLI exit code for this class (0 ok, 1 check failed, 2 usage are taken).
+    pub const fn exit_code(self) -> i32 {
+        match self {
+            ErrorClass::Io => 3,
+            ErrorClass::Input => 4,
+            ErrorClass::Wasm => 5,
+            ErrorClass::Bundle => 6,
+            ErrorClass::Security => 7,
+            ErrorClass::Runtime => 8,
+            ErrorClass::Internal => 9,
+        }
+    }
+}
+
+impl ErrorCode {
+    /// The class this code belongs to, derived from its numeric range.
+    pub const fn class(self) -> ErrorClass {
+        match self as u32 {
+            1 => ErrorClass::Io,
+            5 | 6 => ErrorClass::Internal,
+            2..=99 => ErrorClass::Input,
+            100..=199 => ErrorClass::Input,
+            200..=299 => ErrorClass::Wasm,
+            300..=399 => ErrorClass::Bundle,
+            400..=599 => ErrorClass::Input,
+            600..=699 => ErrorClass::Security,
+            700..=999 => ErrorClass::Runtime,
+            _ => ErrorClass::Internal,
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The error of every fallible operation in the core.
+///
+/// The message is for people; the [`ErrorCode`] is for programs. Messages never contain
+/// secret material (keys, mnemonics, plaintext).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    code: ErrorCode,
+    message: String,
+}
+
+impl Error {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Error { code, message: message.into() }
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        self.code
+    }
+
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// Adds context in front of the message, keeping the code.
+    pub fn context(self, context: impl fmt::Display) -> Self {
+        Error { code: self.code, message: format!("{context}: {}", self.message) }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "[{}] {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<std::io::Error> for Error {
+    fn from(err: std::io::Error) -> Self {
+        Error::new(ErrorCode::Io, err.to_string())
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_round_trip() {
+        let mut numbers = std::collections::HashSet::new();
+        let mut names = std::collections::HashSet::new();
+        for &code in ErrorCode::ALL {
+            assert!(numbers.insert(code.number()), "duplicate number {}", code.number());
+            assert!(names.insert(code.as_str()), "duplicate name {}", code.as_str());
+            assert_eq!(ErrorCode::from_number(code.number()), Some(code));
+            assert_eq!(ErrorCode::from_name(code.as_str()), Some(code));
+            let name = code.as_str();
+            assert!(
+                name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{name} is not kebab-case"
+            );
+        }
+    }
+
+    #[test]
+    fn every_code_is_documented() {
+        let doc = include_str!("../../docs/errors.md");
+        for &code in ErrorCode::ALL {
+            let row = format!("| {} | `{}` |", code.number(), code.as_str());
+            assert!(doc.contains(&row), "docs/errors.md lacks the row starting `{row}`");
+        }
+    }
+
+    #[test]
+    fn classes_map_to_distinct_documented_exit_codes() {
+        assert_eq!(ErrorCode::Io.class().exit_code(), 3);
+        assert_eq!(ErrorCode::ManifestRequiredField.class(), ErrorClass::Input);
+        assert_eq!(ErrorCode::WasmTruncated.class(), ErrorClass::Wasm);
+        assert_eq!(ErrorCode::BundleMissing.class(), ErrorClass::Bundle);
+        assert_eq!(ErrorCode::Panic.class(), ErrorClass::Internal);
+    }
+}
