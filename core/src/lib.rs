@@ -15,5 +15,6 @@
 pub mod conformance;
 pub mod error;
 pub mod js;
+pub mod wasm;
 
 pub use error::{Error, ErrorClass, ErrorCode, Result};
