@@ -10,8 +10,10 @@
 //! - [`error`]: the one error type and its stable codes.
 //! - [`js`]: the JavaScript coercions (`Number()`, `String()`, truthiness) the reference
 //!   applies to JSON input; byte identity depends on them.
+//! - [`canonical_json`]: the reference's canonical JSON bytes (ICU key collation, JS numbers).
 //! - [`conformance`]: runs vector directories and reports the first difference per case.
 
+pub mod canonical_json;
 pub mod conformance;
 pub mod error;
 pub mod js;
