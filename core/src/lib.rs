@@ -14,6 +14,7 @@
 
 pub mod conformance;
 pub mod error;
+pub mod fbs;
 pub mod js;
 pub mod wasm;
 
