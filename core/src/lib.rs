@@ -16,6 +16,7 @@ pub mod conformance;
 pub mod error;
 pub mod fbs;
 pub mod js;
+pub mod manifest;
 pub mod wasm;
 
 pub use error::{Error, ErrorClass, ErrorCode, Result};
