@@ -20,7 +20,9 @@ pub mod canonical_json;
 pub mod conformance;
 pub mod deployment;
 pub mod error;
+pub mod fbs;
 pub mod js;
+pub mod manifest;
 pub mod wasm;
 
 pub use error::{Error, ErrorClass, ErrorCode, Result};
