@@ -5,6 +5,8 @@
 //! themselves against the reference. Every layout has its own runner module; this module
 //! detects the layout and holds the shared comparison helpers.
 
+pub mod manifest;
+
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
