@@ -24,6 +24,8 @@ struct Cli {
 enum Command {
     /// Run every case of a conformance vectors directory and report the first difference per case.
     Conformance(cmd::conformance::Args),
+    /// Encode or decode a PluginManifest (PMAN FlatBuffer).
+    Manifest(cmd::manifest::Args),
 }
 
 fn main() -> ExitCode {
@@ -41,6 +43,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Conformance(args) => cmd::conformance::run(args),
+        Command::Manifest(args) => cmd::manifest::run(args),
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
