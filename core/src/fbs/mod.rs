@@ -91,3 +91,16 @@ pub fn verify_root<T: Verifiable>(bytes: &[u8], code: ErrorCode, what: &str) -> 
         )
     })
 }
+
+/// A stored string as the reference's readers return it: the JavaScript FlatBuffers runtime
+/// decodes strings with a default `TextDecoder`, which drops one leading U+FEFF (byte order
+/// mark). Apply this when rendering the reference's decoded JSON; the typed models keep the
+/// stored text so that re-encoding reproduces the bytes.
+pub fn reference_text(stored: &str) -> &str {
+    stored.strip_prefix('\u{feff}').unwrap_or(stored)
+}
+
+/// [`reference_text`] for an optional string.
+pub fn reference_opt_text(stored: &Option<String>) -> Option<&str> {
+    stored.as_deref().map(reference_text)
+}

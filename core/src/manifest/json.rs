@@ -1,5 +1,6 @@
 //! [`PluginManifest`] → the JSON the reference's `decodePluginManifest` returns (spec 4.7),
-//! keys in the reference's order.
+//! keys in the reference's order, strings as the reference's reader returns them
+//! ([`reference_text`]).
 
 use serde_json::{Map, Value, json};
 
@@ -8,14 +9,14 @@ use super::model::{
     AcceptedTypeSet, BuildArtifact, HostCapability, MethodManifest, PluginManifest, PortManifest,
     ProtocolSpec, TimerSpec,
 };
-use crate::fbs::type_ref_to_json;
+use crate::fbs::{reference_opt_text, reference_text, type_ref_to_json};
 
 /// The decoded JSON shape of a manifest.
 pub fn to_decoded_json(m: &PluginManifest) -> Value {
     json!({
-        "pluginId": m.plugin_id,
-        "name": m.name,
-        "version": m.version,
+        "pluginId": reference_text(&m.plugin_id),
+        "name": reference_opt_text(&m.name),
+        "version": reference_opt_text(&m.version),
         "pluginFamily": enums::plugin_family_name(m.plugin_family_or_default()),
         "methods": m.methods.iter().map(method).collect::<Vec<_>>(),
         "capabilities": m.capabilities.iter().filter_map(capability).collect::<Vec<_>>(),
@@ -25,39 +26,39 @@ pub fn to_decoded_json(m: &PluginManifest) -> Value {
         "buildArtifacts": m.build_artifacts.iter().map(build_artifact).collect::<Vec<_>>(),
         "abiVersion": m.abi_version_or_default(),
         "invokeSurfaces": m.invoke_surfaces.iter().filter_map(|s| enums::invoke_surface_name(*s)).collect::<Vec<_>>(),
-        "runtimeTargets": m.runtime_targets,
+        "runtimeTargets": m.runtime_targets.iter().map(|t| reference_text(t)).collect::<Vec<_>>(),
     })
 }
 
 fn method(m: &MethodManifest) -> Value {
     json!({
-        "methodId": m.method_id,
-        "displayName": m.display_name,
+        "methodId": reference_text(&m.method_id),
+        "displayName": reference_opt_text(&m.display_name),
         "inputPorts": m.input_ports.iter().map(port).collect::<Vec<_>>(),
         "outputPorts": m.output_ports.iter().map(port).collect::<Vec<_>>(),
         "maxBatch": m.max_batch_or_default(),
         "drainPolicy": enums::drain_policy_name(m.drain_policy_or_default()),
-        "description": m.description,
+        "description": reference_opt_text(&m.description),
     })
 }
 
 fn port(p: &PortManifest) -> Value {
     json!({
-        "portId": p.port_id,
-        "displayName": p.display_name,
+        "portId": reference_text(&p.port_id),
+        "displayName": reference_opt_text(&p.display_name),
         "acceptedTypeSets": p.accepted_type_sets.iter().map(type_set).collect::<Vec<_>>(),
         "minStreams": p.min_streams_or_default(),
         "maxStreams": p.max_streams_or_default(),
         "required": p.required,
-        "description": p.description,
+        "description": reference_opt_text(&p.description),
     })
 }
 
 fn type_set(s: &AcceptedTypeSet) -> Value {
     json!({
-        "setId": s.set_id,
+        "setId": reference_text(&s.set_id),
         "allowedTypes": s.allowed_types.iter().map(type_ref_to_json).collect::<Vec<_>>(),
-        "description": s.description,
+        "description": reference_opt_text(&s.description),
     })
 }
 
@@ -93,28 +94,28 @@ fn capability(c: &HostCapability) -> Option<Value> {
 
 fn timer(t: &TimerSpec) -> Value {
     json!({
-        "timerId": t.timer_id,
-        "methodId": t.method_id,
-        "inputPortId": t.input_port_id,
+        "timerId": reference_text(&t.timer_id),
+        "methodId": reference_text(&t.method_id),
+        "inputPortId": reference_opt_text(&t.input_port_id),
         "defaultIntervalMs": t.default_interval_ms_or_default(),
-        "description": t.description,
+        "description": reference_opt_text(&t.description),
     })
 }
 
 fn protocol(p: &ProtocolSpec) -> Value {
     json!({
-        "protocolId": p.protocol_id,
-        "methodId": p.method_id,
-        "inputPortId": p.input_port_id,
-        "outputPortId": p.output_port_id,
-        "description": p.description,
-        "wireId": p.wire_id,
-        "transportKind": p.transport_kind,
-        "role": p.role,
-        "specUri": p.spec_uri,
+        "protocolId": reference_text(&p.protocol_id),
+        "methodId": reference_text(&p.method_id),
+        "inputPortId": reference_opt_text(&p.input_port_id),
+        "outputPortId": reference_opt_text(&p.output_port_id),
+        "description": reference_opt_text(&p.description),
+        "wireId": reference_opt_text(&p.wire_id),
+        "transportKind": reference_opt_text(&p.transport_kind),
+        "role": reference_opt_text(&p.role),
+        "specUri": reference_opt_text(&p.spec_uri),
         "autoInstall": p.auto_install,
         "advertise": p.advertise,
-        "discoveryKey": p.discovery_key,
+        "discoveryKey": reference_opt_text(&p.discovery_key),
         "defaultPort": p.default_port_or_default(),
         "requireSecureTransport": p.require_secure_transport,
     })
@@ -122,10 +123,10 @@ fn protocol(p: &ProtocolSpec) -> Value {
 
 fn build_artifact(a: &BuildArtifact) -> Value {
     json!({
-        "artifactId": a.artifact_id,
-        "kind": a.kind,
-        "path": a.path,
-        "target": a.target,
-        "entrySymbol": a.entry_symbol,
+        "artifactId": reference_text(&a.artifact_id),
+        "kind": reference_opt_text(&a.kind),
+        "path": reference_text(&a.path),
+        "target": reference_opt_text(&a.target),
+        "entrySymbol": reference_opt_text(&a.entry_symbol),
     })
 }
