@@ -1,3 +1,5 @@
 //! One module per CLI verb.
 
+pub mod bundle;
 pub mod conformance;
+pub mod inspect;
