@@ -147,17 +147,15 @@ fn build_options(args: &Args) -> Result<CreateOptions, Error> {
 }
 
 fn read_capped(path: &Path) -> Result<Vec<u8>, Error> {
-    if let Ok(meta) = std::fs::metadata(path) {
-        if meta.len() > MAX_INPUT_BYTES {
-            return Err(Error::new(
-                ErrorCode::InputTooLarge,
-                format!(
-                    "{} is {} bytes; the limit is {MAX_INPUT_BYTES}",
-                    path.display(),
-                    meta.len()
-                ),
-            ));
-        }
+    let size = std::fs::metadata(path).map(|meta| meta.len()).unwrap_or(0);
+    if size > MAX_INPUT_BYTES {
+        return Err(Error::new(
+            ErrorCode::InputTooLarge,
+            format!(
+                "{} is {size} bytes; the limit is {MAX_INPUT_BYTES}",
+                path.display()
+            ),
+        ));
     }
     read_input(path)
 }
@@ -209,7 +207,9 @@ fn split_unescaped(spec: &str) -> Vec<String> {
         match c {
             '\\' if chars.peek() == Some(&',') => {
                 chars.next();
-                parts.last_mut().map(|p| p.push(','));
+                if let Some(p) = parts.last_mut() {
+                    p.push(',');
+                }
             }
             ',' => parts.push(String::new()),
             c => {
