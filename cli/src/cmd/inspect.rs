@@ -38,15 +38,15 @@ pub fn run(args: Args) -> Result<Outcome, Error> {
         Vec::new()
     };
     if args.json {
-        if args.verify {
-            if let Value::Object(map) = &mut report {
-                let list: Vec<Value> = mismatches
-                    .iter()
-                    .map(|m| serde_json::json!({"field": m.field, "computed": m.expected, "stored": m.stored}))
-                    .collect();
-                map.insert("verified".into(), Value::Bool(mismatches.is_empty()));
-                map.insert("mismatches".into(), Value::Array(list));
-            }
+        if args.verify
+            && let Value::Object(map) = &mut report
+        {
+            let list: Vec<Value> = mismatches
+                .iter()
+                .map(|m| serde_json::json!({"field": m.field, "computed": m.expected, "stored": m.stored}))
+                .collect();
+            map.insert("verified".into(), Value::Bool(mismatches.is_empty()));
+            map.insert("mismatches".into(), Value::Array(list));
         }
         print_json(&report);
     } else {
