@@ -17,11 +17,16 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per run; boxing buys nothing
 enum Command {
     /// Run every case of a conformance vectors directory and report the first difference per case.
     Conformance(cmd::conformance::Args),
     /// Encode or decode a PluginManifest (PMAN FlatBuffer).
     Manifest(cmd::manifest::Args),
+    /// Embed an `sds.bundle` section (manifest, authorization, ...) into a module.
+    Bundle(cmd::bundle::Args),
+    /// Print the `sds.bundle` of a module (and verify its hashes with --verify).
+    Inspect(cmd::inspect::Args),
 }
 
 fn main() -> ExitCode {
@@ -36,6 +41,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Conformance(args) => cmd::conformance::run(args),
         Command::Manifest(args) => cmd::manifest::run(args),
+        Command::Bundle(args) => cmd::bundle::run(args),
+        Command::Inspect(args) => cmd::inspect::run(args),
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),

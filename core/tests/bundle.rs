@@ -205,29 +205,38 @@ fn expected_json_summary_matches_every_field() {
 
 /// The 10.3 `edge-*` create options.
 fn edge_options() -> CreateOptions {
-    let mut json_obj = EntryInput::default();
-    json_obj.entry_id = Some(json!("json-obj"));
-    json_obj.role = Some(json!("ATTESTATION"));
-    json_obj.payload_encoding = Some(json!(2));
-    json_obj.payload = Some(Payload::Json(json!({"k": "v", "a": 1.5})));
-    json_obj.flags = Some(json!(7));
-    json_obj.type_ref = Some(
-        json!({"schemaName": "X.fbs", "schemaHash": "ab", "wireFormat": "aligned-binary", "byteLength": 16, "requiredAlignment": 4, "rootTypeName": "X"}),
-    );
-    let mut json_str = EntryInput::default();
-    json_str.entry_id = Some(json!("json-str"));
-    json_str.payload_encoding = Some(json!("json-utf8"));
-    json_str.payload = Some(Payload::Json(json!("hello")));
-    json_str.role = Some(json!(2));
-    let mut upper = EntryInput::default();
-    upper.entry_id = Some(json!("upper"));
-    upper.payload_encoding = Some(json!("JSON_UTF8"));
-    upper.payload = Some(Payload::Bytes(b"[1]".to_vec()));
-    let mut cbor = EntryInput::default();
-    cbor.entry_id = Some(json!("cbor"));
-    cbor.payload_encoding = Some(json!("cbor"));
-    cbor.payload = Some(Payload::Bytes(vec![0xa0]));
-    cbor.role = Some(json!("weird"));
+    let json_obj = EntryInput {
+        entry_id: Some(json!("json-obj")),
+        role: Some(json!("ATTESTATION")),
+        payload_encoding: Some(json!(2)),
+        payload: Some(Payload::Json(json!({"k": "v", "a": 1.5}))),
+        flags: Some(json!(7)),
+        type_ref: Some(json!({
+            "schemaName": "X.fbs", "schemaHash": "ab", "wireFormat": "aligned-binary",
+            "byteLength": 16, "requiredAlignment": 4, "rootTypeName": "X"
+        })),
+        ..EntryInput::default()
+    };
+    let json_str = EntryInput {
+        entry_id: Some(json!("json-str")),
+        payload_encoding: Some(json!("json-utf8")),
+        payload: Some(Payload::Json(json!("hello"))),
+        role: Some(json!(2)),
+        ..EntryInput::default()
+    };
+    let upper = EntryInput {
+        entry_id: Some(json!("upper")),
+        payload_encoding: Some(json!("JSON_UTF8")),
+        payload: Some(Payload::Bytes(b"[1]".to_vec())),
+        ..EntryInput::default()
+    };
+    let cbor = EntryInput {
+        entry_id: Some(json!("cbor")),
+        payload_encoding: Some(json!("cbor")),
+        payload: Some(Payload::Bytes(vec![0xa0])),
+        role: Some(json!("weird")),
+        ..EntryInput::default()
+    };
     CreateOptions {
         wasm: read("bundle-edge/edge-input.wasm"),
         authorization: Some(Payload::Json(json!("{\"b\":1, \"a\":2}"))),

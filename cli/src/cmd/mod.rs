@@ -1,4 +1,6 @@
 //! One module per CLI verb.
 
+pub mod bundle;
 pub mod conformance;
 pub mod manifest;
+pub mod inspect;

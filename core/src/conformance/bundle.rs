@@ -128,17 +128,18 @@ pub fn load_call(dir: &Path, input: &Value) -> Result<(CreateOptions, ParseOptio
         .filter(|v| !v.is_null())
         .map(to_number);
 
-    if input.get("entriesOmitted").is_none() {
-        if let Some(entries) = input.get("entries").and_then(Value::as_array) {
-            for entry in entries {
-                let fields = entry
-                    .as_object()
-                    .ok_or_else(|| invalid("an entry is not an object"))?;
-                let entry_payload = fields.get("payload").map(|d| payload(dir, d)).transpose()?;
-                create
-                    .entries
-                    .push(EntryInput::from_json_fields(fields, entry_payload));
-            }
+    if let (None, Some(entries)) = (
+        input.get("entriesOmitted"),
+        input.get("entries").and_then(Value::as_array),
+    ) {
+        for entry in entries {
+            let fields = entry
+                .as_object()
+                .ok_or_else(|| invalid("an entry is not an object"))?;
+            let entry_payload = fields.get("payload").map(|d| payload(dir, d)).transpose()?;
+            create
+                .entries
+                .push(EntryInput::from_json_fields(fields, entry_payload));
         }
     }
     let parse = ParseOptions {

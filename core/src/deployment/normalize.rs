@@ -9,6 +9,9 @@ use serde_json::{Map, Value};
 use crate::js::{js_trim, to_js_string, to_number};
 use crate::{Error, ErrorCode, Result};
 
+/// Normalizes one element of a plan list.
+type ElementNormalizer = fn(&Value) -> Value;
+
 /// `formatVersion` when the plan gives none (or a non-finite one).
 pub const DEPLOYMENT_PLAN_FORMAT_VERSION: f64 = 1.0;
 
@@ -39,7 +42,7 @@ pub fn normalize_plan(plan: &Value) -> Result<Value> {
     ] {
         out.insert(key.into(), string(field(plan, key)));
     }
-    let lists: [(&str, fn(&Value) -> Value); 6] = [
+    let lists: [(&str, ElementNormalizer); 6] = [
         ("protocolInstallations", protocol_installation),
         ("inputBindings", input_binding),
         ("scheduleBindings", schedule_binding),

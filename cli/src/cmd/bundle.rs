@@ -1,0 +1,239 @@
+//! `bundle`: embeds an `sds.bundle` section (manifest, authorization, signature, transport,
+//! deployment plan, extra entries) into a module.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use space_data_module::bundle::{self, CreateOptions, EntryInput, ManifestInput, Payload};
+use space_data_module::{Error, ErrorCode};
+
+use crate::output::{Outcome, print_json, read_input, write_atomic};
+
+/// Largest input file accepted (module, manifest, payloads): 1 GiB.
+const MAX_INPUT_BYTES: u64 = 1 << 30;
+
+#[derive(clap::Args)]
+#[command(after_help = ENTRY_HELP)]
+pub struct Args {
+    /// The input module (.wasm). Existing `sds.*` sections are replaced.
+    #[arg(long, value_name = "IN.wasm")]
+    pub wasm: PathBuf,
+    /// Manifest JSON to encode into the `manifest` entry.
+    #[arg(long, value_name = "M.json", conflicts_with = "manifest_fb")]
+    pub manifest: Option<PathBuf>,
+    /// Already-encoded manifest (`PMAN` FlatBuffer), stored as given.
+    #[arg(long = "manifest-fb", value_name = "M.fb")]
+    pub manifest_fb: Option<PathBuf>,
+    /// Authorization envelope (JSON; stored as canonical JSON, a JSON string as its text).
+    #[arg(long, value_name = "F.json")]
+    pub authorization: Option<PathBuf>,
+    /// Detached signature payload (JSON, as for --authorization).
+    #[arg(long, value_name = "F.json")]
+    pub signature: Option<PathBuf>,
+    /// Transport envelope metadata (JSON, as for --authorization).
+    #[arg(long, value_name = "F.json")]
+    pub transport: Option<PathBuf>,
+    /// Deployment plan (JSON); normalized, then stored as the `deployment-plan` entry.
+    #[arg(long = "deployment-plan", value_name = "F.json")]
+    pub deployment_plan: Option<PathBuf>,
+    /// An additional entry (repeatable); see ENTRY SYNTAX below.
+    #[arg(long = "entry", value_name = "SPEC")]
+    pub entries: Vec<String>,
+    /// Name of the custom section that carries the bundle (default `sds.bundle`).
+    #[arg(long = "bundle-section-name", value_name = "NAME")]
+    pub bundle_section_name: Option<String>,
+    /// Prefix of the custom sections stripped before hashing (default `sds.`).
+    #[arg(long = "strip-prefix", value_name = "PREFIX")]
+    pub strip_prefix: Option<String>,
+    /// Output module. Written atomically: nothing is left behind on failure.
+    #[arg(short = 'o', long = "output", value_name = "OUT.wasm")]
+    pub output: PathBuf,
+    /// Print a JSON summary instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+const ENTRY_HELP: &str = "\
+ENTRY SYNTAX (--entry):
+  id=ID,file=PATH[,role=ROLE][,encoding=ENC][,media-type=TYPE][,section=NAME][,description=TEXT]
+  The file's bytes are stored verbatim as the payload. ROLE: manifest, authorization,
+  signature, transport, attestation, auxiliary (default). ENC: raw-bytes (default),
+  flatbuffer, json-utf8, cbor. Write a literal comma in a value as \\, (backslash comma).
+  Example: --entry 'id=notes,file=notes.bin,media-type=application/octet-stream'";
+
+pub fn run(args: Args) -> Result<Outcome, Error> {
+    let options = build_options(&args)?;
+    let created = bundle::create(&options)?;
+    write_atomic(&args.output, &created.wasm)?;
+    let entry_ids: Vec<&str> = created
+        .bundle
+        .entries
+        .iter()
+        .map(|e| e.entry_id.as_str())
+        .collect();
+    if args.json {
+        print_json(&json!({
+            "output": args.output.display().to_string(),
+            "outputBytes": created.wasm.len(),
+            "outputSha256Hex": hex::encode(Sha256::digest(&created.wasm)),
+            "bundleBytes": created.bundle_bytes.len(),
+            "bundleSha256Hex": hex::encode(Sha256::digest(&created.bundle_bytes)),
+            "canonicalModuleHashHex": created.canonical_module_hash_hex(),
+            "manifestHashHex": created.manifest_hash_hex(),
+            "entryIds": entry_ids,
+        }));
+    } else {
+        println!(
+            "wrote {} ({} bytes, sha256 {})",
+            args.output.display(),
+            created.wasm.len(),
+            hex::encode(Sha256::digest(&created.wasm))
+        );
+        println!(
+            "bundle: {} bytes, {} entries: {}",
+            created.bundle_bytes.len(),
+            entry_ids.len(),
+            entry_ids.join(", ")
+        );
+        println!(
+            "canonical module hash: {}",
+            created.canonical_module_hash_hex()
+        );
+        if !created.manifest_hash.is_empty() {
+            println!("manifest hash: {}", created.manifest_hash_hex());
+        }
+    }
+    Ok(Outcome::Ok)
+}
+
+fn build_options(args: &Args) -> Result<CreateOptions, Error> {
+    let mut options = CreateOptions {
+        wasm: read_capped(&args.wasm)?,
+        ..CreateOptions::default()
+    };
+    if let Some(path) = &args.manifest {
+        options.manifest = ManifestInput::Json(read_json(path)?);
+    } else if let Some(path) = &args.manifest_fb {
+        options.manifest = ManifestInput::Bytes(read_capped(path)?);
+    }
+    options.authorization = args
+        .authorization
+        .as_deref()
+        .map(read_json)
+        .transpose()?
+        .map(Payload::Json);
+    options.signature = args
+        .signature
+        .as_deref()
+        .map(read_json)
+        .transpose()?
+        .map(Payload::Json);
+    options.transport_envelope = args
+        .transport
+        .as_deref()
+        .map(read_json)
+        .transpose()?
+        .map(Payload::Json);
+    options.deployment_plan = args.deployment_plan.as_deref().map(read_json).transpose()?;
+    options.entries = args
+        .entries
+        .iter()
+        .map(|spec| parse_entry(spec))
+        .collect::<Result<_, _>>()?;
+    options.bundle_section_name = args.bundle_section_name.clone();
+    options.custom_section_prefix = args.strip_prefix.clone();
+    Ok(options)
+}
+
+fn read_capped(path: &Path) -> Result<Vec<u8>, Error> {
+    let size = std::fs::metadata(path).map(|meta| meta.len()).unwrap_or(0);
+    if size > MAX_INPUT_BYTES {
+        return Err(Error::new(
+            ErrorCode::InputTooLarge,
+            format!(
+                "{} is {size} bytes; the limit is {MAX_INPUT_BYTES}",
+                path.display()
+            ),
+        ));
+    }
+    read_input(path)
+}
+
+fn read_json(path: &Path) -> Result<Value, Error> {
+    space_data_module::js::parse_json_bytes(&read_capped(path)?)
+        .map_err(|err| err.context(path.display()))
+}
+
+/// Parses one `--entry` spec (see `ENTRY_HELP`).
+pub fn parse_entry(spec: &str) -> Result<EntryInput, Error> {
+    let usage = |message: String| {
+        Error::new(
+            ErrorCode::InvalidArgument,
+            format!("--entry {spec:?}: {message}"),
+        )
+    };
+    let mut entry = EntryInput::default();
+    let mut file = None;
+    for part in split_unescaped(spec) {
+        let (key, value) = part
+            .split_once('=')
+            .ok_or_else(|| usage(format!("`{part}` is not key=value")))?;
+        let text = Some(Value::from(value));
+        match key.trim() {
+            "id" => entry.entry_id = text,
+            "file" => file = Some(PathBuf::from(value)),
+            "role" => entry.role = text,
+            "encoding" => entry.payload_encoding = text,
+            "media-type" => entry.media_type = text,
+            "section" => entry.section_name = text,
+            "description" => entry.description = text,
+            other => return Err(usage(format!("unknown key `{other}` (see --help)"))),
+        }
+    }
+    if entry.entry_id.is_none() {
+        return Err(usage("id=... is required".into()));
+    }
+    let file = file.ok_or_else(|| usage("file=... is required".into()))?;
+    entry.payload = Some(Payload::Bytes(read_capped(&file)?));
+    Ok(entry)
+}
+
+/// Splits on commas, keeping `\,` as a literal comma.
+fn split_unescaped(spec: &str) -> Vec<String> {
+    let mut parts = vec![String::new()];
+    let mut chars = spec.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek() == Some(&',') => {
+                chars.next();
+                if let Some(p) = parts.last_mut() {
+                    p.push(',');
+                }
+            }
+            ',' => parts.push(String::new()),
+            c => {
+                if let Some(p) = parts.last_mut() {
+                    p.push(c);
+                }
+            }
+        }
+    }
+    parts.into_iter().filter(|p| !p.is_empty()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entry_specs_split_with_escaped_commas() {
+        assert_eq!(
+            split_unescaped(r"id=a,description=x\, y,role=auxiliary"),
+            ["id=a", "description=x, y", "role=auxiliary"]
+        );
+        assert!(parse_entry("id=a").is_err());
+        assert!(parse_entry("file=x").is_err());
+        assert!(parse_entry("id=a,bogus=1,file=x").is_err());
+    }
+}
