@@ -10,8 +10,10 @@
 //! - [`error`]: the one error type and its stable codes.
 //! - [`js`]: the JavaScript coercions (`Number()`, `String()`, truthiness) the reference
 //!   applies to JSON input; byte identity depends on them.
+//! - [`compliance`]: manifest and artifact validation with the reference's 76 issue codes.
 //! - [`conformance`]: runs vector directories and reports the first difference per case.
 
+pub mod compliance;
 pub mod conformance;
 pub mod error;
 pub mod js;
