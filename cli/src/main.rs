@@ -24,6 +24,8 @@ struct Cli {
 enum Command {
     /// Run every case of a conformance vectors directory and report the first difference per case.
     Conformance(cmd::conformance::Args),
+    /// Validate a manifest (and its wasm) against the compliance rules and print the report.
+    Check(cmd::check::Args),
 }
 
 fn main() -> ExitCode {
@@ -41,6 +43,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Conformance(args) => cmd::conformance::run(args),
+        Command::Check(args) => cmd::check::run(args),
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
