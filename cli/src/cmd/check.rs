@@ -6,9 +6,9 @@
 use std::path::PathBuf;
 
 use space_data_module::compliance::{
-    ArtifactExports, ArtifactOptions, ManifestOptions, Report, StandardsCatalog,
-    parse_manifest_text, validate_artifact, validate_artifact_with_standards, validate_manifest,
-    validate_manifest_with_standards,
+    ArtifactExports, ArtifactOptions, MAX_MANIFEST_FILE_BYTES, ManifestOptions, Report,
+    StandardsCatalog, parse_manifest_text, validate_artifact, validate_artifact_with_standards,
+    validate_manifest, validate_manifest_with_standards,
 };
 use space_data_module::{Error, ErrorCode};
 
@@ -35,6 +35,14 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<Outcome, Error> {
     let manifest_name = args.manifest.display().to_string();
+    if std::fs::metadata(&args.manifest).is_ok_and(|meta| meta.len() > MAX_MANIFEST_FILE_BYTES) {
+        return Err(Error::new(
+            ErrorCode::InputTooLarge,
+            format!(
+                "{manifest_name}: manifest file is larger than {MAX_MANIFEST_FILE_BYTES} bytes"
+            ),
+        ));
+    }
     let bytes = read_input(&args.manifest)?;
     let text = std::str::from_utf8(&bytes).map_err(|_| {
         Error::new(

@@ -50,6 +50,10 @@ pub const DEFAULT_SOURCE_NAME: &str = "manifest";
 /// units as the reference counts it.
 pub const MAX_MANIFEST_TEXT_UNITS: usize = 4 * 1024 * 1024;
 
+/// The largest manifest file that can hold at most [`MAX_MANIFEST_TEXT_UNITS`] UTF-16 code
+/// units (3 UTF-8 bytes per unit at most): callers can refuse bigger files before reading them.
+pub const MAX_MANIFEST_FILE_BYTES: u64 = 3 * MAX_MANIFEST_TEXT_UNITS as u64;
+
 /// Options of [`validate_manifest`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ManifestOptions {
@@ -114,4 +118,40 @@ pub fn parse_manifest_text(text: &str) -> crate::Result<serde_json::Value> {
         ));
     }
     crate::js::parse_json(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifest_text_cap_counts_utf16_units() {
+        let at_cap = format!("\"{}\"", "a".repeat(MAX_MANIFEST_TEXT_UNITS - 2));
+        assert!(parse_manifest_text(&at_cap).is_ok());
+        let over = format!("\"{}\"", "a".repeat(MAX_MANIFEST_TEXT_UNITS - 1));
+        assert_eq!(
+            parse_manifest_text(&over).unwrap_err().code(),
+            crate::ErrorCode::InputTooLarge
+        );
+        // Three UTF-8 bytes but one UTF-16 unit each: more bytes than the cap, still accepted.
+        let wide = format!("\"{}\"", "€".repeat(MAX_MANIFEST_TEXT_UNITS / 2));
+        assert!(wide.len() > MAX_MANIFEST_TEXT_UNITS);
+        assert!(parse_manifest_text(&wide).is_ok());
+    }
+
+    #[test]
+    fn source_name_defaults() {
+        assert_eq!(ManifestOptions::default().source_name(), "manifest");
+        assert_eq!(ManifestOptions::named("m.json").source_name(), "m.json");
+        let artifact = ArtifactOptions {
+            manifest_path: Some("p.json".into()),
+            ..Default::default()
+        };
+        assert_eq!(artifact.source_name(), "p.json");
+        let named = ArtifactOptions {
+            source_name: Some("s".into()),
+            ..artifact
+        };
+        assert_eq!(named.source_name(), "s");
+    }
 }
