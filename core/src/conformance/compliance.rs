@@ -13,10 +13,12 @@ use crate::compliance::{
 };
 use crate::{Error, ErrorCode, Result};
 
-/// A compliance layout directory holds numbered `N.input.json` files next to `N.report.json`.
+/// A compliance layout directory starts with case 1: `1.input.json`, `1.manifest.json` and
+/// `1.report.json`.
 pub(crate) fn detect(dir: &Path) -> bool {
-    numbered_cases(dir, ".input.json").is_ok_and(|cases| !cases.is_empty())
-        && dir.join("1.report.json").is_file()
+    ["1.input.json", "1.manifest.json", "1.report.json"]
+        .iter()
+        .all(|name| dir.join(name).is_file())
 }
 
 /// Runs every case of `dir`. A case whose files cannot be read or make no sense fails with
