@@ -10,7 +10,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "space-data-module", version, about = "Build, bundle, protect, open, validate and run Space Data modules")]
+#[command(
+    name = "space-data-module",
+    version,
+    about = "Build, bundle, protect, open, validate and run Space Data modules"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -27,13 +31,19 @@ enum Command {
     Bundle(cmd::bundle::Args),
     /// Print the `sds.bundle` of a module (and verify its hashes with --verify).
     Inspect(cmd::inspect::Args),
+    /// Validate a manifest (and its wasm) against the compliance rules and print the report.
+    Check(cmd::check::Args),
 }
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
-            let code = if err.use_stderr() { output::EXIT_USAGE } else { 0 };
+            let code = if err.use_stderr() {
+                output::EXIT_USAGE
+            } else {
+                0
+            };
             let _ = err.print();
             return ExitCode::from(code);
         }
@@ -43,6 +53,7 @@ fn main() -> ExitCode {
         Command::Manifest(args) => cmd::manifest::run(args),
         Command::Bundle(args) => cmd::bundle::run(args),
         Command::Inspect(args) => cmd::inspect::run(args),
+        Command::Check(args) => cmd::check::run(args),
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),

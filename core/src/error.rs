@@ -120,6 +120,10 @@ error_codes! {
     // ---- end of deployment ----
 
     // ---- compliance: 500..=599 ------------------------------------------------------------
+    /// A standards catalog is not an array of `{schemaCode, schemaName?, fileIdentifier?}`.
+    ComplianceInvalidCatalog = 500 => "compliance-invalid-catalog",
+    /// A compliance vector case (`N.input.json`) names an unknown validator or has a field of the wrong type.
+    ComplianceInvalidCase = 501 => "compliance-invalid-case",
     // ---- end of compliance ----
 
     // ---- publication and authorization: 600..=699 -----------------------------------------
@@ -199,7 +203,10 @@ pub struct Error {
 
 impl Error {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error { code, message: message.into() }
+        Error {
+            code,
+            message: message.into(),
+        }
     }
 
     pub fn code(&self) -> ErrorCode {
@@ -212,7 +219,10 @@ impl Error {
 
     /// Adds context in front of the message, keeping the code.
     pub fn context(self, context: impl fmt::Display) -> Self {
-        Error { code: self.code, message: format!("{context}: {}", self.message) }
+        Error {
+            code: self.code,
+            message: format!("{context}: {}", self.message),
+        }
     }
 }
 
@@ -241,13 +251,22 @@ mod tests {
         let mut numbers = std::collections::HashSet::new();
         let mut names = std::collections::HashSet::new();
         for &code in ErrorCode::ALL {
-            assert!(numbers.insert(code.number()), "duplicate number {}", code.number());
-            assert!(names.insert(code.as_str()), "duplicate name {}", code.as_str());
+            assert!(
+                numbers.insert(code.number()),
+                "duplicate number {}",
+                code.number()
+            );
+            assert!(
+                names.insert(code.as_str()),
+                "duplicate name {}",
+                code.as_str()
+            );
             assert_eq!(ErrorCode::from_number(code.number()), Some(code));
             assert_eq!(ErrorCode::from_name(code.as_str()), Some(code));
             let name = code.as_str();
             assert!(
-                name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                name.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
                 "{name} is not kebab-case"
             );
         }
@@ -258,7 +277,10 @@ mod tests {
         let doc = include_str!("../../docs/errors.md");
         for &code in ErrorCode::ALL {
             let row = format!("| {} | `{}` |", code.number(), code.as_str());
-            assert!(doc.contains(&row), "docs/errors.md lacks the row starting `{row}`");
+            assert!(
+                doc.contains(&row),
+                "docs/errors.md lacks the row starting `{row}`"
+            );
         }
     }
 

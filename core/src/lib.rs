@@ -15,8 +15,11 @@
 //! - [`canonical_json`]: the reference's canonical JSON bytes (ICU key collation, JS numbers).
 //! - [`conformance`]: runs vector directories and reports the first difference per case.
 
+//! - [`compliance`]: manifest and artifact validation with the reference's 76 issue codes.
+
 pub mod bundle;
 pub mod canonical_json;
+pub mod compliance;
 pub mod conformance;
 pub mod deployment;
 pub mod error;
