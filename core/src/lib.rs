@@ -11,10 +11,12 @@
 //! - [`js`]: the JavaScript coercions (`Number()`, `String()`, truthiness) the reference
 //!   applies to JSON input; byte identity depends on them.
 //! - [`conformance`]: runs vector directories and reports the first difference per case.
+//! - [`publication`]: the `REC`/`PNM`/`ENC` trailer, signatures, encryption, `protect`, `open`.
 
 pub mod conformance;
 pub mod error;
 pub mod js;
+pub mod publication;
 pub mod wasm;
 
 pub use error::{Error, ErrorClass, ErrorCode, Result};
