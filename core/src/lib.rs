@@ -10,9 +10,11 @@
 //! - [`error`]: the one error type and its stable codes.
 //! - [`js`]: the JavaScript coercions (`Number()`, `String()`, truthiness) the reference
 //!   applies to JSON input; byte identity depends on them.
+//! - [`canonical_json`]: the reference's canonical JSON bytes (ICU key collation, JS numbers).
 //! - [`conformance`]: runs vector directories and reports the first difference per case.
 //! - [`publication`]: the `REC`/`PNM`/`ENC` trailer, signatures, encryption, `protect`, `open`.
 
+pub mod canonical_json;
 pub mod conformance;
 pub mod error;
 pub mod js;

@@ -2,3 +2,4 @@
 //! export lookup. Byte-exact with the reference where it frames sections.
 
 pub mod exports;
+pub mod sections;
