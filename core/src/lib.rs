@@ -12,8 +12,10 @@
 //!   applies to JSON input; byte identity depends on them.
 //! - [`canonical_json`]: the reference's canonical JSON bytes (ICU key collation, JS numbers).
 //! - [`conformance`]: runs vector directories and reports the first difference per case.
+//! - [`auth`]: deployment authorizations: create, sign, verify against trusted keys.
 //! - [`publication`]: the `REC`/`PNM`/`ENC` trailer, signatures, encryption, `protect`, `open`.
 
+pub mod auth;
 pub mod canonical_json;
 pub mod conformance;
 pub mod error;

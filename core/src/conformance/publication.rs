@@ -223,17 +223,108 @@ mod rebuild {
 
 mod authorization {
     use super::*;
+    use crate::auth::{self, Expectations, SignerHeader, VerifyOptions};
+    use crate::canonical_json::canonical_bytes;
+    use crate::publication::random::ScriptedRandom;
+    use crate::publication::signing::Signer;
 
-    pub fn run(_root: &Path, _dir: &Path) -> Result<Option<String>> {
-        Ok(Some(
-            "authorization cases need canonical JSON (not merged yet)".to_owned(),
-        ))
+    pub fn run(root: &Path, dir: &Path) -> Result<Option<String>> {
+        let expected = read_json(&dir.join("expected.json"))?;
+        let envelope = read_json(&dir.join("envelope.json"))?;
+        let inputs = expected
+            .get("verifierInputs")
+            .cloned()
+            .unwrap_or(Value::Null);
+        let expect = expected.get("expect").cloned().unwrap_or(Value::Null);
+        // The signed bytes and the canonical envelope reproduce exactly.
+        let payload = envelope.get("payload").cloned().unwrap_or(Value::Null);
+        if let Some(diff) = bytes_diff(
+            &read(&dir.join("payload.canonical.json"))?,
+            &canonical_bytes(&payload)?,
+        ) {
+            return Ok(Some(format!("payload.canonical.json: {diff}")));
+        }
+        if let Some(diff) = bytes_diff(
+            &read(&dir.join("envelope.canonical.json"))?,
+            &canonical_bytes(&envelope)?,
+        ) {
+            return Ok(Some(format!("envelope.canonical.json: {diff}")));
+        }
+        let now = inputs
+            .get("nowMs")
+            .and_then(Value::as_f64)
+            .unwrap_or_default();
+        let expectations = Expectations {
+            artifact: inputs.get("artifact").cloned().unwrap_or(Value::Null),
+            target: inputs.get("target").cloned().unwrap_or(Value::Null),
+            required_capabilities: inputs
+                .get("requiredCapabilities")
+                .cloned()
+                .unwrap_or(Value::Null),
+        };
+        let result = auth::verify_authorization(
+            &envelope,
+            &trusted_keys(&inputs)?,
+            VerifyOptions::at(now),
+            &expectations,
+        );
+        let outcome = text(&expect, "outcome").unwrap_or_default();
+        match (result, outcome) {
+            (Ok(verified), "ok") => {
+                if let Some(want) = text(&expect, "signerPublicKeyHex")
+                    && want != verified.signer.to_hex()
+                {
+                    return Ok(Some(format!(
+                        "signer: expected {want}, got {}",
+                        verified.signer.to_hex()
+                    )));
+                }
+                recreate(root, &envelope)
+            }
+            (Err(err), "error") => {
+                let want = text(&expect, "errorClass").unwrap_or_default();
+                let got = error_class(err.code());
+                Ok((got != want)
+                    .then(|| format!("errorClass: expected {want}, got {got} ({})", err.message())))
+            }
+            (Ok(_), _) => Ok(Some(format!(
+                "expected {outcome}, the authorization verified"
+            ))),
+            (Err(err), _) => Ok(Some(format!("expected {outcome}, got error {err}"))),
+        }
+    }
+
+    /// createDeploymentAuthorization(create-options.json) signed by keys.signer reproduces the
+    /// valid envelope, signature included.
+    fn recreate(root: &Path, envelope: &Value) -> Result<Option<String>> {
+        let options = read_json(&root.join("authorization/create-options.json"))?;
+        let keys = read_json(&root.join("inputs/keys.json"))?;
+        let mnemonic = keys
+            .pointer("/signer/mnemonic")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let signer = Signer::from_mnemonic(mnemonic)?;
+        let header = SignerHeader {
+            derivation_path: envelope
+                .pointer("/protected/derivationPath")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            key_id: envelope
+                .pointer("/protected/keyId")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+        };
+        let payload = auth::create_authorization(&options, 0.0, &mut ScriptedRandom::default())?;
+        let signed = auth::sign_authorization(&payload, &signer, &header)?;
+        Ok(json_diff(envelope, &signed).map(|diff| format!("recreated envelope: {diff}")))
     }
 }
 
 mod transport {
     use super::*;
-    use crate::publication::transport::decrypt_json_envelope;
+    use crate::publication::encryption::EncryptOptions;
+    use crate::publication::random::ScriptedRandom;
+    use crate::publication::transport::{decrypt_json_envelope, encrypt_bytes_for_recipient};
 
     pub fn run(dir: &Path) -> Result<Option<String>> {
         let expected = read_json(&dir.join("expected.json"))?;
@@ -254,7 +345,7 @@ mod transport {
                 {
                     return Ok(Some(format!("decryptedJson: {diff}")));
                 }
-                Ok(None)
+                recreate(dir, &inputs, &envelope)
             }
             (Err(err), "error") => {
                 let want = text(&expect, "errorClass").unwrap_or_default();
@@ -266,12 +357,77 @@ mod transport {
             (Err(err), _) => Ok(Some(format!("expected {outcome}, got error {err}"))),
         }
     }
+
+    /// A version-2 case with `plaintext.canonical.json` is re-encrypted from its inputs (sender
+    /// key, scripted nonce, clock) and must reproduce the envelope exactly.
+    fn recreate(dir: &Path, inputs: &Value, envelope: &Value) -> Result<Option<String>> {
+        let Ok(plaintext) = read(&dir.join("plaintext.canonical.json")) else {
+            return Ok(None);
+        };
+        let recipient = recipient_key(inputs)?.ok_or_else(|| {
+            Error::new(
+                ErrorCode::InvalidJson,
+                "transport case lacks recipientPrivateKeyHex",
+            )
+        })?;
+        let sender = inputs
+            .get("senderPrivateKeyHex")
+            .and_then(Value::as_str)
+            .map(X25519PrivateKey::from_hex)
+            .transpose()?;
+        let draws = random_draws(inputs)?;
+        let options = EncryptOptions {
+            sender,
+            timestamp_ms: inputs
+                .get("dateNowMs")
+                .and_then(Value::as_u64)
+                .unwrap_or_default(),
+            ..EncryptOptions::default()
+        };
+        let rebuilt = encrypt_bytes_for_recipient(
+            &plaintext,
+            &recipient.public_key(),
+            &options,
+            &mut ScriptedRandom::new(draws),
+        )?;
+        Ok(json_diff(envelope, &rebuilt).map(|diff| format!("re-encrypted envelope: {diff}")))
+    }
+}
+
+/// The `randomBytesInCallOrder` hex strings of a case, in order.
+pub(crate) fn random_draws(inputs: &Value) -> Result<Vec<Vec<u8>>> {
+    inputs
+        .get("randomBytesInCallOrder")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|draw| crate::publication::encoding::hex_decode(text(draw, "hex").unwrap_or_default()))
+        .collect()
 }
 
 mod canonical {
     use super::*;
+    use crate::canonical_json::canonical_bytes;
 
-    pub fn run(_dir: &Path) -> Result<Option<String>> {
-        Ok(Some("canonical JSON is not merged yet".to_owned()))
+    /// Every required case reproduces exactly; the informative case must give the en-US order.
+    pub fn run(dir: &Path) -> Result<Option<String>> {
+        let cases = read_json(&dir.join("cases.json"))?;
+        for (list, key) in [("required", "canonical"), ("informative", "canonicalEnUS")] {
+            for case in cases
+                .get(list)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let name = text(case, "name").unwrap_or_default();
+                let input = crate::js::parse_json(text(case, "input").unwrap_or_default())?;
+                let want = text(case, key).unwrap_or_default();
+                let got = canonical_bytes(&input)?;
+                if let Some(diff) = bytes_diff(want.as_bytes(), &got) {
+                    return Ok(Some(format!("{name}: {diff}")));
+                }
+            }
+        }
+        Ok(None)
     }
 }

@@ -182,3 +182,14 @@ pub fn decrypt_json_envelope(envelope: &Value, recipient: &X25519PrivateKey) -> 
         )
     })
 }
+
+/// The reference's `encryptJsonForRecipient`: the plaintext is the canonical JSON of `payload`.
+pub fn encrypt_json_for_recipient(
+    payload: &Value,
+    recipient_public: &[u8; 32],
+    options: &EncryptOptions,
+    rng: &mut dyn RandomSource,
+) -> Result<Value> {
+    let plaintext = crate::canonical_json::canonical_bytes(payload)?;
+    encrypt_bytes_for_recipient(&plaintext, recipient_public, options, rng)
+}
