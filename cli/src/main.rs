@@ -24,6 +24,14 @@ struct Cli {
 enum Command {
     /// Run every case of a conformance vectors directory and report the first difference per case.
     Conformance(cmd::conformance::Args),
+    /// Create key material: a mnemonic, a secp256k1 signing key or an X25519 recipient key.
+    Keygen(cmd::keygen::Args),
+    /// Open a protected artifact (verify, decrypt, validate) and write the plain wasm.
+    Open(cmd::open::Args),
+    /// Create and sign a deployment authorization.
+    Authorize(cmd::authorize::Args),
+    /// Verify a deployment authorization against trusted keys.
+    VerifyAuthorization(cmd::verify_authorization::Args),
 }
 
 fn main() -> ExitCode {
@@ -41,6 +49,10 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Conformance(args) => cmd::conformance::run(args),
+        Command::Keygen(args) => cmd::keygen::run(args),
+        Command::Open(args) => cmd::open::run(args),
+        Command::Authorize(args) => cmd::authorize::run(args),
+        Command::VerifyAuthorization(args) => cmd::verify_authorization::run(args),
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),

@@ -1,3 +1,8 @@
 //! One module per CLI verb.
 
+pub mod authorize;
 pub mod conformance;
+pub mod keygen;
+pub mod keys;
+pub mod open;
+pub mod verify_authorization;
