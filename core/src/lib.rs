@@ -19,7 +19,9 @@ pub mod auth;
 pub mod canonical_json;
 pub mod conformance;
 pub mod error;
+pub mod fbs;
 pub mod js;
+pub mod manifest;
 pub mod publication;
 pub mod wasm;
 
