@@ -209,14 +209,70 @@ mod artifact {
 
 mod rebuild {
     use super::*;
+    use crate::publication::encryption::x25519_public_from_hex;
+    use crate::publication::random::ScriptedRandom;
+    use crate::publication::signing::Signer;
+    use crate::publication::{ProtectOptions, protect};
 
-    /// Rebuilding a positive case from its `reproduce` block (protect) is added with `protect`.
+    /// Rebuilds a positive case from its `reproduce` block: the artifact, the authorization
+    /// envelope, the transport envelope and the bundled wasm must all come out identical.
     pub fn check(
-        _root: &Path,
-        _dir: &Path,
-        _expected: &Value,
-        _artifact: &[u8],
+        root: &Path,
+        dir: &Path,
+        expected: &Value,
+        artifact: &[u8],
     ) -> Result<Option<String>> {
+        let Some(reproduce) = expected.get("reproduce") else {
+            return Ok(None);
+        };
+        let options = reproduce.get("options").cloned().unwrap_or(Value::Null);
+        let manifest = read_json(&root.join(text(&options, "manifest").unwrap_or_default()))?;
+        let wasm = read(&root.join(text(&options, "wasm").unwrap_or_default()))?;
+        let signer = Signer::from_mnemonic(text(&options, "mnemonic").unwrap_or_default())?;
+        let recipient_public_key = text(&options, "recipientPublicKeyHex")
+            .map(x25519_public_from_hex)
+            .transpose()?;
+        let protect_options = ProtectOptions {
+            manifest,
+            wasm,
+            single_file_bundle: options
+                .get("singleFileBundle")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            recipient_public_key,
+            artifact_id: None,
+            target: Value::Null,
+            capabilities: None,
+            now_ms: reproduce
+                .get("dateNowMs")
+                .and_then(Value::as_i64)
+                .unwrap_or_default(),
+        };
+        let mut rng = ScriptedRandom::new(super::random_draws(reproduce)?);
+        let protected = protect(&protect_options, &signer, &mut rng)?;
+        if let Some(diff) = bytes_diff(artifact, &protected.protected_artifact_bytes) {
+            return Ok(Some(format!("rebuilt artifact: {diff}")));
+        }
+        if let Ok(envelope) = read_json(&dir.join("authorization-envelope.json"))
+            && let Some(diff) = json_diff(&envelope, &protected.payload["authorization"])
+        {
+            return Ok(Some(format!("authorization-envelope.json: {diff}")));
+        }
+        if let Ok(envelope) = read_json(&dir.join("transport-envelope.json")) {
+            let rebuilt = protected.encrypted_envelope.clone().unwrap_or(Value::Null);
+            if let Some(diff) = json_diff(&envelope, &rebuilt) {
+                return Ok(Some(format!("transport-envelope.json: {diff}")));
+            }
+        }
+        if let Ok(bundled) = read(&dir.join("stripped-bundled.wasm")) {
+            let rebuilt = protected
+                .single_file_bundle_wasm
+                .clone()
+                .unwrap_or_default();
+            if let Some(diff) = bytes_diff(&bundled, &rebuilt) {
+                return Ok(Some(format!("stripped-bundled.wasm: {diff}")));
+            }
+        }
         Ok(None)
     }
 }
