@@ -28,6 +28,8 @@ enum Command {
     Keygen(cmd::keygen::Args),
     /// Open a protected artifact (verify, decrypt, validate) and write the plain wasm.
     Open(cmd::open::Args),
+    /// Sign (and optionally bundle and encrypt) a module into a protected artifact.
+    Protect(cmd::protect::Args),
     /// Create and sign a deployment authorization.
     Authorize(cmd::authorize::Args),
     /// Verify a deployment authorization against trusted keys.
@@ -51,6 +53,7 @@ fn main() -> ExitCode {
         Command::Conformance(args) => cmd::conformance::run(args),
         Command::Keygen(args) => cmd::keygen::run(args),
         Command::Open(args) => cmd::open::run(args),
+        Command::Protect(args) => cmd::protect::run(args),
         Command::Authorize(args) => cmd::authorize::run(args),
         Command::VerifyAuthorization(args) => cmd::verify_authorization::run(args),
     };

@@ -5,4 +5,5 @@ pub mod conformance;
 pub mod keygen;
 pub mod keys;
 pub mod open;
+pub mod protect;
 pub mod verify_authorization;
