@@ -105,6 +105,8 @@ error_codes! {
     BundleInvalidPayload = 304 => "bundle-invalid-payload",
     /// A stored hash does not match the bytes it covers (verify step).
     BundleHashMismatch = 305 => "bundle-hash-mismatch",
+    /// An entry lacks its required id (an explicit `null` entry id).
+    BundleRequiredField = 306 => "bundle-required-field",
     // ---- end of bundle ----
 
     // ---- canonical JSON: 400..=449 --------------------------------------------------------

@@ -7,17 +7,21 @@
 //! Byte-compatible with the JavaScript reference SDK `space-data-module-sdk` 0.5.10
 //! (commit d7030ae). Module map (one concern each):
 //!
+//! - [`deployment`]: deployment-plan normalization and its bundle entry.
 //! - [`error`]: the one error type and its stable codes.
 //! - [`js`]: the JavaScript coercions (`Number()`, `String()`, truthiness) the reference
 //!   applies to JSON input; byte identity depends on them.
+//! - [`bundle`]: the `sds.bundle` single-file bundle: create, parse, verify.
 //! - [`canonical_json`]: the reference's canonical JSON bytes (ICU key collation, JS numbers).
 //! - [`conformance`]: runs vector directories and reports the first difference per case.
 //! - [`auth`]: deployment authorizations: create, sign, verify against trusted keys.
 //! - [`publication`]: the `REC`/`PNM`/`ENC` trailer, signatures, encryption, `protect`, `open`.
 
 pub mod auth;
+pub mod bundle;
 pub mod canonical_json;
 pub mod conformance;
+pub mod deployment;
 pub mod error;
 pub mod fbs;
 pub mod js;

@@ -5,6 +5,8 @@
 //! themselves against the reference. Every layout has its own runner module; this module
 //! detects the layout and holds the shared comparison helpers.
 
+pub mod bundle;
+
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -51,11 +53,18 @@ struct Layout {
     run: fn(&Path) -> Result<Vec<CaseOutcome>>,
 }
 
-const LAYOUTS: &[Layout] = &[Layout {
-    name: "publication",
-    detect: publication::detect,
-    run: publication::run,
-}];
+const LAYOUTS: &[Layout] = &[
+    Layout {
+        name: "bundle",
+        detect: bundle::detect,
+        run: bundle::run,
+    },
+    Layout {
+        name: "publication",
+        detect: publication::detect,
+        run: publication::run,
+    },
+];
 
 /// Runs every case under `dir`. `dir` is either one layout directory or a directory whose
 /// immediate subdirectories are layout directories (such as `vectors/differential`).

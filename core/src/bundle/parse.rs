@@ -1,0 +1,198 @@
+//! `parseSingleFileBundle` (spec 7.8): lenient, verifies nothing (see [`super::verify`]).
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use super::codec;
+use super::constants::{SDS_BUNDLE_SECTION_NAME, SDS_CUSTOM_SECTION_PREFIX};
+use super::manifest_link::decode_manifest;
+use super::model::{BundleEntry, ModuleBundle, encoding, role};
+use super::trailer::split_publication_trailer;
+use crate::deployment::{DEPLOYMENT_ENTRY_ID, DEPLOYMENT_SECTION_NAME};
+use crate::wasm::sections::{custom_sections, decode_text, strip_prefixed_custom_sections};
+use crate::{Error, ErrorCode, Result};
+
+/// Options of [`parse`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ParseOptions {
+    /// The custom section to read the bundle from (default `sds.bundle`).
+    pub bundle_section_name: Option<String>,
+}
+
+/// A custom section of the parsed module.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomSectionInfo {
+    pub name: String,
+    /// Byte range of the whole section (id byte to payload end) in the module.
+    pub start: usize,
+    pub end: usize,
+    pub data_len: usize,
+}
+
+/// An entry's payload as parse decodes it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DecodedPayload {
+    /// A `json-utf8` entry whose payload parsed as JSON.
+    Json(Value),
+    /// Every other entry, and `json-utf8` entries whose payload is not valid JSON: the raw
+    /// payload (see [`BundleEntry::payload`]).
+    Bytes,
+}
+
+/// One entry with what parse decoded from it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedEntry {
+    pub entry: BundleEntry,
+    pub decoded: DecodedPayload,
+    /// For role `manifest` with encoding `flatbuffer`: `Some(Some(json))` when the payload
+    /// decodes as a manifest, `Some(None)` when it does not; `None` for other entries.
+    pub decoded_manifest: Option<Option<Value>>,
+}
+
+/// Everything parse returns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed {
+    /// The module bytes (publication trailer removed).
+    pub wasm: Vec<u8>,
+    /// The publication trailer split off the input, if any (see [`super::trailer`]).
+    pub trailer: Option<Vec<u8>>,
+    /// Data of the bundle section.
+    pub bundle_bytes: Vec<u8>,
+    pub bundle: ModuleBundle,
+    pub entries: Vec<ParsedEntry>,
+    /// The manifest decoded from the entry `findModuleBundleEntry(bundle, "manifest")`
+    /// finds, whatever its encoding; `None` when absent or undecodable.
+    pub manifest: Option<Value>,
+    /// The deployment plan: the first entry whose id is `deployment-plan` or whose section
+    /// name is `sds.deployment`, when it is `json-utf8` and parses to an object or array.
+    pub deployment_plan: Option<Value>,
+    /// Every custom section, in file order.
+    pub custom_sections: Vec<CustomSectionInfo>,
+    /// The module with the bundle's stripped prefix removed.
+    pub canonical_wasm: Vec<u8>,
+    /// SHA-256 of `canonical_wasm` (computed, not the stored value).
+    pub canonical_module_hash: Vec<u8>,
+}
+
+impl Parsed {
+    pub fn canonical_module_hash_hex(&self) -> String {
+        hex::encode(&self.canonical_module_hash)
+    }
+
+    /// The first entry that locates the deployment plan (id or section name, one pass).
+    pub fn deployment_entry(&self) -> Option<&ParsedEntry> {
+        self.entries.iter().find(|e| {
+            e.entry.entry_id == DEPLOYMENT_ENTRY_ID
+                || e.entry.section_name.as_deref() == Some(DEPLOYMENT_SECTION_NAME)
+        })
+    }
+
+    /// The entry with this id (or, failing that, the first with this role name).
+    pub fn find_entry(&self, id: &str) -> Option<&BundleEntry> {
+        self.bundle.find_entry(id)
+    }
+}
+
+/// Parses a single-file module. Errors (reference wording): the wasm framing errors,
+/// `Missing required custom section "<name>".` (`bundle-missing`),
+/// `Expected one "<name>" section, found <n>.` (`bundle-duplicate`),
+/// `Module bundle buffer identifier mismatch.`, and `bundle-malformed` for an `SMDB` buffer
+/// that fails verification. Manifest and JSON payload decoding failures are not errors.
+pub fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Parsed> {
+    let (module, trailer) = split_publication_trailer(bytes);
+    // The reference's section walker repeats the trailer split.
+    let walked = split_publication_trailer(module).0;
+    let sections = custom_sections(walked)?;
+    let section_name = options
+        .bundle_section_name
+        .as_deref()
+        .unwrap_or(SDS_BUNDLE_SECTION_NAME);
+    let matching: Vec<_> = sections.iter().filter(|s| s.name == section_name).collect();
+    let bundle_bytes = match matching.as_slice() {
+        [] => {
+            return Err(Error::new(
+                ErrorCode::BundleMissing,
+                format!("Missing required custom section \"{section_name}\"."),
+            ));
+        }
+        [one] => one.data.to_vec(),
+        many => {
+            return Err(Error::new(
+                ErrorCode::BundleDuplicate,
+                format!(
+                    "Expected one \"{section_name}\" section, found {}.",
+                    many.len()
+                ),
+            ));
+        }
+    };
+    let bundle = codec::decode(&bundle_bytes)?;
+    let prefix = bundle
+        .canonicalization
+        .as_ref()
+        .and_then(|rule| rule.stripped_custom_section_prefix.clone())
+        .unwrap_or_else(|| SDS_CUSTOM_SECTION_PREFIX.to_owned());
+    // computeCanonicalModuleHash splits once more, and its strip walks (and splits) again.
+    let canonical_wasm = strip_prefixed_custom_sections(
+        split_publication_trailer(split_publication_trailer(module).0).0,
+        &prefix,
+    )?;
+    let canonical_module_hash = Sha256::digest(&canonical_wasm).to_vec();
+    let entries: Vec<ParsedEntry> = bundle.entries.iter().map(parse_entry).collect();
+    let manifest = bundle
+        .find_entry("manifest")
+        .and_then(|entry| decode_manifest(&entry.payload).ok());
+    let custom_sections = sections
+        .iter()
+        .map(|s| CustomSectionInfo {
+            name: s.name.clone(),
+            start: s.start,
+            end: s.end,
+            data_len: s.data.len(),
+        })
+        .collect();
+    let mut parsed = Parsed {
+        wasm: module.to_vec(),
+        trailer: trailer.map(<[u8]>::to_vec),
+        bundle_bytes,
+        bundle,
+        entries,
+        manifest,
+        deployment_plan: None,
+        custom_sections,
+        canonical_wasm,
+        canonical_module_hash,
+    };
+    parsed.deployment_plan = parsed
+        .deployment_entry()
+        .and_then(|entry| match &entry.decoded {
+            DecodedPayload::Json(plan)
+                if entry.entry.payload_encoding_or_default() == encoding::JSON_UTF8
+                    && (plan.is_object() || plan.is_array()) =>
+            {
+                Some(plan.clone())
+            }
+            _ => None,
+        });
+    Ok(parsed)
+}
+
+fn parse_entry(entry: &BundleEntry) -> ParsedEntry {
+    let decoded = if entry.payload_encoding_or_default() == encoding::JSON_UTF8 {
+        decode_json_payload(&entry.payload).map_or(DecodedPayload::Bytes, DecodedPayload::Json)
+    } else {
+        DecodedPayload::Bytes
+    };
+    let is_manifest = entry.role_or_default() == role::MANIFEST
+        && entry.payload_encoding_or_default() == encoding::FLATBUFFER;
+    ParsedEntry {
+        entry: entry.clone(),
+        decoded,
+        decoded_manifest: is_manifest.then(|| decode_manifest(&entry.payload).ok()),
+    }
+}
+
+/// `JSON.parse(new TextDecoder().decode(bytes))`; `None` when it throws.
+pub fn decode_json_payload(bytes: &[u8]) -> Option<Value> {
+    crate::js::parse_json(&decode_text(bytes)).ok()
+}
