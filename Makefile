@@ -30,6 +30,7 @@ deps:
 ## conformance: the CLI over every public vector directory.
 conformance: build
 	$(CLI) conformance vectors/differential
+	$(CLI) conformance vectors/publication
 
 bench:
 	$(CARGO) bench -p space-data-module --locked

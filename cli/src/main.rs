@@ -33,6 +33,16 @@ enum Command {
     Inspect(cmd::inspect::Args),
     /// Validate a manifest (and its wasm) against the compliance rules and print the report.
     Check(cmd::check::Args),
+    /// Create key material: a mnemonic, a secp256k1 signing key or an X25519 recipient key.
+    Keygen(cmd::keygen::Args),
+    /// Open a protected artifact (verify, decrypt, validate) and write the plain wasm.
+    Open(cmd::open::Args),
+    /// Sign (and optionally bundle and encrypt) a module into a protected artifact.
+    Protect(cmd::protect::Args),
+    /// Create and sign a deployment authorization.
+    Authorize(cmd::authorize::Args),
+    /// Verify a deployment authorization against trusted keys.
+    VerifyAuthorization(cmd::verify_authorization::Args),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +64,11 @@ fn main() -> ExitCode {
         Command::Bundle(args) => cmd::bundle::run(args),
         Command::Inspect(args) => cmd::inspect::run(args),
         Command::Check(args) => cmd::check::run(args),
+        Command::Keygen(args) => cmd::keygen::run(args),
+        Command::Open(args) => cmd::open::run(args),
+        Command::Protect(args) => cmd::protect::run(args),
+        Command::Authorize(args) => cmd::authorize::run(args),
+        Command::VerifyAuthorization(args) => cmd::verify_authorization::run(args),
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),

@@ -127,6 +127,40 @@ error_codes! {
     // ---- end of compliance ----
 
     // ---- publication and authorization: 600..=699 -----------------------------------------
+    /// A `$REC` footer is present but its length is out of range, or the record collection fails validation.
+    TrailerInvalid = 600 => "trailer-invalid",
+    /// The artifact has no `$REC` footer and the policy requires a signed artifact.
+    TrailerMissing = 601 => "trailer-missing",
+    /// No PNM record, or a PNM without `CID`/`SIGNATURE`, and the policy requires a signature.
+    SignatureMissing = 602 => "signature-missing",
+    /// The PNM `CID` is not the content identifier of the payload.
+    CidMismatch = 603 => "cid-mismatch",
+    /// An unknown signature type, ENC algorithm, ENC version or authorization algorithm.
+    UnsupportedAlgorithm = 604 => "unsupported-algorithm",
+    /// No trusted signer key verifies the PNM `SIGNATURE`.
+    SignatureInvalid = 605 => "signature-invalid",
+    /// The PNM `TIMESTAMP_SIGNATURE` does not verify under the signer's key.
+    TimestampSignatureInvalid = 606 => "timestamp-signature-invalid",
+    /// The artifact is encrypted (ENC record) and no recipient key was supplied.
+    DecryptionKeyRequired = 607 => "decryption-key-required",
+    /// Decryption failed: all-zero X25519 shared secret, or an AES-GCM tag mismatch.
+    DecryptionFailed = 608 => "decryption-failed",
+    /// The decrypted bytes are not valid WebAssembly (wrong key or tampered ENC record).
+    DecryptedPayloadInvalid = 609 => "decrypted-payload-invalid",
+    /// A transport envelope has the wrong scheme or shape, or a version-2 blob has no ENC record.
+    EnvelopeInvalid = 610 => "envelope-invalid",
+    /// A deployment authorization envelope lacks its payload, signature, header or numeric times.
+    AuthorizationMalformed = 611 => "authorization-malformed",
+    /// The authorization's signer key is not in the trusted set.
+    SignerUntrusted = 612 => "signer-untrusted",
+    /// The authorization expired (`expiresAt` before now) or was issued too far in the future.
+    AuthorizationExpired = 613 => "authorization-expired",
+    /// The authorization signature does not verify over the canonical payload.
+    AuthorizationSignatureInvalid = 614 => "authorization-signature-invalid",
+    /// The authorization does not grant what is expected (action, artifact, target or capability).
+    AuthorizationMismatch = 615 => "authorization-mismatch",
+    /// A key, key file or mnemonic is malformed (never replaced by a fresh key).
+    KeyInvalid = 616 => "key-invalid",
     // ---- end of publication ----
 
     // ---- invoke and runtime: 700..=799 ----------------------------------------------------

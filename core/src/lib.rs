@@ -7,16 +7,21 @@
 //! Byte-compatible with the JavaScript reference SDK `space-data-module-sdk` 0.5.10
 //! (commit d7030ae). Module map (one concern each):
 //!
-//! - [`deployment`]: deployment-plan normalization and its bundle entry.
 //! - [`error`]: the one error type and its stable codes.
 //! - [`js`]: the JavaScript coercions (`Number()`, `String()`, truthiness) the reference
 //!   applies to JSON input; byte identity depends on them.
-//! - [`bundle`]: the `sds.bundle` single-file bundle: create, parse, verify.
+//! - [`fbs`]: FlatBuffers helpers shared by every codec (safe table reader, `FlatBufferTypeRef`).
+//! - [`manifest`]: the PluginManifest (`PMAN`) codec: normalize, encode, decode.
+//! - [`wasm`]: section walker, custom-section encode/strip/append, export lookup.
 //! - [`canonical_json`]: the reference's canonical JSON bytes (ICU key collation, JS numbers).
+//! - [`deployment`]: deployment-plan normalization and its bundle entry.
+//! - [`bundle`]: the `sds.bundle` single-file bundle: create, parse, verify.
+//! - [`compliance`]: manifest and artifact validation with the reference's 76 issue codes.
+//! - [`publication`]: the `REC`/`PNM`/`ENC` trailer, signatures, encryption, `protect`, `open`.
+//! - [`auth`]: deployment authorizations: create, sign, verify against trusted keys.
 //! - [`conformance`]: runs vector directories and reports the first difference per case.
 
-//! - [`compliance`]: manifest and artifact validation with the reference's 76 issue codes.
-
+pub mod auth;
 pub mod bundle;
 pub mod canonical_json;
 pub mod compliance;
@@ -26,6 +31,7 @@ pub mod error;
 pub mod fbs;
 pub mod js;
 pub mod manifest;
+pub mod publication;
 pub mod wasm;
 
 pub use error::{Error, ErrorClass, ErrorCode, Result};

@@ -1,7 +1,13 @@
 //! One module per CLI verb.
 
+pub mod authorize;
 pub mod bundle;
 pub mod check;
 pub mod conformance;
-pub mod manifest;
 pub mod inspect;
+pub mod keygen;
+pub mod keys;
+pub mod manifest;
+pub mod open;
+pub mod protect;
+pub mod verify_authorization;

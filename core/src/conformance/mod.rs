@@ -6,14 +6,16 @@
 //! detects the layout and holds the shared comparison helpers.
 
 pub mod bundle;
-pub mod manifest;
 pub mod compliance;
+pub mod manifest;
+pub mod publication;
 
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
 use crate::{Error, ErrorCode, Result};
+
 
 /// The result of one case.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,6 +59,7 @@ const LAYOUTS: &[Layout] = &[
     Layout { name: "manifest", detect: manifest::detect, run: manifest::run },
     Layout { name: "bundle", detect: bundle::detect, run: bundle::run },
     Layout { name: "compliance", detect: compliance::detect, run: compliance::run },
+    Layout { name: "publication", detect: publication::detect, run: publication::run },
 ];
 
 /// Runs every case under `dir`. `dir` is either one layout directory or a directory whose

@@ -1,0 +1,267 @@
+//! `ENC` encrypted delivery: X25519 + HKDF-SHA-256 + AES-256-CTR (spec 8.1/8.2).
+
+use aes::cipher::{KeyIvInit, StreamCipher};
+use hkdf::Hkdf;
+use sha2::Sha256;
+use x25519_dalek::{PublicKey as XPublicKey, StaticSecret};
+use zeroize::Zeroizing;
+
+use super::random::RandomSource;
+use super::records::{EncRecord, KDF_HKDF_SHA256, KEY_EXCHANGE_X25519, SYMMETRIC_AES_256_CTR};
+use crate::{Error, ErrorCode, Result};
+
+/// HKDF info used by `protect` and the default of the transport helpers.
+pub const DEFAULT_CONTEXT: &str = "space-data-module-sdk/package";
+/// ENC root type written by `protect`.
+pub const ROOT_TYPE_WASM: &str = "WASM";
+
+type Aes256Ctr = ctr::Ctr128BE<aes::Aes256>;
+
+/// An X25519 private key: 32 bytes as given (clamped at use, RFC 7748). Zeroized on drop;
+/// `Debug` shows only the public key.
+#[derive(Clone)]
+pub struct X25519PrivateKey {
+    secret: StaticSecret,
+}
+
+impl std::fmt::Debug for X25519PrivateKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "X25519PrivateKey {{ public_key: {} }}",
+            hex::encode(self.public_key())
+        )
+    }
+}
+
+impl X25519PrivateKey {
+    pub fn from_bytes(bytes: [u8; 32]) -> Self {
+        X25519PrivateKey {
+            secret: StaticSecret::from(bytes),
+        }
+    }
+
+    /// From exactly 32 bytes.
+    pub fn from_slice(bytes: &[u8]) -> Result<Self> {
+        let array: [u8; 32] = bytes.try_into().map_err(|_| {
+            Error::new(ErrorCode::KeyInvalid, "X25519 private key must be 32 bytes")
+        })?;
+        let array = Zeroizing::new(array);
+        Ok(Self::from_bytes(*array))
+    }
+
+    /// From exactly 64 hex digits.
+    pub fn from_hex(text: &str) -> Result<Self> {
+        let bytes = Zeroizing::new(super::encoding::hex_decode(text.trim()).map_err(|_| {
+            Error::new(
+                ErrorCode::KeyInvalid,
+                "X25519 private key must be 64 hex digits",
+            )
+        })?);
+        Self::from_slice(&bytes)
+    }
+
+    /// 32 random bytes from `rng` (the reference's `generateX25519Keypair`).
+    pub fn generate(rng: &mut dyn RandomSource) -> Result<Self> {
+        let mut bytes = Zeroizing::new([0u8; 32]);
+        rng.fill(&mut bytes[..])?;
+        Ok(Self::from_bytes(*bytes))
+    }
+
+    pub fn public_key(&self) -> [u8; 32] {
+        XPublicKey::from(&self.secret).to_bytes()
+    }
+
+    pub fn to_bytes(&self) -> Zeroizing<[u8; 32]> {
+        Zeroizing::new(self.secret.to_bytes())
+    }
+
+    /// The X25519 shared secret with `public`; an all-zero result (low-order point) is
+    /// `decryption-failed`.
+    fn shared_secret(&self, public: &[u8; 32]) -> Result<Zeroizing<[u8; 32]>> {
+        let shared = self.secret.diffie_hellman(&XPublicKey::from(*public));
+        if !shared.was_contributory() {
+            return Err(Error::new(
+                ErrorCode::DecryptionFailed,
+                "X25519 shared secret is all zero (low-order public key)",
+            ));
+        }
+        Ok(Zeroizing::new(shared.to_bytes()))
+    }
+}
+
+/// Parses a recipient public key: exactly 64 hex digits (spec 9.3: stricter than the reference).
+pub fn x25519_public_from_hex(text: &str) -> Result<[u8; 32]> {
+    let bytes = super::encoding::hex_decode(text.trim()).map_err(|_| {
+        Error::new(
+            ErrorCode::KeyInvalid,
+            "X25519 public key must be 64 hex digits",
+        )
+    })?;
+    bytes.try_into().map_err(|_| {
+        Error::new(
+            ErrorCode::KeyInvalid,
+            "X25519 public key must be 64 hex digits",
+        )
+    })
+}
+
+/// HKDF-SHA-256(IKM = shared, salt, info = UTF-8 of context, L = 32).
+pub(crate) fn derive_key(
+    shared: &[u8; 32],
+    salt: &[u8],
+    context: &str,
+) -> Result<Zeroizing<[u8; 32]>> {
+    let salt = (!salt.is_empty()).then_some(salt);
+    let hkdf = Hkdf::<Sha256>::new(salt, shared);
+    let mut key = Zeroizing::new([0u8; 32]);
+    hkdf.expand(context.as_bytes(), &mut key[..])
+        .map_err(|_| Error::new(ErrorCode::Internal, "HKDF expand failed"))?;
+    Ok(key)
+}
+
+/// AES-256-CTR in place with IV `nonce_start ‖ 00000000` and a 128-bit big-endian counter.
+fn aes_ctr_in_place(key: &[u8; 32], nonce_start: &[u8; 12], data: &mut [u8]) {
+    let mut iv = [0u8; 16];
+    iv[..12].copy_from_slice(nonce_start);
+    let mut cipher = Aes256Ctr::new(key.into(), &iv.into());
+    cipher.apply_keystream(data);
+}
+
+/// Options of [`encrypt_for_recipient`].
+#[derive(Debug, Clone, Default)]
+pub struct EncryptOptions {
+    /// HKDF info; `None` → [`DEFAULT_CONTEXT`].
+    pub context: Option<String>,
+    /// A sender key pair to use instead of a fresh ephemeral one.
+    pub sender: Option<X25519PrivateKey>,
+    pub recipient_key_id: Option<Vec<u8>>,
+    pub schema_hash: Option<Vec<u8>>,
+    pub root_type: Option<String>,
+    /// ENC `TIMESTAMP` (ms since the epoch).
+    pub timestamp_ms: u64,
+}
+
+/// Ciphertext plus the ENC record that lets the recipient decrypt it.
+#[derive(Debug, Clone)]
+pub struct Encrypted {
+    pub ciphertext: Vec<u8>,
+    pub enc: EncRecord,
+}
+
+/// Encrypts for an X25519 recipient (spec 8.1). Random draws, in order: the ephemeral private
+/// key (32 bytes, unless `options.sender` is given), then the nonce (12 bytes).
+pub fn encrypt_for_recipient(
+    plaintext: &[u8],
+    recipient_public: &[u8; 32],
+    options: &EncryptOptions,
+    rng: &mut dyn RandomSource,
+) -> Result<Encrypted> {
+    let sender = match &options.sender {
+        Some(sender) => sender.clone(),
+        None => X25519PrivateKey::generate(rng)?,
+    };
+    let mut nonce = [0u8; 12];
+    rng.fill(&mut nonce)?;
+    let context = options
+        .context
+        .clone()
+        .unwrap_or_else(|| DEFAULT_CONTEXT.to_owned());
+    let shared = sender.shared_secret(recipient_public).map_err(|_| {
+        Error::new(
+            ErrorCode::KeyInvalid,
+            "recipient X25519 public key is a low-order point",
+        )
+    })?;
+    let key = derive_key(&shared, &[], &context)?;
+    let mut ciphertext = plaintext.to_vec();
+    aes_ctr_in_place(&key, &nonce, &mut ciphertext);
+    let mut enc = EncRecord::x25519_ctr(sender.public_key(), nonce);
+    enc.recipient_key_id = options.recipient_key_id.clone();
+    enc.context = Some(context);
+    enc.schema_hash = options.schema_hash.clone();
+    enc.root_type = options.root_type.clone();
+    enc.timestamp = options.timestamp_ms;
+    Ok(Encrypted { ciphertext, enc })
+}
+
+/// Fails with `unsupported-algorithm` unless the record is version 1 X25519/AES_256_CTR/HKDF_SHA256.
+pub fn check_enc_algorithms(enc: &EncRecord) -> Result<()> {
+    let unsupported = |what: String| Err(Error::new(ErrorCode::UnsupportedAlgorithm, what));
+    if enc.version != 1 {
+        return unsupported(format!("ENC version {} is not supported", enc.version));
+    }
+    if enc.key_exchange != KEY_EXCHANGE_X25519 {
+        return unsupported(format!(
+            "ENC key exchange {} is not supported",
+            super::records::key_exchange_name(enc.key_exchange)
+        ));
+    }
+    if enc.symmetric != SYMMETRIC_AES_256_CTR {
+        return unsupported(format!(
+            "ENC symmetric algorithm {} is not supported",
+            super::records::symmetric_name(enc.symmetric)
+        ));
+    }
+    if enc.key_derivation != KDF_HKDF_SHA256 {
+        return unsupported(format!(
+            "ENC key derivation {} is not supported",
+            super::records::kdf_name(enc.key_derivation)
+        ));
+    }
+    Ok(())
+}
+
+/// Decrypts `payload` with the ENC record (spec 8.2) after checking its algorithms.
+/// CTR has no tag: a wrong key yields garbage, which only the caller's validation can detect.
+pub fn decrypt_with_enc(
+    payload: &[u8],
+    enc: &EncRecord,
+    recipient: &X25519PrivateKey,
+) -> Result<Vec<u8>> {
+    check_enc_algorithms(enc)?;
+    let ephemeral: [u8; 32] = enc
+        .ephemeral_public_key
+        .as_slice()
+        .try_into()
+        .map_err(|_| {
+            Error::new(
+                ErrorCode::TrailerInvalid,
+                "X25519 ephemeral public key must be 32 bytes",
+            )
+        })?;
+    let nonce: [u8; 12] = enc
+        .nonce_start
+        .as_slice()
+        .try_into()
+        .map_err(|_| Error::new(ErrorCode::TrailerInvalid, "nonce start must be 12 bytes"))?;
+    let shared = recipient.shared_secret(&ephemeral)?;
+    let key = derive_key(&shared, &[], enc.context.as_deref().unwrap_or(""))?;
+    let mut plaintext = payload.to_vec();
+    aes_ctr_in_place(&key, &nonce, &mut plaintext);
+    Ok(plaintext)
+}
+
+/// AES-256-GCM decryption of a legacy version-1 envelope body (`ciphertext ‖ tag`, no AAD).
+pub(crate) fn gcm_decrypt(
+    recipient: &X25519PrivateKey,
+    sender_public: &[u8; 32],
+    salt: &[u8],
+    context: &str,
+    iv: &[u8; 12],
+    packed: &[u8],
+) -> Result<Vec<u8>> {
+    use aes_gcm::aead::{Aead, KeyInit};
+    if packed.len() < 16 {
+        return Err(Error::new(
+            ErrorCode::EnvelopeInvalid,
+            "Encrypted envelope payload is truncated.",
+        ));
+    }
+    let shared = recipient.shared_secret(sender_public)?;
+    let key = derive_key(&shared, salt, context)?;
+    let cipher = aes_gcm::Aes256Gcm::new((&*key).into());
+    cipher
+        .decrypt(iv.into(), packed)
+        .map_err(|_| Error::new(ErrorCode::DecryptionFailed, "AES-GCM authentication failed"))
+}

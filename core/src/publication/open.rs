@@ -1,0 +1,271 @@
+//! The fail-closed loader (spec 12): nothing is returned to a runtime before every step passed.
+//!
+//! Steps, first failure wins: footer → collection → PNM presence → CID → signature →
+//! timestamp signature → ENC algorithms and decryption → wasm validation → bundle → report.
+
+use subtle::ConstantTimeEq;
+
+use super::cid::cid_v1_raw;
+use super::decode::decode_collection;
+use super::encryption::{X25519PrivateKey, check_enc_algorithms, decrypt_with_enc};
+use super::footer::split_footer;
+use super::report::{CidReport, DigestReport, OpenReport, SignatureReport, TrailerReport};
+use super::signing::{PublicKey, SIGNATURE_TYPE};
+use crate::{Error, ErrorCode};
+
+/// Default cap on the artifact size: 512 MiB.
+pub const DEFAULT_MAX_ARTIFACT_BYTES: usize = 512 << 20;
+/// Cap on the record collection: 1 MiB (real collections are under 2 KiB).
+pub const MAX_COLLECTION_BYTES: usize = 1 << 20;
+
+/// What the loader trusts and requires.
+#[derive(Debug, Clone)]
+pub struct OpenPolicy {
+    /// Keys whose PNM signatures are accepted.
+    pub trusted_signers: Vec<PublicKey>,
+    /// Whether an untrailed or unsigned artifact is an error (default true).
+    pub require_signature: bool,
+    /// Artifacts larger than this are refused with `input-too-large`.
+    pub max_artifact_bytes: usize,
+}
+
+impl Default for OpenPolicy {
+    fn default() -> Self {
+        OpenPolicy {
+            trusted_signers: Vec::new(),
+            require_signature: true,
+            max_artifact_bytes: DEFAULT_MAX_ARTIFACT_BYTES,
+        }
+    }
+}
+
+impl OpenPolicy {
+    pub fn trusting(trusted_signers: Vec<PublicKey>) -> Self {
+        OpenPolicy {
+            trusted_signers,
+            ..OpenPolicy::default()
+        }
+    }
+}
+
+/// A successfully opened artifact: the plain wasm and the full report.
+#[derive(Debug, Clone)]
+pub struct Opened {
+    pub wasm: Vec<u8>,
+    pub report: OpenReport,
+}
+
+/// A refused artifact: the first failure and what was established before it.
+#[derive(Debug, Clone)]
+pub struct OpenFailure {
+    pub error: Error,
+    pub partial: OpenReport,
+}
+
+impl From<OpenFailure> for Error {
+    fn from(failure: OpenFailure) -> Self {
+        failure.error
+    }
+}
+
+impl std::fmt::Display for OpenFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.error.fmt(f)
+    }
+}
+
+/// Opens a protected (or, when the policy allows, plain) artifact. Returns the raw wasm only
+/// when every step of spec 12.2 passed.
+pub fn open(
+    bytes: &[u8],
+    policy: &OpenPolicy,
+    recipient: Option<&X25519PrivateKey>,
+) -> Result<Opened, OpenFailure> {
+    let mut report = OpenReport::default();
+    match run(bytes, policy, recipient, &mut report) {
+        Ok(wasm) => Ok(Opened { wasm, report }),
+        Err(error) => Err(OpenFailure {
+            error,
+            partial: report,
+        }),
+    }
+}
+
+fn fail<T>(code: ErrorCode, detail: impl Into<String>) -> Result<T, Error> {
+    Err(Error::new(code, detail))
+}
+
+fn run(
+    bytes: &[u8],
+    policy: &OpenPolicy,
+    recipient: Option<&X25519PrivateKey>,
+    report: &mut OpenReport,
+) -> Result<Vec<u8>, Error> {
+    if bytes.len() > policy.max_artifact_bytes {
+        return fail(
+            ErrorCode::InputTooLarge,
+            format!("artifact exceeds {} bytes", policy.max_artifact_bytes),
+        );
+    }
+    // Step 1: footer.
+    report.trailer = Some(None);
+    let Some(split) = split_footer(bytes)? else {
+        if policy.require_signature {
+            return fail(
+                ErrorCode::TrailerMissing,
+                "no $REC footer and the policy requires a signed artifact",
+            );
+        }
+        return finish_wasm(bytes.to_vec(), false, report);
+    };
+    if split.collection_length > MAX_COLLECTION_BYTES {
+        return fail(
+            ErrorCode::TrailerInvalid,
+            format!("REC collection exceeds {MAX_COLLECTION_BYTES} bytes"),
+        );
+    }
+    let payload = &bytes[..split.payload_length];
+    let collection_bytes =
+        &bytes[split.payload_length..split.payload_length + split.collection_length];
+
+    // Step 2: collection.
+    let collection = decode_collection(collection_bytes).map_err(|err| {
+        Error::new(
+            ErrorCode::TrailerInvalid,
+            format!("REC validation failed: {}", err.message()),
+        )
+    })?;
+    report.trailer = Some(Some(TrailerReport {
+        record_collection_length: split.collection_length,
+        record_collection_offset: split.payload_length,
+        payload_length: split.payload_length,
+        rec_version: collection.version.clone(),
+        records: collection.records.clone(),
+    }));
+
+    // Step 3: PNM presence.
+    let pnm = collection.pnm.clone().unwrap_or_default();
+    if collection.pnm.is_some() {
+        report.pnm = Some(pnm.clone());
+    }
+    if (pnm.cid.is_none() || pnm.signature.is_none()) && policy.require_signature {
+        return fail(
+            ErrorCode::SignatureMissing,
+            "no PNM record with CID and SIGNATURE, and the policy requires a signature",
+        );
+    }
+
+    // Step 4: CID.
+    if let Some(declared) = &pnm.cid {
+        let recomputed = cid_v1_raw(payload);
+        let matches = declared.len() == recomputed.len()
+            && bool::from(declared.as_bytes().ct_eq(recomputed.as_bytes()));
+        report.cid = Some(CidReport {
+            declared: declared.clone(),
+            recomputed,
+            matches,
+        });
+        if !matches {
+            return fail(
+                ErrorCode::CidMismatch,
+                "PNM CID != CIDv1(raw, sha2-256(payload))",
+            );
+        }
+    }
+
+    // Steps 5 and 6: signatures (verified whenever present, spec 13.13).
+    if let Some(signature) = &pnm.signature {
+        let signature_type = pnm.signature_type.as_deref().unwrap_or("");
+        if signature_type != SIGNATURE_TYPE {
+            return fail(
+                ErrorCode::UnsupportedAlgorithm,
+                format!("unsupported PNM signature type \"{signature_type}\""),
+            );
+        }
+        let cid = pnm.cid.as_deref().unwrap_or("");
+        let Some(signer) = policy
+            .trusted_signers
+            .iter()
+            .find(|key| key.verify_hex(cid.as_bytes(), signature))
+        else {
+            return fail(
+                ErrorCode::SignatureInvalid,
+                "SIGNATURE does not verify under any trusted signer key",
+            );
+        };
+        let timestamp_type = pnm.timestamp_signature_type.as_deref().unwrap_or("");
+        if timestamp_type != SIGNATURE_TYPE {
+            return fail(
+                ErrorCode::UnsupportedAlgorithm,
+                format!("unsupported PNM timestamp signature type \"{timestamp_type}\""),
+            );
+        }
+        let timestamp_valid = match (&pnm.publish_timestamp, &pnm.timestamp_signature) {
+            (Some(timestamp), Some(timestamp_signature)) => {
+                signer.verify_hex(timestamp.as_bytes(), timestamp_signature)
+            }
+            _ => false,
+        };
+        report.signature = Some(SignatureReport {
+            signer_public_key_hex: signer.to_hex(),
+            signature_type: SIGNATURE_TYPE.to_owned(),
+            cid_signature_valid: true,
+            timestamp_signature_valid: timestamp_valid,
+        });
+        if !timestamp_valid {
+            return fail(
+                ErrorCode::TimestampSignatureInvalid,
+                "TIMESTAMP_SIGNATURE does not verify under the signer key",
+            );
+        }
+    }
+
+    // Step 7: ENC.
+    let Some(enc) = &collection.enc else {
+        return finish_wasm(payload.to_vec(), false, report);
+    };
+    report.enc = Some(enc.clone());
+    check_enc_algorithms(enc)?;
+    let Some(recipient) = recipient else {
+        return fail(
+            ErrorCode::DecryptionKeyRequired,
+            "ENC present but no recipient key supplied",
+        );
+    };
+    let decrypted = decrypt_with_enc(payload, enc, recipient)?;
+    report.decrypted = Some(DigestReport::of(&decrypted));
+    finish_wasm(decrypted, true, report)
+}
+
+/// Steps 8 to 10: validate the wasm, report the bundle, hand the bytes back.
+fn finish_wasm(wasm: Vec<u8>, decrypted: bool, report: &mut OpenReport) -> Result<Vec<u8>, Error> {
+    if let Err(reason) = validate_wasm(&wasm) {
+        return if decrypted {
+            fail(
+                ErrorCode::DecryptedPayloadInvalid,
+                "decrypted bytes are not a valid wasm module",
+            )
+        } else {
+            fail(
+                ErrorCode::WasmInvalid,
+                format!("payload is not a valid wasm module: {reason}"),
+            )
+        };
+    }
+    report.wasm = Some(DigestReport::of(&wasm));
+    report.bundle = Some(super::open_bundle::bundle_report(&wasm)?);
+    Ok(wasm)
+}
+
+const WASM_HEADER: [u8; 8] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+
+/// Header check plus full WebAssembly validation.
+fn validate_wasm(bytes: &[u8]) -> Result<(), String> {
+    if bytes.len() < 8 || bytes[..8] != WASM_HEADER {
+        return Err("missing the wasm version-1 header".to_owned());
+    }
+    wasmparser::Validator::new()
+        .validate_all(bytes)
+        .map(|_| ())
+        .map_err(|err| err.to_string())
+}

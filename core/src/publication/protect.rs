@@ -1,0 +1,215 @@
+//! `protect` (spec 9, the reference's `protectModuleArtifact`): optional single-file bundle →
+//! optional encryption → CID → signatures → `REC` append.
+//!
+//! Differences from the reference (deliberate, spec 7.4 and 9.3): the caller supplies the
+//! [`Signer`] (an invalid mnemonic is an error upstream, never a fresh key), and the result holds
+//! no mnemonic. Randomness and the clock are parameters so vectors can be rebuilt exactly.
+
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use super::cid::cid_v1_raw;
+use super::encode::encode_collection;
+use super::encoding::base64_encode;
+use super::encryption::{DEFAULT_CONTEXT, EncryptOptions, ROOT_TYPE_WASM, encrypt_for_recipient};
+use super::footer::append_collection;
+use super::random::RandomSource;
+use super::records::{EncRecord, PnmRecord};
+use super::signing::{SIGNATURE_TYPE, SIGNING_PATH, Signer};
+use super::timestamp::iso_timestamp;
+use super::transport::envelope_for_blob;
+use crate::auth::{SignerHeader, create_authorization, sign_authorization};
+use crate::{Error, ErrorCode, Result};
+
+/// Inputs of [`protect`].
+#[derive(Debug, Clone)]
+pub struct ProtectOptions {
+    /// The manifest JSON (encoded to `PMAN` as the manifest module does).
+    pub manifest: Value,
+    /// The input wasm.
+    pub wasm: Vec<u8>,
+    /// Wrap the wasm into a single-file bundle (`sds.bundle` with manifest + authorization).
+    pub single_file_bundle: bool,
+    /// Encrypt for this X25519 recipient public key.
+    pub recipient_public_key: Option<[u8; 32]>,
+    /// Defaults to `module-` + the first 16 hex digits of SHA-256(wasm).
+    pub artifact_id: Option<String>,
+    /// Authorization target (URL string or object); `null` for none.
+    pub target: Value,
+    /// Authorization capabilities; `None` → `[]` (not the manifest's).
+    pub capabilities: Option<Value>,
+    /// Clock value for `issuedAt`, ENC `TIMESTAMP` and `PUBLISH_TIMESTAMP` (ms since epoch).
+    pub now_ms: i64,
+}
+
+/// The result (the reference's fields, spec 9.2, minus the mnemonic).
+#[derive(Debug, Clone)]
+pub struct Protected {
+    pub signing_public_key_hex: String,
+    pub signing_path: String,
+    /// `{version, format, artifactId, programId, manifest, manifestBase64, wasmBase64,
+    /// wasmHashHex, manifestHashHex, authorization}`.
+    pub payload: Value,
+    pub publication_notice: PnmRecord,
+    /// The ENC record when encrypted.
+    pub enc: Option<EncRecord>,
+    pub publication_records_bytes: Vec<u8>,
+    pub protected_artifact_bytes: Vec<u8>,
+    pub encrypted: bool,
+    /// The version-2 transport envelope over the final artifact (encrypted only).
+    pub encrypted_envelope: Option<Value>,
+    /// The bundled wasm before encryption and trailer (single-file bundle only).
+    pub single_file_bundle_wasm: Option<Vec<u8>>,
+}
+
+impl Protected {
+    /// The protected artifact (the reference's `bundledWasmBytes` equals it).
+    pub fn bundled_wasm_bytes(&self) -> &[u8] {
+        &self.protected_artifact_bytes
+    }
+
+    /// The result as JSON; byte fields are base64 (the reference prints typed arrays as
+    /// index-keyed objects). Holds no secret: no mnemonic, no private key.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "signingPublicKeyHex": self.signing_public_key_hex,
+            "signingPath": self.signing_path,
+            "payload": self.payload,
+            "publicationNotice": super::report::pnm_json(&self.publication_notice),
+            "publicationRecordsBase64": base64_encode(&self.publication_records_bytes),
+            "protectedArtifactBase64": base64_encode(&self.protected_artifact_bytes),
+            "encrypted": self.encrypted,
+            "encryptedEnvelope": self.encrypted_envelope,
+            "singleFileBundle": self.single_file_bundle_wasm.is_some(),
+        })
+    }
+}
+
+/// Protects a module (spec 9.1). Random draws in order: authorization nonce (16), then when
+/// encrypting the ephemeral key (32) and the nonce (12).
+pub fn protect(
+    options: &ProtectOptions,
+    signer: &Signer,
+    rng: &mut dyn RandomSource,
+) -> Result<Protected> {
+    if options.wasm.is_empty() {
+        return Err(Error::new(
+            ErrorCode::InvalidArgument,
+            "protectModuleArtifact requires wasmBytes or wasmBase64.",
+        ));
+    }
+    let manifest_bytes = crate::manifest::encode_json(&options.manifest)?.bytes;
+    let wasm_hash_hex = hex::encode(Sha256::digest(&options.wasm));
+    let manifest_hash_hex = hex::encode(Sha256::digest(&manifest_bytes));
+    let artifact_id = options
+        .artifact_id
+        .clone()
+        .unwrap_or_else(|| format!("module-{}", &wasm_hash_hex[..16]));
+    let program_id = match options.manifest.get("pluginId").filter(|v| !v.is_null()) {
+        Some(id) => crate::js::to_js_string(id),
+        None => artifact_id.clone(),
+    };
+
+    let authorization_options = json!({
+        "artifactId": artifact_id,
+        "programId": program_id,
+        "manifestHash": manifest_hash_hex,
+        "graphHash": wasm_hash_hex,
+        "target": options.target,
+        "capabilities": options.capabilities.clone().unwrap_or_else(|| json!([])),
+    });
+    let authorization = create_authorization(&authorization_options, options.now_ms as f64, rng)?;
+    let header = SignerHeader {
+        derivation_path: Some(SIGNING_PATH.to_owned()),
+        key_id: Some(artifact_id.clone()),
+    };
+    let signed_authorization = sign_authorization(&authorization, signer, &header)?;
+
+    let payload = json!({
+        "version": 1,
+        "format": "space-data-module-package",
+        "artifactId": artifact_id,
+        "programId": program_id,
+        "manifest": options.manifest,
+        "manifestBase64": base64_encode(&manifest_bytes),
+        "wasmBase64": base64_encode(&options.wasm),
+        "wasmHashHex": wasm_hash_hex,
+        "manifestHashHex": manifest_hash_hex,
+        "authorization": signed_authorization,
+    });
+
+    let bundled = if options.single_file_bundle {
+        Some(super::protect_bundle::single_file_bundle(
+            &options.wasm,
+            &manifest_bytes,
+            &signed_authorization,
+        )?)
+    } else {
+        None
+    };
+    let plain = bundled.as_deref().unwrap_or(&options.wasm);
+
+    let publish_timestamp = iso_timestamp(options.now_ms)?;
+    let notice_for = |payload: &[u8]| -> Result<PnmRecord> {
+        let cid = cid_v1_raw(payload);
+        Ok(PnmRecord {
+            multiformat_address: Some(format!("/ipfs/{cid}")),
+            publish_timestamp: Some(publish_timestamp.clone()),
+            file_name: Some(format!("{artifact_id}.wasm")),
+            file_id: Some(program_id.clone()),
+            signature: Some(signer.sign_hex(cid.as_bytes())?),
+            timestamp_signature: Some(signer.sign_hex(publish_timestamp.as_bytes())?),
+            signature_type: Some(SIGNATURE_TYPE.to_owned()),
+            timestamp_signature_type: Some(SIGNATURE_TYPE.to_owned()),
+            cid: Some(cid),
+        })
+    };
+
+    let (notice, enc, records, artifact, envelope) = match &options.recipient_public_key {
+        Some(recipient) => {
+            let encrypt = EncryptOptions {
+                context: Some(DEFAULT_CONTEXT.to_owned()),
+                root_type: Some(ROOT_TYPE_WASM.to_owned()),
+                timestamp_ms: u64::try_from(options.now_ms).unwrap_or(0),
+                ..EncryptOptions::default()
+            };
+            let encrypted = encrypt_for_recipient(plain, recipient, &encrypt, rng)?;
+            let notice = notice_for(&encrypted.ciphertext)?;
+            let records = encode_collection(Some(&encrypted.enc), Some(&notice), None)?;
+            let artifact = append_collection(&encrypted.ciphertext, &records)?;
+            let envelope = envelope_for_blob(
+                &artifact,
+                &records,
+                &encrypted.ciphertext,
+                Some(&encrypted.enc),
+                Some(&notice),
+            );
+            (
+                notice,
+                Some(encrypted.enc),
+                records,
+                artifact,
+                Some(envelope),
+            )
+        }
+        None => {
+            let notice = notice_for(plain)?;
+            let records = encode_collection(None, Some(&notice), None)?;
+            let artifact = append_collection(plain, &records)?;
+            (notice, None, records, artifact, None)
+        }
+    };
+
+    Ok(Protected {
+        signing_public_key_hex: signer.public_key_hex(),
+        signing_path: SIGNING_PATH.to_owned(),
+        payload,
+        publication_notice: notice,
+        encrypted: enc.is_some(),
+        enc,
+        publication_records_bytes: records,
+        protected_artifact_bytes: artifact,
+        encrypted_envelope: envelope,
+        single_file_bundle_wasm: bundled,
+    })
+}
