@@ -56,12 +56,19 @@ pub fn push_stored<T: flatbuffers::Push>(
     }
 }
 
-/// Writes a vector of already-finished tables (the elements must have been written first).
-pub fn create_table_vector<'a>(
+/// A vector of table references, as `push_slot_always` takes it.
+pub type TableVectorOffset<'a> =
+    WIPOffset<flatbuffers::Vector<'a, ForwardsUOffset<TableFinishedWIPOffset>>>;
+
+/// Writes a vector of tables the reference's way: every element first, in list order
+/// (element 0 first), then the vector of their offsets.
+pub fn write_table_vector<'a, T>(
     fbb: &mut FlatBufferBuilder<'a>,
-    tables: &[TableOffset],
-) -> WIPOffset<flatbuffers::Vector<'a, ForwardsUOffset<TableFinishedWIPOffset>>> {
-    fbb.create_vector(tables)
+    items: &[T],
+    write: impl Fn(&mut FlatBufferBuilder<'a>, &T) -> TableOffset,
+) -> TableVectorOffset<'a> {
+    let offsets: Vec<TableOffset> = items.iter().map(|item| write(fbb, item)).collect();
+    fbb.create_vector(&offsets)
 }
 
 /// True when `bytes` is at least 8 bytes long and bytes 4..8 equal `identifier`.
