@@ -617,3 +617,22 @@ fn many_timers_capabilities_and_ports_stay_linear() {
             .any(|i| i.code == Code::NoncanonicalCapability)
     );
 }
+
+#[test]
+fn objects_javascript_cannot_stringify_get_ordinary_issues() {
+    // The reference throws a TypeError on String({"toString": 1}); we report instead.
+    let manifest = with(|m| {
+        allowed_types(m)[0]["wireFormat"] = json!({"toString": 1});
+        m["capabilities"] = json!(["protocol_handle"]);
+        let mut p = protocol();
+        p["transportKind"] = json!({"toString": 1});
+        m["protocols"] = json!([p]);
+    });
+    assert_issues(
+        manifest_report(manifest),
+        &[
+            (Code::InvalidWireFormat, &format!("{T0}.wireFormat")),
+            (Code::MissingString, "manifest.protocols[0].transportKind"),
+        ],
+    );
+}
