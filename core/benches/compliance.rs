@@ -3,7 +3,8 @@
 
 use criterion::{Criterion, black_box, criterion_group, criterion_main};
 use space_data_module::compliance::{
-    ManifestOptions, StandardsCatalog, validate_manifest, validate_manifest_with_standards,
+    ArtifactExports, ArtifactOptions, ManifestOptions, StandardsCatalog, validate_artifact,
+    validate_manifest, validate_manifest_with_standards,
 };
 use space_data_module::js;
 
@@ -22,6 +23,21 @@ fn bench(c: &mut Criterion) {
     });
     group.bench_function("validate_manifest_with_standards", |b| {
         b.iter(|| validate_manifest_with_standards(black_box(&manifest), &options, catalog))
+    });
+    group.finish();
+
+    // Artifact checks are dominated by WebAssembly validation of the module.
+    let wasm = include_bytes!("../../vectors/differential/compliance/base-module.wasm");
+    let artifact_options = ArtifactOptions::default();
+    let mut group = c.benchmark_group("compliance/base-module.wasm");
+    group.bench_function("validate_artifact", |b| {
+        b.iter(|| {
+            validate_artifact(
+                black_box(&manifest),
+                ArtifactExports::Wasm(black_box(wasm)),
+                &artifact_options,
+            )
+        })
     });
     group.finish();
 }

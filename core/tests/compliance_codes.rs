@@ -585,3 +585,54 @@ fn hostile_shapes_never_panic() {
         }
     }
 }
+
+#[test]
+fn many_timers_capabilities_and_ports_stay_linear() {
+    // Quadratic lookups would make this take minutes; the sets keep it well under a second.
+    const N: usize = 30_000;
+    let manifest = with(|m| {
+        let mut capabilities: Vec<Value> = (0..N).map(|i| json!(format!("cap_{i}"))).collect();
+        capabilities.push(json!("timers"));
+        m["capabilities"] = Value::Array(capabilities);
+        let ports: Vec<Value> = (0..N).map(|i| json!({"portId": format!("p{i}")})).collect();
+        m["methods"][0]["inputPorts"] = Value::Array(ports);
+        m["timers"] = Value::Array(
+            (0..N).map(|i| json!({"timerId": format!("t{i}"), "methodId": "echo", "inputPortId": format!("p{}", N - 1 - i)})).collect(),
+        );
+        m["schemasUsed"] = Value::Array((0..N).map(|_| json!({"schemaName": "OMM.fbs"})).collect());
+    });
+    let report = validate_manifest_with_standards(
+        &manifest,
+        &ManifestOptions::default(),
+        StandardsCatalog::builtin(),
+    );
+    assert!(!report.issues.iter().any(|i| matches!(
+        i.code,
+        Code::UnknownTimerInputPort | Code::UndeclaredTimerCapability
+    )));
+    assert!(
+        report
+            .issues
+            .iter()
+            .any(|i| i.code == Code::NoncanonicalCapability)
+    );
+}
+
+#[test]
+fn objects_javascript_cannot_stringify_get_ordinary_issues() {
+    // The reference throws a TypeError on String({"toString": 1}); we report instead.
+    let manifest = with(|m| {
+        allowed_types(m)[0]["wireFormat"] = json!({"toString": 1});
+        m["capabilities"] = json!(["protocol_handle"]);
+        let mut p = protocol();
+        p["transportKind"] = json!({"toString": 1});
+        m["protocols"] = json!([p]);
+    });
+    assert_issues(
+        manifest_report(manifest),
+        &[
+            (Code::InvalidWireFormat, &format!("{T0}.wireFormat")),
+            (Code::MissingString, "manifest.protocols[0].transportKind"),
+        ],
+    );
+}

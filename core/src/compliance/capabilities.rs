@@ -9,14 +9,32 @@ use super::fields::Issues;
 use super::values::{is_record, non_empty_string, prop};
 use super::vocabulary::RECOMMENDED_CAPABILITIES;
 
-/// Checks `manifest.capabilities` and returns the declared capability ids (raw strings, in
-/// order, duplicates kept), or `None` when the list is not an array: later rules that compare
-/// against declared capabilities are skipped then.
+/// The declared capability ids: raw strings in order with duplicates kept (rules that report
+/// per capability walk this list), plus a set for membership tests (so a hostile manifest with
+/// many timers and capabilities stays linear).
+#[derive(Debug, Default)]
+pub(crate) struct Declared<'a> {
+    list: Vec<&'a str>,
+    set: HashSet<&'a str>,
+}
+
+impl<'a> Declared<'a> {
+    pub(crate) fn contains(&self, capability: &str) -> bool {
+        self.set.contains(capability)
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &&'a str> {
+        self.list.iter()
+    }
+}
+
+/// Checks `manifest.capabilities` and returns the declared capabilities, or `None` when the
+/// list is not an array: later rules that compare against declared capabilities are skipped then.
 pub(crate) fn validate_capabilities<'a>(
     issues: &mut Issues,
     capabilities: Option<&'a Value>,
     source: &str,
-) -> Option<Vec<&'a str>> {
+) -> Option<Declared<'a>> {
     let Some(Value::Array(entries)) = capabilities else {
         issues.push(
             Code::MissingCapabilitiesArray,
@@ -25,15 +43,14 @@ pub(crate) fn validate_capabilities<'a>(
         );
         return None;
     };
-    let mut declared = Vec::new();
-    let mut seen = HashSet::new();
+    let mut declared = Declared::default();
     for (index, entry) in entries.iter().enumerate() {
         let Some(id) = validate_entry(issues, entry, &format!("{source}.capabilities[{index}]"))
         else {
             continue;
         };
-        declared.push(id);
-        if !seen.insert(id) {
+        declared.list.push(id);
+        if !declared.set.insert(id) {
             issues.push(
                 Code::DuplicateCapability,
                 format!("{source}.capabilities"),

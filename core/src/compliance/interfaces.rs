@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 
+use super::capabilities::Declared;
 use super::codes::Code;
 use super::fields::Issues;
 use super::values::{is_record, non_empty_string, prop};
@@ -11,7 +12,7 @@ use super::vocabulary::{EXTERNAL_INTERFACE_DIRECTIONS, EXTERNAL_INTERFACE_KINDS}
 pub(crate) fn validate_external_interfaces(
     issues: &mut Issues,
     interfaces: Option<&Value>,
-    declared: Option<&[&str]>,
+    declared: Option<&Declared<'_>>,
     source: &str,
 ) {
     let Some(Value::Array(interfaces)) = interfaces else {
@@ -36,7 +37,7 @@ fn validate_interface(
     issues: &mut Issues,
     interface: &Value,
     location: &str,
-    declared: Option<&[&str]>,
+    declared: Option<&Declared<'_>>,
 ) {
     if !is_record(Some(interface)) {
         issues.push(
@@ -86,7 +87,7 @@ fn validate_interface(
             format!("{location}.capability"),
             "External interface should declare the coarse capability it consumes.",
         ),
-        Some(capability) if declared.is_some_and(|declared| !declared.contains(&capability)) => issues.push(
+        Some(capability) if declared.is_some_and(|declared| !declared.contains(capability)) => issues.push(
             Code::UndeclaredInterfaceCapability,
             format!("{location}.capability"),
             format!("External interface capability \"{capability}\" is not declared in manifest.capabilities."),

@@ -48,7 +48,7 @@ pub(crate) fn manifest_issues(manifest: &Value, source: &str) -> Vec<super::Issu
         issues.string_field(field(key), format!("{source}.{key}"), key);
     }
     let declared = validate_capabilities(&mut issues, field("capabilities"), source);
-    let declared = declared.as_deref();
+    let declared = declared.as_ref();
     validate_runtime_targets(&mut issues, field("runtimeTargets"), declared, source);
     let surfaces = validate_invoke_surfaces(&mut issues, field("invokeSurfaces"), source);
     validate_external_interfaces(&mut issues, field("externalInterfaces"), declared, source);

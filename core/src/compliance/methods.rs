@@ -11,7 +11,51 @@ use super::values::{as_array, is_record, non_empty_string, prop};
 use super::vocabulary::DRAIN_POLICIES;
 
 /// Methods by id, for timers and protocols. When an id repeats, the last method wins.
-pub(crate) type MethodLookup<'a> = HashMap<&'a str, &'a Value>;
+pub(crate) type MethodLookup<'a> = HashMap<&'a str, MethodPorts<'a>>;
+
+/// Which port list of a method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PortList {
+    Input,
+    Output,
+}
+
+/// The port ids of one method, as sets: timers and protocols look ports up by id, and a
+/// hostile manifest with many of both must stay linear.
+#[derive(Debug, Default)]
+pub(crate) struct MethodPorts<'a> {
+    inputs: HashSet<&'a str>,
+    outputs: HashSet<&'a str>,
+}
+
+impl<'a> MethodPorts<'a> {
+    /// A list that is missing or not an array has no ports (the reference throws a TypeError
+    /// there when a timer or protocol names a port).
+    fn of(method: &'a Value) -> Self {
+        let ids = |key: &str| -> HashSet<&'a str> {
+            as_array(prop(Some(method), key))
+                .into_iter()
+                .flatten()
+                .filter_map(|port| match prop(Some(port), "portId") {
+                    Some(Value::String(id)) => Some(id.as_str()),
+                    _ => None,
+                })
+                .collect()
+        };
+        MethodPorts {
+            inputs: ids("inputPorts"),
+            outputs: ids("outputPorts"),
+        }
+    }
+
+    /// Whether the method has a port with exactly this id in `list`.
+    pub(crate) fn has_port(&self, list: PortList, port_id: &str) -> bool {
+        match list {
+            PortList::Input => self.inputs.contains(port_id),
+            PortList::Output => self.outputs.contains(port_id),
+        }
+    }
+}
 
 /// Checks every method (the list is known to be a non-empty array) and returns the lookup.
 pub(crate) fn validate_methods<'a>(
@@ -45,7 +89,7 @@ pub(crate) fn validate_methods<'a>(
                     format!("Method \"{id}\" is declared more than once."),
                 );
             }
-            lookup.insert(id.as_str(), method);
+            lookup.insert(id.as_str(), MethodPorts::of(method));
         }
         match as_array(field("inputPorts")) {
             Some(ports) if !ports.is_empty() => {
@@ -161,14 +205,4 @@ fn validate_port(issues: &mut Issues, port: &Value, location: &str, label: &str)
             format!("{label} required must be a boolean."),
         );
     }
-}
-
-/// Whether `method` has a port with id `port_id` in its `ports_key` list. A method whose list
-/// is missing or not an array has no such port (the reference throws a TypeError there).
-pub(crate) fn method_has_port(method: &Value, ports_key: &str, port_id: &str) -> bool {
-    as_array(prop(Some(method), ports_key)).is_some_and(|ports| {
-        ports.iter().any(
-            |port| matches!(prop(Some(port), "portId"), Some(Value::String(id)) if id == port_id),
-        )
-    })
 }

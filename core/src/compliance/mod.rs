@@ -16,7 +16,9 @@
 //! Differences from the reference, on purpose: where it throws a `TypeError` (a timer or
 //! protocol naming a port on a method whose `inputPorts`/`outputPorts` is not an array), this
 //! module reports `unknown-timer-input-port` / `unknown-protocol-input-port` /
-//! `unknown-protocol-output-port` instead.
+//! `unknown-protocol-output-port` instead. And where it throws converting an object with its
+//! own `toString` key to a string, such an object reads as `[object Object]` here and gets the
+//! ordinary issue for a bad value (e.g. `invalid-wire-format`).
 
 mod artifact;
 mod capabilities;

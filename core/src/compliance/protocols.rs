@@ -3,9 +3,10 @@
 
 use serde_json::Value;
 
+use super::capabilities::Declared;
 use super::codes::Code;
 use super::fields::{Bounds, Issues};
-use super::methods::{MethodLookup, method_has_port};
+use super::methods::{MethodLookup, PortList};
 use super::targets::{protocol_role, transport_kind};
 use super::values::{is_nullish, is_record, is_true, non_empty_string, number, prop, template_or};
 use super::vocabulary::{
@@ -18,7 +19,7 @@ pub(crate) fn validate_protocols(
     issues: &mut Issues,
     protocols: &[Value],
     methods: &MethodLookup<'_>,
-    declared: Option<&[&str]>,
+    declared: Option<&Declared<'_>>,
     source: &str,
 ) {
     for (index, protocol) in protocols.iter().enumerate() {
@@ -37,7 +38,7 @@ fn validate_protocol(
     protocol: &Value,
     location: &str,
     methods: &MethodLookup<'_>,
-    declared: Option<&[&str]>,
+    declared: Option<&Declared<'_>>,
 ) {
     if !is_record(Some(protocol)) {
         issues.push(
@@ -51,8 +52,8 @@ fn validate_protocol(
     let at = |key: &str| format!("{location}.{key}");
     let name = template_or(field("protocolId"), "protocol");
     let declares =
-        |capability: &str| declared.is_some_and(|declared| declared.contains(&capability));
-    let lacks = |capability: &str| declared.is_some_and(|declared| !declared.contains(&capability));
+        |capability: &str| declared.is_some_and(|declared| declared.contains(capability));
+    let lacks = |capability: &str| declared.is_some_and(|declared| !declared.contains(capability));
 
     let protocol_id_valid =
         issues.string_field(field("protocolId"), at("protocolId"), "Protocol protocolId");
@@ -61,7 +62,7 @@ fn validate_protocol(
     let method_id = non_empty_string(field("methodId")).unwrap_or_default();
     let mut method = None;
     if method_id_valid {
-        method = methods.get(method_id).copied();
+        method = methods.get(method_id);
         if method.is_none() {
             issues.push(
                 Code::UnknownProtocolMethod,
@@ -75,14 +76,14 @@ fn validate_protocol(
     for (key, list, invalid, unknown, label) in [
         (
             "inputPortId",
-            "inputPorts",
+            PortList::Input,
             Code::InvalidProtocolInputPort,
             Code::UnknownProtocolInputPort,
             "input",
         ),
         (
             "outputPortId",
-            "outputPorts",
+            PortList::Output,
             Code::InvalidProtocolOutputPort,
             Code::UnknownProtocolOutputPort,
             "output",
@@ -93,7 +94,7 @@ fn validate_protocol(
         }
         match non_empty_string(field(key)) {
             None => issues.push(invalid, at(key), format!("Protocol {key} must be a non-empty string when present.")),
-            Some(port) if method.is_some_and(|method| !method_has_port(method, list, port)) => issues.push(
+            Some(port) if method.is_some_and(|method| !method.has_port(list, port)) => issues.push(
                 unknown,
                 at(key),
                 format!("Protocol \"{name}\" references unknown {label} port \"{port}\" on method \"{method_id}\"."),

@@ -6,6 +6,7 @@
 //! or when its `fileIdentifier` (one leading `$` removed, upper-cased) equals an entry's
 //! `fileIdentifier`. Types with `acceptsAnyFlatbuffer: true` are not looked up.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use serde_json::Value;
@@ -34,13 +35,38 @@ pub struct CatalogEntry {
     pub file_identifier: Option<String>,
 }
 
-/// A list of known schemas, searched in order.
+/// A list of known schemas, searched in order (indexed, so lookups stay cheap for big catalogs).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct StandardsCatalog {
-    pub entries: Vec<CatalogEntry>,
+    entries: Vec<CatalogEntry>,
+    /// First entry index per schema code and per file identifier.
+    by_code: HashMap<String, usize>,
+    by_file_identifier: HashMap<String, usize>,
 }
 
 impl StandardsCatalog {
+    /// A catalog of these entries, searched in this order.
+    pub fn new(entries: Vec<CatalogEntry>) -> Self {
+        let mut by_code = HashMap::new();
+        let mut by_file_identifier = HashMap::new();
+        for (index, entry) in entries.iter().enumerate() {
+            by_code.entry(entry.schema_code.clone()).or_insert(index);
+            if let Some(id) = &entry.file_identifier {
+                by_file_identifier.entry(id.clone()).or_insert(index);
+            }
+        }
+        StandardsCatalog {
+            entries,
+            by_code,
+            by_file_identifier,
+        }
+    }
+
+    /// The entries, in search order.
+    pub fn entries(&self) -> &[CatalogEntry] {
+        &self.entries
+    }
+
     /// The catalog shipped with the crate (61 entries).
     pub fn builtin() -> &'static StandardsCatalog {
         static CATALOG: OnceLock<StandardsCatalog> = OnceLock::new();
@@ -92,7 +118,7 @@ impl StandardsCatalog {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        Ok(StandardsCatalog { entries })
+        Ok(StandardsCatalog::new(entries))
     }
 
     /// The first entry a type reference resolves to, if any.
@@ -102,11 +128,19 @@ impl StandardsCatalog {
         if stem.is_empty() && file_identifier.is_empty() {
             return None;
         }
-        self.entries.iter().find(|entry| {
-            (!stem.is_empty() && entry.schema_code == stem)
-                || (!file_identifier.is_empty()
-                    && entry.file_identifier.as_deref() == Some(file_identifier.as_str()))
-        })
+        // The first entry matching either way, as a linear search in order would find it.
+        let by_code = (!stem.is_empty())
+            .then(|| self.by_code.get(&stem))
+            .flatten();
+        let by_id = (!file_identifier.is_empty())
+            .then(|| self.by_file_identifier.get(&file_identifier))
+            .flatten();
+        let index = match (by_code, by_id) {
+            (Some(a), Some(b)) => (*a).min(*b),
+            (Some(a), None) | (None, Some(a)) => *a,
+            (None, None) => return None,
+        };
+        self.entries.get(index)
     }
 }
 
@@ -244,8 +278,8 @@ mod tests {
             "core/data/standards-catalog.json drifted from the vectors"
         );
         let catalog = StandardsCatalog::builtin();
-        assert_eq!(catalog.entries.len(), 61);
-        assert_eq!(catalog.entries[0].schema_code, "BOV");
+        assert_eq!(catalog.entries().len(), 61);
+        assert_eq!(catalog.entries()[0].schema_code, "BOV");
     }
 
     #[test]
@@ -281,6 +315,29 @@ mod tests {
 
     #[test]
     fn custom_catalogs() {
+        // Either criterion may match; the earlier entry wins.
+        let two = StandardsCatalog::from_json(&json!([
+            {"schemaCode": "A", "fileIdentifier": "BBBB"},
+            {"schemaCode": "B", "fileIdentifier": "AAAA"}
+        ]))
+        .unwrap();
+        let first = |ty: Value| two.resolve(&ty).map(|e| e.schema_code.clone());
+        assert_eq!(
+            first(json!({"schemaName": "B.fbs", "fileIdentifier": "BBBB"})).as_deref(),
+            Some("A")
+        );
+        assert_eq!(
+            first(json!({"schemaName": "A.fbs", "fileIdentifier": "AAAA"})).as_deref(),
+            Some("A")
+        );
+        assert_eq!(
+            first(json!({"schemaName": "B.fbs", "fileIdentifier": "CCCC"})).as_deref(),
+            Some("B")
+        );
+        assert_eq!(
+            first(json!({"fileIdentifier": "$aaaa"})).as_deref(),
+            Some("B")
+        );
         let catalog =
             StandardsCatalog::from_json(&json!([{"schemaCode": "ZZZ", "fileIdentifier": null}]))
                 .unwrap();

@@ -4,6 +4,7 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
+use super::capabilities::Declared;
 use super::codes::Code;
 use super::fields::Issues;
 use super::values::{as_array, non_empty_string, prop, template, template_or};
@@ -18,7 +19,7 @@ use super::vocabulary::{
 pub(crate) fn validate_runtime_targets(
     issues: &mut Issues,
     targets: Option<&Value>,
-    declared: Option<&[&str]>,
+    declared: Option<&Declared<'_>>,
     source: &str,
 ) {
     let Some(targets) = targets else { return };
@@ -126,7 +127,7 @@ pub(crate) fn validate_standalone_wasi(
     issues: &mut Issues,
     manifest: &Value,
     surfaces: &[&str],
-    declared: Option<&[&str]>,
+    declared: Option<&Declared<'_>>,
     source: &str,
 ) {
     let targets_wasi = as_array(prop(Some(manifest), "runtimeTargets")).is_some_and(|targets| {
@@ -145,8 +146,8 @@ pub(crate) fn validate_standalone_wasi(
         );
     }
     for capability in declared
-        .unwrap_or_default()
-        .iter()
+        .into_iter()
+        .flat_map(Declared::iter)
         .filter(|c| !STANDALONE_WASI_CAPABILITIES.contains(c))
     {
         issues.push(

@@ -3,9 +3,10 @@
 
 use serde_json::Value;
 
+use super::capabilities::Declared;
 use super::codes::Code;
 use super::fields::{Bounds, Issues};
-use super::methods::{MethodLookup, method_has_port};
+use super::methods::{MethodLookup, PortList};
 use super::values::{is_nullish, is_record, non_empty_string, prop, template_or};
 
 /// Checks every timer of the (array) `timers` list.
@@ -13,7 +14,7 @@ pub(crate) fn validate_timers(
     issues: &mut Issues,
     timers: &[Value],
     methods: &MethodLookup<'_>,
-    declared: Option<&[&str]>,
+    declared: Option<&Declared<'_>>,
     source: &str,
 ) {
     for (index, timer) in timers.iter().enumerate() {
@@ -32,7 +33,7 @@ fn validate_timer(
     timer: &Value,
     location: &str,
     methods: &MethodLookup<'_>,
-    declared: Option<&[&str]>,
+    declared: Option<&Declared<'_>>,
 ) {
     if !is_record(Some(timer)) {
         issues.push(
@@ -57,7 +58,7 @@ fn validate_timer(
     let method_id = non_empty_string(field("methodId")).unwrap_or_default();
     let mut method = None;
     if method_id_valid {
-        method = methods.get(method_id).copied();
+        method = methods.get(method_id);
         if method.is_none() {
             issues.push(
                 Code::UnknownTimerMethod,
@@ -75,7 +76,7 @@ fn validate_timer(
             ),
             // Divergence: the reference throws a TypeError when the method has no
             // `inputPorts` array; here that is reported as an unknown input port.
-            Some(port) if method.is_some_and(|method| !method_has_port(method, "inputPorts", port)) => issues.push(
+            Some(port) if method.is_some_and(|method| !method.has_port(PortList::Input, port)) => issues.push(
                 Code::UnknownTimerInputPort,
                 format!("{location}.inputPortId"),
                 format!("Timer \"{timer_name}\" references unknown input port \"{port}\" on method \"{method_id}\"."),
@@ -91,7 +92,7 @@ fn validate_timer(
             Bounds::at_least(0),
         );
     }
-    if timer_id_valid && declared.is_some_and(|declared| !declared.contains(&"timers")) {
+    if timer_id_valid && declared.is_some_and(|declared| !declared.contains("timers")) {
         issues.push(
             Code::UndeclaredTimerCapability,
             location,
