@@ -10,18 +10,27 @@ use space_data_module::publication::random::OsRandom;
 use space_data_module::publication::signing::{PublicKey, Signer};
 use space_data_module::publication::{OpenPolicy, ProtectOptions, open, protect};
 
-const MNEMONIC: &str = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
+const MNEMONIC: &str =
+    "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
 
 fn inputs() -> (Value, Vec<u8>) {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../vectors/publication/inputs");
-    let manifest = serde_json::from_slice(&std::fs::read(format!("{dir}/manifest.json")).unwrap()).unwrap();
-    (manifest, std::fs::read(format!("{dir}/base-module.wasm")).unwrap())
+    let manifest =
+        serde_json::from_slice(&std::fs::read(format!("{dir}/manifest.json")).unwrap()).unwrap();
+    (
+        manifest,
+        std::fs::read(format!("{dir}/base-module.wasm")).unwrap(),
+    )
 }
 
 fn big(base: &[u8]) -> Vec<u8> {
-    let filler: Vec<u8> = (0..16u32 << 20).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
+    let filler: Vec<u8> = (0..16u32 << 20)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
     let mut wasm = base.to_vec();
-    wasm.extend(space_data_module::wasm::sections::encode_custom_section("filler", &filler).unwrap());
+    wasm.extend(
+        space_data_module::wasm::sections::encode_custom_section("filler", &filler).unwrap(),
+    );
     wasm
 }
 
@@ -46,10 +55,16 @@ fn bench(c: &mut Criterion) {
                 capabilities: None,
                 now_ms: 1_767_225_600_000,
             };
-            group.bench_function(format!("protect/{mode}"), |b| b.iter(|| protect(&options, &signer, &mut OsRandom).unwrap()));
-            let artifact = protect(&options, &signer, &mut OsRandom).unwrap().protected_artifact_bytes;
+            group.bench_function(format!("protect/{mode}"), |b| {
+                b.iter(|| protect(&options, &signer, &mut OsRandom).unwrap())
+            });
+            let artifact = protect(&options, &signer, &mut OsRandom)
+                .unwrap()
+                .protected_artifact_bytes;
             let key = encrypted.then_some(&recipient);
-            group.bench_function(format!("open/{mode}"), |b| b.iter(|| open(&artifact, &policy, key).unwrap()));
+            group.bench_function(format!("open/{mode}"), |b| {
+                b.iter(|| open(&artifact, &policy, key).unwrap())
+            });
         }
         group.finish();
     }

@@ -350,3 +350,86 @@ proptest! {
         check_mutation(&flipped, &original, key)?;
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, .. ProptestConfig::default() })]
+
+    /// Arbitrary bytes never panic any decoder, the detector or the loader.
+    #[test]
+    fn arbitrary_bytes_never_panic_the_decoders(mut bytes in proptest::collection::vec(any::<u8>(), 0..600), identifier in 0usize..4, footer in any::<bool>()) {
+        let ident: [&[u8; 4]; 4] = [b"$REC", b"$ENC", b"$PNM", b"XXXX"];
+        if bytes.len() >= 8 {
+            bytes[4..8].copy_from_slice(ident[identifier]);
+        }
+        let _ = decode_collection(&bytes);
+        let _ = publication::decode_enc_record(&bytes);
+        let _ = publication::decode_pnm_record(&bytes);
+        let mut trailed = small_module();
+        trailed.extend_from_slice(&bytes);
+        if footer {
+            trailed.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+            trailed.extend_from_slice(b"$REC");
+        }
+        let _ = detect_trailer(&trailed);
+        if let Err(failure) = publication::open(&trailed, &policy(), Some(&fixed_recipient())) {
+            prop_assert!(failure.error.code().number() >= 200);
+        }
+        let envelope = serde_json::json!({
+            "version": 2,
+            "scheme": "x25519-hkdf-aes-256-ctr-rec",
+            "protectedBlobBase64": publication::encoding::base64_encode(&trailed),
+        });
+        let _ = publication::transport::decrypt_envelope(&envelope, &fixed_recipient());
+    }
+}
+
+#[test]
+fn plaintext_blobs_in_version_2_envelopes_are_refused() {
+    let recipient = fixed_recipient();
+    let plain = serde_json::json!({
+        "version": 2,
+        "scheme": "x25519-hkdf-aes-256-ctr-rec",
+        "protectedBlobBase64": publication::encoding::base64_encode(br#"{"evil":true}"#),
+    });
+    let err = publication::transport::decrypt_envelope(&plain, &recipient).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::EnvelopeInvalid);
+    // A signed-only artifact (trailer without ENC) is not an encrypted blob either.
+    let signed = serde_json::json!({
+        "version": 2,
+        "scheme": "x25519-hkdf-aes-256-ctr-rec",
+        "protectedBlobBase64": publication::encoding::base64_encode(&fixed_artifacts().0),
+    });
+    assert_eq!(
+        publication::transport::decrypt_envelope(&signed, &recipient)
+            .unwrap_err()
+            .code(),
+        ErrorCode::EnvelopeInvalid
+    );
+    let unknown = serde_json::json!({"version": 3, "scheme": "x25519-hkdf-aes-256-ctr-rec"});
+    assert_eq!(
+        publication::transport::decrypt_envelope(&unknown, &recipient)
+            .unwrap_err()
+            .code(),
+        ErrorCode::EnvelopeInvalid
+    );
+}
+
+#[test]
+fn version_2_envelopes_round_trip() {
+    let recipient = fixed_recipient();
+    let payload = serde_json::json!({"b": [1, 2], "a": "x"});
+    let envelope = publication::transport::encrypt_json_for_recipient(
+        &payload,
+        &recipient.public_key(),
+        &Default::default(),
+        &mut OsRandom,
+    )
+    .unwrap();
+    assert_eq!(envelope["scheme"], "x25519-hkdf-aes-256-ctr-rec");
+    assert_eq!(
+        publication::transport::decrypt_json_envelope(&envelope, &recipient).unwrap(),
+        payload
+    );
+    let wrong = X25519PrivateKey::from_bytes([1; 32]);
+    assert!(publication::transport::decrypt_json_envelope(&envelope, &wrong).is_err());
+}

@@ -59,7 +59,8 @@ pub struct Opened {
 #[derive(Debug, Clone)]
 pub struct OpenFailure {
     pub error: Error,
-    pub partial: OpenReport,
+    /// Boxed: the report is large and failures are the rare path.
+    pub partial: Box<OpenReport>,
 }
 
 impl From<OpenFailure> for Error {
@@ -86,7 +87,7 @@ pub fn open(
         Ok(wasm) => Ok(Opened { wasm, report }),
         Err(error) => Err(OpenFailure {
             error,
-            partial: report,
+            partial: Box::new(report),
         }),
     }
 }

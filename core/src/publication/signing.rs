@@ -58,7 +58,7 @@ impl Signer {
         let path: bip32::DerivationPath = SIGNING_PATH
             .parse()
             .map_err(|_| Error::new(ErrorCode::Internal, "signing path does not parse"))?;
-        let xprv = bip32::XPrv::derive_from_path(&*seed, &path).map_err(|_| {
+        let xprv = bip32::XPrv::derive_from_path(seed.as_slice(), &path).map_err(|_| {
             Error::new(
                 ErrorCode::KeyInvalid,
                 "BIP-32 derivation failed for this seed",

@@ -127,10 +127,13 @@ pub fn decrypt_envelope(envelope: &Value, recipient: &X25519PrivateKey) -> Resul
         .as_object()
         .ok_or_else(|| invalid("envelope is not a JSON object"))?;
     let version = envelope.get("version").and_then(Value::as_f64);
-    match (field(envelope, "scheme"), version) {
-        (Some(SCHEME_CTR_REC), Some(v)) if v == 2.0 => open_ctr_rec(envelope, recipient),
-        (Some(SCHEME_GCM_LEGACY), Some(v)) if v == 1.0 => open_gcm_legacy(envelope, recipient),
-        _ => Err(invalid("unknown envelope scheme or version")),
+    let scheme = field(envelope, "scheme");
+    if scheme == Some(SCHEME_CTR_REC) && version == Some(2.0) {
+        open_ctr_rec(envelope, recipient)
+    } else if scheme == Some(SCHEME_GCM_LEGACY) && version == Some(1.0) {
+        open_gcm_legacy(envelope, recipient)
+    } else {
+        Err(invalid("unknown envelope scheme or version"))
     }
 }
 
