@@ -575,3 +575,23 @@ fn codec_round_trip_and_find_entry() {
     assert_eq!(decoded.find_entry_by_role(2).unwrap().entry_id, "signature");
     assert!(decoded.find_entry("nothing").is_none());
 }
+
+#[test]
+fn corrupted_bundles_are_errors_or_lenient_parses_never_panics() {
+    let module = read("single-file-bundle/single-file-module.wasm");
+    let bundle_start = 81797;
+    for offset in (81783..module.len()).step_by(17) {
+        for mask in [0x80u8, 0xff] {
+            let mut corrupted = module.clone();
+            corrupted[offset] ^= mask;
+            if let Ok(parsed) = bundle::parse(&corrupted, &ParseOptions::default()) {
+                let _ = bundle::report::parsed_json(&parsed);
+                let _ = bundle::check_hashes(&parsed);
+            }
+        }
+    }
+    // Truncations at every length inside the bundle section.
+    for len in (bundle_start..module.len()).step_by(97) {
+        assert!(bundle::parse(&module[..len], &ParseOptions::default()).is_err());
+    }
+}

@@ -99,6 +99,7 @@ impl Parsed {
 /// `Module bundle buffer identifier mismatch.`, and `bundle-malformed` for an `SMDB` buffer
 /// that fails verification. Manifest and JSON payload decoding failures are not errors.
 pub fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Parsed> {
+    super::constants::check_module_size(bytes.len())?;
     let (module, trailer) = split_publication_trailer(bytes);
     // The reference's section walker repeats the trailer split.
     let walked = split_publication_trailer(module).0;
