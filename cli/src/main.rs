@@ -10,21 +10,18 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(
-    name = "space-data-module",
-    version,
-    about = "Build, bundle, protect, open, validate and run Space Data modules"
-)]
+#[command(name = "space-data-module", version, about = "Build, bundle, protect, open, validate and run Space Data modules")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
-#[allow(clippy::large_enum_variant)] // parsed once per run; boxing buys nothing
 enum Command {
     /// Run every case of a conformance vectors directory and report the first difference per case.
     Conformance(cmd::conformance::Args),
+    /// Encode or decode a PluginManifest (PMAN FlatBuffer).
+    Manifest(cmd::manifest::Args),
     /// Embed an `sds.bundle` section (manifest, authorization, ...) into a module.
     Bundle(cmd::bundle::Args),
     /// Print the `sds.bundle` of a module (and verify its hashes with --verify).
@@ -35,17 +32,14 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
-            let code = if err.use_stderr() {
-                output::EXIT_USAGE
-            } else {
-                0
-            };
+            let code = if err.use_stderr() { output::EXIT_USAGE } else { 0 };
             let _ = err.print();
             return ExitCode::from(code);
         }
     };
     let result = match cli.command {
         Command::Conformance(args) => cmd::conformance::run(args),
+        Command::Manifest(args) => cmd::manifest::run(args),
         Command::Bundle(args) => cmd::bundle::run(args),
         Command::Inspect(args) => cmd::inspect::run(args),
     };

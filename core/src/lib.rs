@@ -7,12 +7,12 @@
 //! Byte-compatible with the JavaScript reference SDK `space-data-module-sdk` 0.5.10
 //! (commit d7030ae). Module map (one concern each):
 //!
-//! - [`deployment`]: deployment-plan normalization and its bundle entry.
 //! - [`error`]: the one error type and its stable codes.
 //! - [`js`]: the JavaScript coercions (`Number()`, `String()`, truthiness) the reference
 //!   applies to JSON input; byte identity depends on them.
 //! - [`bundle`]: the `sds.bundle` single-file bundle: create, parse, verify.
 //! - [`canonical_json`]: the reference's canonical JSON bytes (ICU key collation, JS numbers).
+//! - [`deployment`]: deployment-plan normalization and its bundle entry.
 //! - [`conformance`]: runs vector directories and reports the first difference per case.
 
 pub mod bundle;

@@ -3,3 +3,4 @@
 pub mod bundle;
 pub mod conformance;
 pub mod inspect;
+pub mod manifest;

@@ -85,10 +85,8 @@ impl<'a> Loc<'a> {
 
 impl fmt::Display for Loc<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(parent) = self.parent {
-            if parent.parent.is_some() {
-                write!(f, "{parent}.")?;
-            }
+        if let Some(parent) = self.parent.filter(|p| p.parent.is_some()) {
+            write!(f, "{parent}.")?;
         }
         f.write_str(if self.parent.is_none() {
             "manifest"
@@ -516,11 +514,9 @@ fn invoke_surfaces(items: &[Value]) -> Vec<u8> {
             other => enums::invoke_surface_from_name(&js_trim(&to_js_string(other)).to_lowercase())
                 .map(f64::from),
         };
-        if let Some(value) = value {
-            if !seen.contains(&value) {
-                seen.push(value);
-                surfaces.push(wrap_unsigned(value, 8) as u8);
-            }
+        if let Some(value) = value.filter(|v| !seen.contains(v)) {
+            seen.push(value);
+            surfaces.push(wrap_unsigned(value, 8) as u8);
         }
     }
     surfaces

@@ -46,7 +46,7 @@ pub fn schema_hash_from_json(value: Option<&Value>) -> Vec<u8> {
         _ => trimmed,
     };
     let units: Vec<u16> = body.encode_utf16().collect();
-    if units.is_empty() || units.len() % 2 != 0 {
+    if units.is_empty() || !units.len().is_multiple_of(2) {
         return Vec::new();
     }
     // Int8 store of the parsed value: NaN → 0, negatives wrap.
