@@ -414,6 +414,15 @@ fn parse_errors_in_reference_wording() {
         )
     );
 
+    let named = ParseOptions {
+        bundle_section_name: Some("acme.bundle".into()),
+    };
+    let err = bundle::parse(&header(), &named).unwrap_err();
+    assert_eq!(
+        err.message(),
+        "Missing required custom section \"acme.bundle\"."
+    );
+
     let bundle_fb = read("single-file-bundle/bundle.fb");
     let mut two = header();
     two.extend(custom("sds.bundle", &bundle_fb));
