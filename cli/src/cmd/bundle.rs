@@ -60,6 +60,18 @@ pub struct Contents {
     /// Prefix of the custom sections stripped before hashing (default `sds.`).
     #[arg(long = "strip-prefix", value_name = "PREFIX")]
     pub strip_prefix: Option<String>,
+    /// `ModuleBundle.module_format` (default `space-data-module`).
+    #[arg(long = "module-format", value_name = "TEXT")]
+    pub module_format: Option<String>,
+    /// `ModuleBundle.bundle_version` (default 1).
+    #[arg(long = "bundle-version", value_name = "N")]
+    pub bundle_version: Option<u16>,
+    /// Recorded name of the manifest bytes export (default `plugin_get_manifest_flatbuffer`).
+    #[arg(long = "manifest-export-symbol", value_name = "NAME")]
+    pub manifest_export_symbol: Option<String>,
+    /// Recorded name of the manifest size export (default `plugin_get_manifest_flatbuffer_size`).
+    #[arg(long = "manifest-size-symbol", value_name = "NAME")]
+    pub manifest_size_symbol: Option<String>,
 }
 
 const ENTRY_HELP: &str = "\
@@ -156,6 +168,10 @@ fn build_options(args: &Args) -> Result<CreateOptions, Error> {
         .collect::<Result<_, _>>()?;
     options.bundle_section_name = contents.bundle_section_name.clone();
     options.custom_section_prefix = contents.strip_prefix.clone();
+    options.module_format = contents.module_format.clone();
+    options.bundle_version = contents.bundle_version.map(f64::from);
+    options.manifest_export_symbol = contents.manifest_export_symbol.clone();
+    options.manifest_size_symbol = contents.manifest_size_symbol.clone();
     Ok(options)
 }
 
