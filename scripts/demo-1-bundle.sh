@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The `make demo` walk-through: bundle the reference vector module with its manifest,
+# `make demo` part (run by scripts/demo.sh): bundle the reference vector module with its manifest,
 # authorization, signature and transport envelope, inspect the result, verify its hashes,
 # and say what happened. Usage: scripts/demo-1-bundle.sh PATH/TO/space-data-module
 set -euo pipefail

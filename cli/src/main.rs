@@ -17,7 +17,6 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
-#[allow(clippy::large_enum_variant)] // parsed once per run; boxing buys nothing
 enum Command {
     /// Run every case of a conformance vectors directory and report the first difference per case.
     Conformance(cmd::conformance::Args),

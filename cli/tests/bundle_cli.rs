@@ -269,3 +269,30 @@ fn deployment_plan_and_manifest_fb_options() {
         "com.digitalarsenal.examples.single-file-vector"
     );
 }
+
+#[test]
+fn header_overrides_reach_the_bundle() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.wasm");
+    let r = run(&[
+        "bundle",
+        "--wasm",
+        &v("differential/bundle/empty.wasm"),
+        "--module-format",
+        "custom-format/2",
+        "--bundle-version",
+        "2",
+        "--manifest-export-symbol",
+        "get_manifest",
+        "--manifest-size-symbol",
+        "get_manifest_size",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(r.status.success(), "{}", stderr(&r));
+    // Differential case 9 is this call (plus `authorization: null`, which adds nothing).
+    assert_eq!(
+        std::fs::read(&out).unwrap(),
+        std::fs::read(v("differential/bundle/9.bundled.wasm")).unwrap()
+    );
+}

@@ -414,6 +414,15 @@ fn parse_errors_in_reference_wording() {
         )
     );
 
+    let named = ParseOptions {
+        bundle_section_name: Some("acme.bundle".into()),
+    };
+    let err = bundle::parse(&header(), &named).unwrap_err();
+    assert_eq!(
+        err.message(),
+        "Missing required custom section \"acme.bundle\"."
+    );
+
     let bundle_fb = read("single-file-bundle/bundle.fb");
     let mut two = header();
     two.extend(custom("sds.bundle", &bundle_fb));
@@ -590,4 +599,24 @@ fn parse_splits_a_valid_publication_trailer() {
     assert!(trailer.starts_with(&collection), "the trailer begins with the record collection");
     assert_eq!(trailer.len(), collection.len() + 8, "collection plus the 8-byte footer");
     assert_eq!(parsed.entries.first().map(|e| e.entry.entry_id.as_str()), Some("manifest"));
+}
+
+#[test]
+fn corrupted_bundles_are_errors_or_lenient_parses_never_panics() {
+    let module = read("single-file-bundle/single-file-module.wasm");
+    let bundle_start = 81797;
+    for offset in (81783..module.len()).step_by(17) {
+        for mask in [0x80u8, 0xff] {
+            let mut corrupted = module.clone();
+            corrupted[offset] ^= mask;
+            if let Ok(parsed) = bundle::parse(&corrupted, &ParseOptions::default()) {
+                let _ = bundle::report::parsed_json(&parsed);
+                let _ = bundle::check_hashes(&parsed);
+            }
+        }
+    }
+    // Truncations at every length inside the bundle section.
+    for len in (bundle_start..module.len()).step_by(97) {
+        assert!(bundle::parse(&module[..len], &ParseOptions::default()).is_err());
+    }
 }

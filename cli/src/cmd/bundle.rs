@@ -19,6 +19,20 @@ pub struct Args {
     /// The input module (.wasm). Existing `sds.*` sections are replaced.
     #[arg(long, value_name = "IN.wasm")]
     pub wasm: PathBuf,
+    /// What goes into the bundle (boxed: keeps the CLI's command enum small).
+    #[command(flatten)]
+    pub contents: Box<Contents>,
+    /// Output module. Written atomically: nothing is left behind on failure.
+    #[arg(short = 'o', long = "output", value_name = "OUT.wasm")]
+    pub output: PathBuf,
+    /// Print a JSON summary instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The bundle's contents and naming options.
+#[derive(clap::Args)]
+pub struct Contents {
     /// Manifest JSON to encode into the `manifest` entry.
     #[arg(long, value_name = "M.json", conflicts_with = "manifest_fb")]
     pub manifest: Option<PathBuf>,
@@ -46,12 +60,18 @@ pub struct Args {
     /// Prefix of the custom sections stripped before hashing (default `sds.`).
     #[arg(long = "strip-prefix", value_name = "PREFIX")]
     pub strip_prefix: Option<String>,
-    /// Output module. Written atomically: nothing is left behind on failure.
-    #[arg(short = 'o', long = "output", value_name = "OUT.wasm")]
-    pub output: PathBuf,
-    /// Print a JSON summary instead of text.
-    #[arg(long)]
-    pub json: bool,
+    /// `ModuleBundle.module_format` (default `space-data-module`).
+    #[arg(long = "module-format", value_name = "TEXT")]
+    pub module_format: Option<String>,
+    /// `ModuleBundle.bundle_version` (default 1).
+    #[arg(long = "bundle-version", value_name = "N")]
+    pub bundle_version: Option<u16>,
+    /// Recorded name of the manifest bytes export (default `plugin_get_manifest_flatbuffer`).
+    #[arg(long = "manifest-export-symbol", value_name = "NAME")]
+    pub manifest_export_symbol: Option<String>,
+    /// Recorded name of the manifest size export (default `plugin_get_manifest_flatbuffer_size`).
+    #[arg(long = "manifest-size-symbol", value_name = "NAME")]
+    pub manifest_size_symbol: Option<String>,
 }
 
 const ENTRY_HELP: &str = "\
@@ -108,41 +128,50 @@ pub fn run(args: Args) -> Result<Outcome, Error> {
 }
 
 fn build_options(args: &Args) -> Result<CreateOptions, Error> {
+    let contents = &args.contents;
     let mut options = CreateOptions {
         wasm: read_capped(&args.wasm)?,
         ..CreateOptions::default()
     };
-    if let Some(path) = &args.manifest {
+    if let Some(path) = &contents.manifest {
         options.manifest = ManifestInput::Json(read_json(path)?);
-    } else if let Some(path) = &args.manifest_fb {
+    } else if let Some(path) = &contents.manifest_fb {
         options.manifest = ManifestInput::Bytes(read_capped(path)?);
     }
-    options.authorization = args
+    options.authorization = contents
         .authorization
         .as_deref()
         .map(read_json)
         .transpose()?
         .map(Payload::Json);
-    options.signature = args
+    options.signature = contents
         .signature
         .as_deref()
         .map(read_json)
         .transpose()?
         .map(Payload::Json);
-    options.transport_envelope = args
+    options.transport_envelope = contents
         .transport
         .as_deref()
         .map(read_json)
         .transpose()?
         .map(Payload::Json);
-    options.deployment_plan = args.deployment_plan.as_deref().map(read_json).transpose()?;
-    options.entries = args
+    options.deployment_plan = contents
+        .deployment_plan
+        .as_deref()
+        .map(read_json)
+        .transpose()?;
+    options.entries = contents
         .entries
         .iter()
         .map(|spec| parse_entry(spec))
         .collect::<Result<_, _>>()?;
-    options.bundle_section_name = args.bundle_section_name.clone();
-    options.custom_section_prefix = args.strip_prefix.clone();
+    options.bundle_section_name = contents.bundle_section_name.clone();
+    options.custom_section_prefix = contents.strip_prefix.clone();
+    options.module_format = contents.module_format.clone();
+    options.bundle_version = contents.bundle_version.map(f64::from);
+    options.manifest_export_symbol = contents.manifest_export_symbol.clone();
+    options.manifest_size_symbol = contents.manifest_size_symbol.clone();
     Ok(options)
 }
 

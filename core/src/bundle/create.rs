@@ -12,7 +12,7 @@ use super::trailer::split_publication_trailer;
 use super::{codec, manifest_link};
 use crate::canonical_json::canonical_bytes;
 use crate::js::{is_truthy, to_js_string};
-use crate::wasm::sections::{append_custom_section, strip_prefixed_custom_sections};
+use crate::wasm::sections::{encode_custom_section, strip_prefixed_custom_sections};
 use crate::{Error, ErrorCode, Result};
 
 /// Everything create produces.
@@ -50,6 +50,7 @@ impl Created {
 /// input module; `bundle-required-field` for an explicit `null` entry id;
 /// `wasm-custom-name-required` for a blank bundle section name.
 pub fn create(options: &CreateOptions) -> Result<Created> {
+    check_module_size(options.wasm.len())?;
     let (module, _trailer) = split_publication_trailer(&options.wasm);
     let manifest_bytes = match &options.manifest {
         ManifestInput::None => None,
@@ -89,11 +90,16 @@ pub fn create(options: &CreateOptions) -> Result<Created> {
         .bundle_section_name
         .clone()
         .unwrap_or_else(|| SDS_BUNDLE_SECTION_NAME.to_owned());
-    // The reference's hash helper and its section walker each repeat the trailer split.
-    let canonical_wasm = strip_prefixed_custom_sections(
-        split_publication_trailer(split_publication_trailer(module).0).0,
-        &prefix,
-    )?;
+    // The output base is strip(walker-split(module)); the reference's hash helper splits once
+    // more before that same strip. Both are the same bytes unless a nested trailer exists.
+    let walked = split_publication_trailer(module).0;
+    let base = strip_prefixed_custom_sections(walked, &prefix)?;
+    let hashed = split_publication_trailer(walked).0;
+    let canonical_wasm = if hashed.len() == walked.len() {
+        base.clone()
+    } else {
+        strip_prefixed_custom_sections(hashed, &prefix)?
+    };
     let canonical_module_hash = Sha256::digest(&canonical_wasm).to_vec();
     let manifest_hash = manifest_bytes
         .as_ref()
@@ -136,8 +142,9 @@ pub fn create(options: &CreateOptions) -> Result<Created> {
         entries,
     };
     let bundle_bytes = codec::encode(&bundle);
-    let base = strip_prefixed_custom_sections(split_publication_trailer(module).0, &prefix)?;
-    let wasm = append_custom_section(&base, &section_name, &bundle_bytes)?;
+    // append_custom_section, without copying the (possibly large) base once more.
+    let mut wasm = base;
+    wasm.extend_from_slice(&encode_custom_section(&section_name, &bundle_bytes)?);
     Ok(Created {
         bundle,
         bundle_bytes,

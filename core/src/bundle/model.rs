@@ -157,11 +157,21 @@ impl ModuleBundle {
     /// `findModuleBundleEntry(bundle, text)`: the first entry whose id equals `id` exactly,
     /// else the first whose role name equals the normalized text.
     pub fn find_entry(&self, id: &str) -> Option<&BundleEntry> {
+        self.find_entry_index(id)
+            .and_then(|index| self.entries.get(index))
+    }
+
+    /// The index of the entry [`ModuleBundle::find_entry`] finds.
+    pub fn find_entry_index(&self, id: &str) -> Option<usize> {
         let normalized = normalize_enum_text(id);
         self.entries
             .iter()
-            .find(|e| e.entry_id == id)
-            .or_else(|| self.entries.iter().find(|e| e.role_name() == normalized))
+            .position(|e| e.entry_id == id)
+            .or_else(|| {
+                self.entries
+                    .iter()
+                    .position(|e| e.role_name() == normalized)
+            })
     }
 
     /// `findModuleBundleEntry(bundle, number)`: the first entry with that stored role value.

@@ -99,6 +99,7 @@ impl Parsed {
 /// `Module bundle buffer identifier mismatch.`, and `bundle-malformed` for an `SMDB` buffer
 /// that fails verification. Manifest and JSON payload decoding failures are not errors.
 pub fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Parsed> {
+    super::constants::check_module_size(bytes.len())?;
     let (module, trailer) = split_publication_trailer(bytes);
     // The reference's section walker repeats the trailer split.
     let walked = split_publication_trailer(module).0;
@@ -139,9 +140,16 @@ pub fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Parsed> {
     )?;
     let canonical_module_hash = Sha256::digest(&canonical_wasm).to_vec();
     let entries: Vec<ParsedEntry> = bundle.entries.iter().map(parse_entry).collect();
-    let manifest = bundle
-        .find_entry("manifest")
-        .and_then(|entry| decode_manifest(&entry.payload).ok());
+    // Reuse the per-entry decode when the located entry already has one (same payload).
+    let manifest = bundle.find_entry_index("manifest").and_then(|index| {
+        match entries.get(index).and_then(|p| p.decoded_manifest.clone()) {
+            Some(decoded) => decoded,
+            None => bundle
+                .entries
+                .get(index)
+                .and_then(|e| decode_manifest(&e.payload).ok()),
+        }
+    });
     let custom_sections = sections
         .iter()
         .map(|s| CustomSectionInfo {

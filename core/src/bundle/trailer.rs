@@ -19,6 +19,18 @@
 
 /// Splits `bytes` into the wasm module and the publication trailer (`None` when there is no
 /// valid trailer; then the module is all of `bytes`).
+///
+/// Wiring (once `crate::publication` is merged), the whole body becomes:
+///
+/// ```text
+/// match crate::publication::detect_trailer(bytes) {
+///     Some(found) => match bytes.split_at_checked(found.wasm_length) {
+///         Some((wasm, trailer)) => (wasm, Some(trailer)),
+///         None => (bytes, None),
+///     },
+///     None => (bytes, None),
+/// }
+/// ```
 pub fn split_publication_trailer(bytes: &[u8]) -> (&[u8], Option<&[u8]>) {
     match crate::publication::detect_trailer(bytes) {
         Some(found) => {

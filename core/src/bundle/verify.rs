@@ -20,8 +20,8 @@ pub struct Mismatch {
 
 /// Every mismatch in a parsed bundle (empty when the bundle is consistent):
 /// the stored canonical module hash against the one parse computed, each entry's sha256
-/// against its payload, the manifest hash against the payload of the `manifest` entry (or
-/// empty without one), and `hash_algorithm` = `sha256`.
+/// against its payload, the manifest hash against the payload of the manifest entry (empty
+/// exactly when there is no entry with id `manifest`), and `hash_algorithm` = `sha256`.
 pub fn check(parsed: &Parsed) -> Vec<Mismatch> {
     let bundle = &parsed.bundle;
     let mut mismatches = Vec::new();
@@ -39,8 +39,16 @@ pub fn check(parsed: &Parsed) -> Vec<Mismatch> {
         &parsed.canonical_module_hash,
         &bundle.canonical_module_hash,
     );
-    let manifest_hash = bundle
-        .find_entry("manifest")
+    // Create stores the manifest as the entry with id `manifest` and its hash in
+    // `manifest_hash`; without a manifest the hash is empty and no entry has that id (an
+    // additional entry that merely has the role `manifest` is not the manifest). With a
+    // stored hash, the entry the reference's lookup finds must match it.
+    let manifest_entry = if bundle.manifest_hash.is_empty() {
+        bundle.entries.iter().find(|e| e.entry_id == "manifest")
+    } else {
+        bundle.find_entry("manifest")
+    };
+    let manifest_hash = manifest_entry
         .map(|e| Sha256::digest(&e.payload).to_vec())
         .unwrap_or_default();
     compare(
