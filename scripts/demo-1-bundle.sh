@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make demo` part (run by scripts/demo.sh): bundle the reference vector module with its manifest,
+# `make demo` part (run by scripts/demo.sh): validate the manifest against the module, bundle the reference vector module with its manifest,
 # authorization, signature and transport envelope, inspect the result, verify its hashes,
 # and say what happened. Usage: scripts/demo-1-bundle.sh PATH/TO/space-data-module
 set -euo pipefail
@@ -16,7 +16,11 @@ sha256() {
 }
 size() { wc -c <"$1" | tr -d ' '; }
 
-echo "== 1. bundle: base-module.wasm + manifest.json + authorization/signature/transport"
+echo "== 1. check: validate the manifest and the module's exports (compliance rules + standards catalog)"
+"$cli" check --manifest "$vectors/manifest.json" --wasm "$vectors/base-module.wasm" --standards
+
+echo
+echo "== 2. bundle: base-module.wasm + manifest.json + authorization/signature/transport"
 "$cli" bundle \
     --wasm "$vectors/base-module.wasm" \
     --manifest "$vectors/manifest.json" \
@@ -28,15 +32,15 @@ echo "   input : base-module.wasm, $(size "$vectors/base-module.wasm") bytes, sh
 echo "   output: module.wasm, $(size "$work/module.wasm") bytes, sha256 $(sha256 "$work/module.wasm")"
 
 echo
-echo "== 2. inspect the single-file module"
+echo "== 3. inspect the single-file module"
 "$cli" inspect "$work/module.wasm"
 
 echo
-echo "== 3. verify every stored hash (canonical module, manifest, each entry)"
+echo "== 4. verify every stored hash (canonical module, manifest, each entry)"
 "$cli" inspect "$work/module.wasm" --verify | tail -n 1
 
 echo
-echo "== 4. change one byte of the module's data section and verify again (expect a mismatch)"
+echo "== 5. change one byte of the module's data section and verify again (expect a mismatch)"
 cp "$work/module.wasm" "$work/tampered.wasm"
 # The last byte of the original module is inside its data section: framing stays valid.
 offset=$(( $(size "$vectors/base-module.wasm") - 1 ))

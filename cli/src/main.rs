@@ -41,6 +41,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    restore_default_sigpipe();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
@@ -64,5 +65,17 @@ fn main() -> ExitCode {
     match result {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
         Err(err) => ExitCode::from(output::report_error(&err)),
+    }
+}
+
+/// Rust ignores SIGPIPE, so `space-data-module inspect --json | head` would make every
+/// `println!` panic once the reader goes away. A command-line tool should instead end quietly,
+/// as `cat` does: restore the default disposition before printing anything.
+fn restore_default_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in `main`, before any thread exists; `signal` with
+    // `SIG_DFL` only changes this process's disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
