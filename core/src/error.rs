@@ -124,6 +124,46 @@ error_codes! {
     // ---- end of publication ----
 
     // ---- invoke and runtime: 700..=799 ----------------------------------------------------
+    /// Bytes 4..8 of an invoke request are not `PINQ` (or the buffer is shorter than 8 bytes).
+    InvokeRequestIdentifierMismatch = 700 => "invoke-request-identifier-mismatch",
+    /// Bytes 4..8 of an invoke response are not `PINS` (or the buffer is shorter than 8 bytes).
+    InvokeResponseIdentifierMismatch = 701 => "invoke-response-identifier-mismatch",
+    /// An invoke envelope fails FlatBuffers verification.
+    InvokeMalformed = 702 => "invoke-malformed",
+    /// A frame's `offset + size` lies outside the envelope's payload arena.
+    InvokeFrameOutOfArena = 703 => "invoke-frame-out-of-arena",
+    /// A frame alignment is 0, not a power of two, or above 65535.
+    InvokeInvalidAlignment = 704 => "invoke-invalid-alignment",
+    /// An invoke request has no method id.
+    InvokeMethodIdRequired = 705 => "invoke-method-id-required",
+    /// An envelope exceeds a size or frame-count limit.
+    InvokeLimitExceeded = 706 => "invoke-limit-exceeded",
+    /// The runtime cannot compile the module (not valid WebAssembly, or unsupported features).
+    RuntimeCompileFailed = 720 => "runtime-compile-failed",
+    /// The module needs an import the runtime does not provide, or instantiation failed.
+    RuntimeInstantiateFailed = 721 => "runtime-instantiate-failed",
+    /// A required export is missing or has the wrong type (the mode is not supported).
+    RuntimeMissingExport = 722 => "runtime-missing-export",
+    /// The guest used up its fuel (instruction budget).
+    RuntimeFuelExhausted = 723 => "runtime-fuel-exhausted",
+    /// The guest exceeded its wall-clock time limit.
+    RuntimeTimeout = 724 => "runtime-timeout",
+    /// The guest tried to grow a memory or table beyond the cap.
+    RuntimeMemoryLimit = 725 => "runtime-memory-limit",
+    /// A guest-supplied pointer and length lie outside the guest's memory.
+    RuntimeOutOfBounds = 726 => "runtime-out-of-bounds",
+    /// The request exceeds the configured maximum size.
+    RuntimeRequestTooLarge = 727 => "runtime-request-too-large",
+    /// The guest's response exceeds the configured maximum size.
+    RuntimeResponseTooLarge = 728 => "runtime-response-too-large",
+    /// The guest trapped (unreachable, out-of-bounds access, stack overflow, unexpected exit...).
+    RuntimeTrap = 729 => "runtime-trap",
+    /// `plugin_invoke_stream` returned a null response pointer.
+    RuntimeNullResponse = 730 => "runtime-null-response",
+    /// `plugin_alloc` returned 0.
+    RuntimeAllocFailed = 731 => "runtime-alloc-failed",
+    /// A command-mode run ended without a response (exit code other than 0/1, or empty stdout).
+    RuntimeCommandFailed = 732 => "runtime-command-failed",
     // ---- end of invoke ----
 
     // ---- host: 800..=899 ------------------------------------------------------------------
@@ -197,7 +237,10 @@ pub struct Error {
 
 impl Error {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error { code, message: message.into() }
+        Error {
+            code,
+            message: message.into(),
+        }
     }
 
     pub fn code(&self) -> ErrorCode {
@@ -210,7 +253,10 @@ impl Error {
 
     /// Adds context in front of the message, keeping the code.
     pub fn context(self, context: impl fmt::Display) -> Self {
-        Error { code: self.code, message: format!("{context}: {}", self.message) }
+        Error {
+            code: self.code,
+            message: format!("{context}: {}", self.message),
+        }
     }
 }
 
@@ -239,13 +285,22 @@ mod tests {
         let mut numbers = std::collections::HashSet::new();
         let mut names = std::collections::HashSet::new();
         for &code in ErrorCode::ALL {
-            assert!(numbers.insert(code.number()), "duplicate number {}", code.number());
-            assert!(names.insert(code.as_str()), "duplicate name {}", code.as_str());
+            assert!(
+                numbers.insert(code.number()),
+                "duplicate number {}",
+                code.number()
+            );
+            assert!(
+                names.insert(code.as_str()),
+                "duplicate name {}",
+                code.as_str()
+            );
             assert_eq!(ErrorCode::from_number(code.number()), Some(code));
             assert_eq!(ErrorCode::from_name(code.as_str()), Some(code));
             let name = code.as_str();
             assert!(
-                name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                name.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
                 "{name} is not kebab-case"
             );
         }
@@ -256,7 +311,10 @@ mod tests {
         let doc = include_str!("../../docs/errors.md");
         for &code in ErrorCode::ALL {
             let row = format!("| {} | `{}` |", code.number(), code.as_str());
-            assert!(doc.contains(&row), "docs/errors.md lacks the row starting `{row}`");
+            assert!(
+                doc.contains(&row),
+                "docs/errors.md lacks the row starting `{row}`"
+            );
         }
     }
 

@@ -14,7 +14,9 @@
 
 pub mod conformance;
 pub mod error;
+pub mod invoke;
 pub mod js;
+pub mod runtime;
 pub mod wasm;
 
 pub use error::{Error, ErrorClass, ErrorCode, Result};
