@@ -24,6 +24,8 @@ struct Cli {
 enum Command {
     /// Run every case of a conformance vectors directory and report the first difference per case.
     Conformance(cmd::conformance::Args),
+    /// Run one method of a module (direct or command mode) under fuel, time and memory limits.
+    Invoke(cmd::invoke::Args),
 }
 
 fn main() -> ExitCode {
@@ -41,6 +43,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Conformance(args) => cmd::conformance::run(args),
+        Command::Invoke(args) => cmd::invoke::run(args),
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
