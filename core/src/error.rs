@@ -170,6 +170,20 @@ error_codes! {
     // ---- end of host ----
 
     // ---- compiler: 900..=999 --------------------------------------------------------------
+    /// clang for `wasm32-wasi` or the WASI sysroot is not installed.
+    CompilerToolchainMissing = 900 => "compiler-toolchain-missing",
+    /// The manifest lacks what the compiler needs (ports without ids, no manifest bytes...).
+    CompilerInvalidManifest = 901 => "compiler-invalid-manifest",
+    /// A method id is not a valid C export name, or is declared twice.
+    CompilerInvalidMethodId = 902 => "compiler-invalid-method-id",
+    /// clang or the linker reported an error.
+    CompilerFailed = 903 => "compiler-failed",
+    /// The source language is not supported.
+    CompilerUnsupportedLanguage = 904 => "compiler-unsupported-language",
+    /// The source code is empty.
+    CompilerEmptySource = 905 => "compiler-empty-source",
+    /// The linked module lacks a required export (or has `_start` without the command surface).
+    CompilerOutputInvalid = 906 => "compiler-output-invalid",
     // ---- end of compiler ----
 }
 

@@ -12,6 +12,7 @@
 //!   applies to JSON input; byte identity depends on them.
 //! - [`conformance`]: runs vector directories and reports the first difference per case.
 
+pub mod compiler;
 pub mod conformance;
 pub mod error;
 pub mod invoke;
