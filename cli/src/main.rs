@@ -26,6 +26,8 @@ enum Command {
     Conformance(cmd::conformance::Args),
     /// Run one method of a module (direct or command mode) under fuel, time and memory limits.
     Invoke(cmd::invoke::Args),
+    /// Encode or decode a PluginManifest (PMAN FlatBuffer).
+    Manifest(cmd::manifest::Args),
 }
 
 fn main() -> ExitCode {
@@ -44,6 +46,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Conformance(args) => cmd::conformance::run(args),
         Command::Invoke(args) => cmd::invoke::run(args),
+        Command::Manifest(args) => cmd::manifest::run(args),
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),

@@ -251,10 +251,7 @@ pub struct Error {
 
 impl Error {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error {
-            code,
-            message: message.into(),
-        }
+        Error { code, message: message.into() }
     }
 
     pub fn code(&self) -> ErrorCode {
@@ -267,10 +264,7 @@ impl Error {
 
     /// Adds context in front of the message, keeping the code.
     pub fn context(self, context: impl fmt::Display) -> Self {
-        Error {
-            code: self.code,
-            message: format!("{context}: {}", self.message),
-        }
+        Error { code: self.code, message: format!("{context}: {}", self.message) }
     }
 }
 
@@ -299,22 +293,13 @@ mod tests {
         let mut numbers = std::collections::HashSet::new();
         let mut names = std::collections::HashSet::new();
         for &code in ErrorCode::ALL {
-            assert!(
-                numbers.insert(code.number()),
-                "duplicate number {}",
-                code.number()
-            );
-            assert!(
-                names.insert(code.as_str()),
-                "duplicate name {}",
-                code.as_str()
-            );
+            assert!(numbers.insert(code.number()), "duplicate number {}", code.number());
+            assert!(names.insert(code.as_str()), "duplicate name {}", code.as_str());
             assert_eq!(ErrorCode::from_number(code.number()), Some(code));
             assert_eq!(ErrorCode::from_name(code.as_str()), Some(code));
             let name = code.as_str();
             assert!(
-                name.chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
                 "{name} is not kebab-case"
             );
         }
@@ -325,10 +310,7 @@ mod tests {
         let doc = include_str!("../../docs/errors.md");
         for &code in ErrorCode::ALL {
             let row = format!("| {} | `{}` |", code.number(), code.as_str());
-            assert!(
-                doc.contains(&row),
-                "docs/errors.md lacks the row starting `{row}`"
-            );
+            assert!(doc.contains(&row), "docs/errors.md lacks the row starting `{row}`");
         }
     }
 

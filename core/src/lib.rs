@@ -15,8 +15,10 @@
 pub mod compiler;
 pub mod conformance;
 pub mod error;
+pub mod fbs;
 pub mod invoke;
 pub mod js;
+pub mod manifest;
 pub mod runtime;
 pub mod wasm;
 

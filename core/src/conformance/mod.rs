@@ -5,6 +5,8 @@
 //! themselves against the reference. Every layout has its own runner module; this module
 //! detects the layout and holds the shared comparison helpers.
 
+pub mod manifest;
+
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -49,16 +51,15 @@ struct Layout {
     run: fn(&Path) -> Result<Vec<CaseOutcome>>,
 }
 
-const LAYOUTS: &[Layout] = &[];
+const LAYOUTS: &[Layout] = &[
+    Layout { name: "manifest", detect: manifest::detect, run: manifest::run },
+];
 
 /// Runs every case under `dir`. `dir` is either one layout directory or a directory whose
 /// immediate subdirectories are layout directories (such as `vectors/differential`).
 pub fn run_dir(dir: &Path) -> Result<Summary> {
     if !dir.is_dir() {
-        return Err(Error::new(
-            ErrorCode::Io,
-            format!("{} is not a directory", dir.display()),
-        ));
+        return Err(Error::new(ErrorCode::Io, format!("{} is not a directory", dir.display())));
     }
     let mut summary = Summary::default();
     if let Some(layout) = LAYOUTS.iter().find(|layout| (layout.detect)(dir)) {
@@ -81,11 +82,7 @@ pub fn run_dir(dir: &Path) -> Result<Summary> {
         let known: Vec<_> = LAYOUTS.iter().map(|l| l.name).collect();
         return Err(Error::new(
             ErrorCode::InvalidArgument,
-            format!(
-                "{} is not a conformance directory (known layouts: {})",
-                dir.display(),
-                known.join(", ")
-            ),
+            format!("{} is not a conformance directory (known layouts: {})", dir.display(), known.join(", ")),
         ));
     }
     Ok(summary)
@@ -106,8 +103,7 @@ pub fn numbered_cases(dir: &Path, suffix: &str) -> Result<Vec<u64>> {
 
 /// Reads a file, naming it in the error.
 pub fn read(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path)
-        .map_err(|err| Error::new(ErrorCode::Io, format!("{}: {err}", path.display())))
+    std::fs::read(path).map_err(|err| Error::new(ErrorCode::Io, format!("{}: {err}", path.display())))
 }
 
 /// Reads and parses a JSON file (numbers as `JSON.parse` sees them).
@@ -120,21 +116,13 @@ pub fn bytes_diff(expected: &[u8], actual: &[u8]) -> Option<String> {
     if expected == actual {
         return None;
     }
-    let first = expected
-        .iter()
-        .zip(actual)
-        .position(|(a, b)| a != b)
-        .unwrap_or(expected.len().min(actual.len()));
+    let first = expected.iter().zip(actual).position(|(a, b)| a != b).unwrap_or(expected.len().min(actual.len()));
     Some(format!(
         "bytes differ at offset {first} (expected {} bytes, got {}; expected byte {}, got {})",
         expected.len(),
         actual.len(),
-        expected
-            .get(first)
-            .map_or("<end>".to_owned(), |b| format!("{b:#04x}")),
-        actual
-            .get(first)
-            .map_or("<end>".to_owned(), |b| format!("{b:#04x}")),
+        expected.get(first).map_or("<end>".to_owned(), |b| format!("{b:#04x}")),
+        actual.get(first).map_or("<end>".to_owned(), |b| format!("{b:#04x}")),
     ))
 }
 
@@ -170,8 +158,7 @@ fn diff_at(path: &str, expected: &Value, actual: &Value) -> Option<String> {
                     return Some(d);
                 }
             }
-            (e.len() != a.len())
-                .then(|| format!("{path}: expected {} elements, got {}", e.len(), a.len()))
+            (e.len() != a.len()).then(|| format!("{path}: expected {} elements, got {}", e.len(), a.len()))
         }
         (Value::Number(e), Value::Number(a)) => {
             let equal = match (e.as_u64(), a.as_u64(), e.as_i64(), a.as_i64()) {
@@ -182,11 +169,7 @@ fn diff_at(path: &str, expected: &Value, actual: &Value) -> Option<String> {
             (!equal).then(|| format!("{path}: expected {e}, got {a}"))
         }
         _ if expected == actual => None,
-        _ => Some(format!(
-            "{path}: expected {}, got {}",
-            brief(expected),
-            brief(actual)
-        )),
+        _ => Some(format!("{path}: expected {}, got {}", brief(expected), brief(actual))),
     }
 }
 
@@ -207,28 +190,11 @@ mod tests {
 
     #[test]
     fn json_diff_finds_first_difference() {
-        assert_eq!(
-            json_diff(&json!({"a": [1, 2]}), &json!({"a": [1, 2]})),
-            None
-        );
-        assert_eq!(
-            json_diff(&json!({"a": 1, "b": 2}), &json!({"b": 2, "a": 1})),
-            None
-        );
-        assert_eq!(
-            json_diff(&json!({"a": [1, 2]}), &json!({"a": [1, 3]})).unwrap(),
-            "$.a[1]: expected 2, got 3"
-        );
-        assert!(
-            json_diff(&json!({"a": null}), &json!({}))
-                .unwrap()
-                .contains("key missing")
-        );
-        assert!(
-            json_diff(&json!([1]), &json!([1, 2]))
-                .unwrap()
-                .contains("expected 1 elements")
-        );
+        assert_eq!(json_diff(&json!({"a": [1, 2]}), &json!({"a": [1, 2]})), None);
+        assert_eq!(json_diff(&json!({"a": 1, "b": 2}), &json!({"b": 2, "a": 1})), None);
+        assert_eq!(json_diff(&json!({"a": [1, 2]}), &json!({"a": [1, 3]})).unwrap(), "$.a[1]: expected 2, got 3");
+        assert!(json_diff(&json!({"a": null}), &json!({})).unwrap().contains("key missing"));
+        assert!(json_diff(&json!([1]), &json!([1, 2])).unwrap().contains("expected 1 elements"));
         assert_eq!(json_diff(&json!(1), &json!(1.0)), None);
         let big: Value = serde_json::from_str("18446744073709551615").unwrap();
         let near: Value = serde_json::from_str("18446744073709551614").unwrap();
@@ -238,11 +204,7 @@ mod tests {
     #[test]
     fn bytes_diff_names_offset() {
         assert_eq!(bytes_diff(b"abc", b"abc"), None);
-        assert!(
-            bytes_diff(b"abc", b"abd")
-                .unwrap()
-                .starts_with("bytes differ at offset 2")
-        );
+        assert!(bytes_diff(b"abc", b"abd").unwrap().starts_with("bytes differ at offset 2"));
         assert!(bytes_diff(b"abc", b"ab").unwrap().contains("<end>"));
     }
 }
