@@ -170,3 +170,47 @@ fn an_error_response_exits_1_and_limits_give_their_codes() {
         .unwrap();
     assert!(String::from_utf8_lossy(&output.stderr).contains("error[invalid-argument]"));
 }
+
+#[test]
+fn compile_then_invoke_the_echo_example() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dir = tempfile::tempdir().unwrap();
+    let module = dir.path().join("echo.wasm");
+    let output = bin()
+        .arg("compile")
+        .arg("--manifest")
+        .arg(root.join("examples/invoke-echo/manifest.hybrid.json"))
+        .arg("--source")
+        .arg(root.join("examples/invoke-echo/module.c"))
+        .arg("-o")
+        .arg(&module)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let input = dir.path().join("in.bin");
+    std::fs::write(&input, b"echo me").unwrap();
+    for mode in ["direct", "command"] {
+        let out = dir.path().join(format!("out-{mode}.bin"));
+        let status = bin()
+            .args([
+                "invoke",
+                module.to_str().unwrap(),
+                "--method",
+                "echo",
+                "--input-port",
+                "echo",
+                "--input",
+            ])
+            .arg(&input)
+            .args(["--mode", mode, "--output"])
+            .arg(&out)
+            .status()
+            .unwrap();
+        assert!(status.success(), "{mode}");
+        assert_eq!(std::fs::read(&out).unwrap(), b"echo me");
+    }
+}

@@ -54,7 +54,9 @@ fn bench_round_trip(c: &mut Criterion) {
     store.set_epoch_deadline(u64::MAX);
     let instance = Instance::new(&mut store, &raw_module, &[]).unwrap();
     let memory = instance.get_memory(&mut store, "memory").unwrap();
-    let invoke: TypedFunc<(i32, i32, i32), i32> = instance.get_typed_func(&mut store, "plugin_invoke_stream").unwrap();
+    let invoke: TypedFunc<(i32, i32, i32), i32> = instance
+        .get_typed_func(&mut store, "plugin_invoke_stream")
+        .unwrap();
     const REQUEST_AT: usize = 1024;
     const LEN_SLOT: usize = 512;
 
@@ -62,20 +64,31 @@ fn bench_round_trip(c: &mut Criterion) {
     for size in [64usize, 64 << 10] {
         let payload: Vec<u8> = (0..size).map(|i| i as u8).collect();
         group.throughput(Throughput::Bytes(size as u64));
-        group.bench_with_input(BenchmarkId::new("runtime_session", size), &payload, |b, payload| {
-            b.iter(|| session.invoke_bytes(payload).unwrap())
-        });
-        group.bench_with_input(BenchmarkId::new("raw_typed_call", size), &payload, |b, payload| {
-            b.iter(|| {
-                memory.write(&mut store, REQUEST_AT, payload).unwrap();
-                let ptr = invoke.call(&mut store, (REQUEST_AT as i32, payload.len() as i32, LEN_SLOT as i32)).unwrap();
-                let mut len = [0u8; 4];
-                memory.read(&store, LEN_SLOT, &mut len).unwrap();
-                let mut out = vec![0u8; u32::from_le_bytes(len) as usize];
-                memory.read(&store, ptr as u32 as usize, &mut out).unwrap();
-                out
-            })
-        });
+        group.bench_with_input(
+            BenchmarkId::new("runtime_session", size),
+            &payload,
+            |b, payload| b.iter(|| session.invoke_bytes(payload).unwrap()),
+        );
+        group.bench_with_input(
+            BenchmarkId::new("raw_typed_call", size),
+            &payload,
+            |b, payload| {
+                b.iter(|| {
+                    memory.write(&mut store, REQUEST_AT, payload).unwrap();
+                    let ptr = invoke
+                        .call(
+                            &mut store,
+                            (REQUEST_AT as i32, payload.len() as i32, LEN_SLOT as i32),
+                        )
+                        .unwrap();
+                    let mut len = [0u8; 4];
+                    memory.read(&store, LEN_SLOT, &mut len).unwrap();
+                    let mut out = vec![0u8; u32::from_le_bytes(len) as usize];
+                    memory.read(&store, ptr as u32 as usize, &mut out).unwrap();
+                    out
+                })
+            },
+        );
     }
     group.finish();
 
@@ -83,12 +96,20 @@ fn bench_round_trip(c: &mut Criterion) {
     for size in [64usize, 64 << 10] {
         let payload: Vec<u8> = (0..size).map(|i| i as u8).collect();
         group.throughput(Throughput::Bytes(size as u64));
-        group.bench_with_input(BenchmarkId::new("encode_decode_request", size), &payload, |b, payload| {
-            b.iter(|| {
-                let request = InvokeRequest::build("echo", [(FrameSpec::new("echo", None), payload.as_slice())]).unwrap();
-                invoke::decode_request(&invoke::encode_request(&request).unwrap()).unwrap()
-            })
-        });
+        group.bench_with_input(
+            BenchmarkId::new("encode_decode_request", size),
+            &payload,
+            |b, payload| {
+                b.iter(|| {
+                    let request = InvokeRequest::build(
+                        "echo",
+                        [(FrameSpec::new("echo", None), payload.as_slice())],
+                    )
+                    .unwrap();
+                    invoke::decode_request(&invoke::encode_request(&request).unwrap()).unwrap()
+                })
+            },
+        );
     }
     group.finish();
 }

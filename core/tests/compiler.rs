@@ -274,7 +274,17 @@ fn dispatch_errors_follow_the_reference_rules_in_both_modes() {
 
 #[test]
 fn surfaces_decide_start_and_initialize() {
-    let direct = compile_echo("direct");
+    // Encoding the manifest JSON with the manifest codec embeds the vector's bytes.
+    let (manifest, bytes) = echo_manifest("direct");
+    let source = std::fs::read_to_string(root().join("examples/invoke-echo/module.c")).unwrap();
+    let direct =
+        compiler::compile_with_manifest(&toolchain(), &manifest, &source, "c", false).unwrap();
+    let rt = Runtime::new(RuntimeConfig::default()).unwrap();
+    let loaded = rt.load(&direct.wasm).unwrap();
+    assert_eq!(
+        rt.read_manifest_bytes(&loaded, &Limits::default()).unwrap(),
+        bytes
+    );
     let names = space_data_module::wasm::exports::export_names(&direct.wasm).unwrap();
     assert!(
         !names.iter().any(|n| n == "_start") && names.iter().any(|n| n == "_initialize"),
@@ -283,7 +293,6 @@ fn surfaces_decide_start_and_initialize() {
     let command = compile_echo("command");
     let names = space_data_module::wasm::exports::export_names(&command.wasm).unwrap();
     assert!(names.iter().any(|n| n == "_start"));
-    let rt = Runtime::new(RuntimeConfig::default()).unwrap();
     let direct_module = rt.load(&direct.wasm).unwrap();
     let err = rt
         .run_command(

@@ -10,9 +10,9 @@
 //! The glue is C (no libc++): a verifying PluginInvokeRequest reader, the reference's dispatch
 //! rules, the `space_data_module_invoke.h` helper API and a response writer.
 //!
-//! NOTE(integrator): `manifest_bytes` must be the embedded manifest
-//! (`encodePluginManifest(toEmbeddedPluginManifest(manifest))`, i.e. the manifest module's
-//! encoder); validating the result with compliance is also left to the caller.
+//! [`compile_with_manifest`] embeds `crate::manifest::encode_json(manifest)` (the reference's
+//! `encodePluginManifest`); [`compile`] takes the bytes as given.
+//! NOTE(integrator): validating the result with compliance is left to the caller.
 
 pub mod generate;
 pub mod methods;
@@ -233,6 +233,27 @@ pub fn compile(toolchain: &Toolchain, options: &CompileOptions<'_>) -> Result<Co
         methods,
         exports,
     })
+}
+
+/// [`compile`] with the embedded manifest encoded from `manifest` by the manifest codec.
+pub fn compile_with_manifest(
+    toolchain: &Toolchain,
+    manifest: &Value,
+    source: &str,
+    language: &str,
+    allow_undefined_imports: bool,
+) -> Result<CompiledModule> {
+    let encoded = crate::manifest::encode_json(manifest)?;
+    compile(
+        toolchain,
+        &CompileOptions {
+            manifest,
+            manifest_bytes: &encoded.bytes,
+            source,
+            language,
+            allow_undefined_imports,
+        },
+    )
 }
 
 fn object_name(source: &str) -> String {

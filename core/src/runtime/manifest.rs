@@ -15,7 +15,6 @@ pub const MANIFEST_SIZE_EXPORT: &str = "plugin_get_manifest_flatbuffer_size";
 impl Runtime {
     /// The embedded manifest bytes (`PMAN`), copied out of a fresh instance under `limits`
     /// (the size is capped by `max_response_bytes`). The bytes are not decoded here.
-    // NOTE(integrator): decode with `crate::manifest::decode` once the manifest module is merged.
     ///
     /// Errors: `runtime-missing-export`, `runtime-response-too-large`, `runtime-out-of-bounds`,
     /// and the trap codes.
@@ -62,5 +61,18 @@ impl Runtime {
             )
         })?;
         memory::read(&store, &memory, ptr, size, "embedded manifest")
+    }
+}
+
+impl Runtime {
+    /// The embedded manifest, read as in [`Runtime::read_manifest_bytes`] and decoded (verified)
+    /// to the reference's decoded JSON (`manifest-identifier-mismatch` / `manifest-malformed`
+    /// for bad bytes).
+    pub fn read_manifest(
+        &self,
+        module: &LoadedModule,
+        limits: &Limits,
+    ) -> Result<serde_json::Value> {
+        crate::manifest::decode_to_json(&self.read_manifest_bytes(module, limits)?)
     }
 }
