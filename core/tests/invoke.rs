@@ -303,3 +303,11 @@ fn json_round_trip_of_decoded_form_keeps_aligned_metadata() {
     let response = response_to_json(&InvokeResponse::default());
     assert_eq!(response["errorCode"], Value::Null);
 }
+
+#[test]
+fn the_conformance_runner_passes_the_invoke_vectors() {
+    let summary = space_data_module::conformance::run_dir(&vectors()).unwrap();
+    assert_eq!(summary.outcomes.len(), 8);
+    assert!(summary.outcomes.iter().all(|o| o.layout == "invoke"));
+    assert_eq!(summary.failed(), 0, "{:?}", summary.failures().collect::<Vec<_>>());
+}

@@ -5,6 +5,7 @@
 //! themselves against the reference. Every layout has its own runner module; this module
 //! detects the layout and holds the shared comparison helpers.
 
+pub mod invoke;
 pub mod manifest;
 
 use std::path::{Path, PathBuf};
@@ -52,6 +53,7 @@ struct Layout {
 }
 
 const LAYOUTS: &[Layout] = &[
+    Layout { name: "invoke", detect: invoke::detect, run: invoke::run },
     Layout { name: "manifest", detect: manifest::detect, run: manifest::run },
 ];
 

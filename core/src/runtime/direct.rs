@@ -56,6 +56,11 @@ impl DirectSession {
         }
     }
 
+    /// The limits every call of this session runs under.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
     /// Sends one encoded request and returns the encoded response bytes as the guest wrote them
     /// (not decoded: see [`crate::invoke::decode_response`]).
     ///

@@ -112,13 +112,7 @@ impl DirectSession {
     pub fn invoke(&mut self, request: &InvokeRequest) -> Result<InvokeResponse> {
         let bytes = invoke::encode_request(request)?;
         let response = self.invoke_bytes(&bytes)?;
-        decode_guest_response(
-            &response,
-            &Limits {
-                max_response_bytes: response.len(),
-                ..Limits::default()
-            },
-        )
+        decode_guest_response(&response, self.limits())
     }
 }
 
