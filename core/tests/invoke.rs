@@ -309,5 +309,78 @@ fn the_conformance_runner_passes_the_invoke_vectors() {
     let summary = space_data_module::conformance::run_dir(&vectors()).unwrap();
     assert_eq!(summary.outcomes.len(), 8);
     assert!(summary.outcomes.iter().all(|o| o.layout == "invoke"));
-    assert_eq!(summary.failed(), 0, "{:?}", summary.failures().collect::<Vec<_>>());
+    assert_eq!(
+        summary.failed(),
+        0,
+        "{:?}",
+        summary.failures().collect::<Vec<_>>()
+    );
+}
+
+mod properties {
+    use proptest::prelude::*;
+    use space_data_module::invoke::{
+        self, FrameSet, FrameSpec, InvokeRequest, InvokeResponse, TypeRef, WireFormat,
+    };
+
+    fn type_ref() -> impl Strategy<Value = Option<TypeRef>> {
+        proptest::option::of(
+            (
+                any::<bool>(),
+                proptest::collection::vec(any::<u8>(), 0..8),
+                0u16..4,
+                any::<u32>(),
+                any::<u16>(),
+                proptest::option::of("[a-z]{0,6}"),
+            )
+                .prop_map(|(aligned, hash, shift, byte_length, fixed, root)| TypeRef {
+                    schema_name: Some("S.fbs".into()),
+                    file_identifier: None,
+                    schema_hash: hash,
+                    accepts_any_flatbuffer: !aligned,
+                    wire_format: if aligned {
+                        WireFormat::AlignedBinary
+                    } else {
+                        WireFormat::Flatbuffer
+                    },
+                    root_type_name: root,
+                    fixed_string_length: fixed,
+                    byte_length,
+                    required_alignment: 1 << shift,
+                }),
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        #[test]
+        fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..256), tag in 0u8..3) {
+            let mut bytes = bytes;
+            if tag > 0 && bytes.len() >= 8 {
+                bytes[4..8].copy_from_slice(if tag == 1 { b"PINQ" } else { b"PINS" });
+            }
+            let _ = invoke::decode_request(&bytes);
+            let _ = invoke::decode_response(&bytes);
+        }
+
+        #[test]
+        fn envelopes_round_trip(
+            frames in proptest::collection::vec((0u8..4, type_ref(), proptest::collection::vec(any::<u8>(), 0..40), any::<u64>()), 0..12),
+            status in any::<i32>(),
+        ) {
+            let specs: Vec<(FrameSpec, &[u8])> = frames
+                .iter()
+                .map(|(port, type_ref, payload, trace)| (FrameSpec { trace_id: *trace, ..FrameSpec::new(format!("p{port}"), type_ref.clone()) }, payload.as_slice()))
+                .collect();
+            let request = InvokeRequest::build("m", specs).unwrap();
+            let decoded = invoke::decode_request(&invoke::encode_request(&request).unwrap()).unwrap();
+            prop_assert_eq!(&decoded, &request);
+            for (index, (_, _, payload, _)) in frames.iter().enumerate() {
+                prop_assert_eq!(decoded.payload(index).unwrap(), payload.as_slice());
+            }
+            let response = InvokeResponse { status_code: status, output_frames: request.input_frames.clone(), payload_arena: request.payload_arena.clone(), ..InvokeResponse::default() };
+            prop_assert_eq!(invoke::decode_response(&invoke::encode_response(&response).unwrap()).unwrap(), response);
+        }
+    }
 }

@@ -181,7 +181,9 @@ pub(crate) fn classify(err: &wasmtime::Error, what: &str, stdout_full: bool) -> 
     if stdout_full || err.to_string().contains("beyond capacity") {
         return Error::new(
             ErrorCode::RuntimeResponseTooLarge,
-            format!("{what}: guest output exceeds the response limit"),
+            format!(
+                "{what}: guest output exceeds its limit (stdout: max_response_bytes, stderr: max_stderr_bytes)"
+            ),
         );
     }
     if let Some(exit) = err.downcast_ref::<I32Exit>() {
