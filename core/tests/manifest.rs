@@ -286,3 +286,83 @@ fn decoded_json_drops_a_leading_byte_order_mark() {
     assert_eq!(decoded["schemasUsed"][0]["schemaName"], "S");
     assert_eq!(decode(&bytes).unwrap().plugin_id, "\u{feff}\u{feff}p");
 }
+
+mod hostile_input {
+    use proptest::prelude::*;
+    use space_data_module::ErrorCode;
+    use space_data_module::manifest::{decode, encode_json};
+
+    const KITCHEN_SINK: &[u8] = include_bytes!("../../vectors/manifests/kitchen-sink.manifest.fb");
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Random bytes behind a PMAN header: an error with a manifest code, never a panic.
+        #[test]
+        fn random_pman_buffers_never_panic(body in proptest::collection::vec(any::<u8>(), 0..256), root in any::<u32>()) {
+            let mut bytes = root.to_le_bytes().to_vec();
+            bytes.extend_from_slice(b"PMAN");
+            bytes.extend_from_slice(&body);
+            if let Err(err) = decode(&bytes) {
+                prop_assert_eq!(err.code(), ErrorCode::ManifestMalformed);
+            }
+        }
+
+        /// Random corruptions of a rich reference buffer: Ok or a coded error, never a panic.
+        #[test]
+        fn corrupted_kitchen_sink_never_panics(edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..8)) {
+            let mut bytes = KITCHEN_SINK.to_vec();
+            for (at, value) in edits {
+                let at = at % bytes.len();
+                bytes[at] = value;
+            }
+            if let Err(err) = decode(&bytes) {
+                prop_assert!(matches!(err.code(), ErrorCode::ManifestMalformed | ErrorCode::ManifestIdentifierMismatch));
+            }
+        }
+
+        /// Arbitrary JSON shapes in every list position: Ok or a coded error, never a panic.
+        #[test]
+        fn arbitrary_json_never_panics(value in json_value()) {
+            for key in ["methods", "capabilities", "timers", "protocols", "schemasUsed", "buildArtifacts", "invokeSurfaces", "runtimeTargets", "pluginFamily", "abiVersion"] {
+                let input = serde_json::json!({"pluginId": "p", key: [value.clone(), {"methodId": "m", "timerId": "t", "protocolId": "p", "artifactId": "a", "path": "x", "inputPorts": [value.clone()]}]});
+                if let Err(err) = encode_json(&input) {
+                    prop_assert!(matches!(err.code(), ErrorCode::ManifestInvalidValue | ErrorCode::ManifestRequiredField), "{}", err);
+                }
+            }
+        }
+    }
+
+    fn json_value() -> impl Strategy<Value = serde_json::Value> {
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::from),
+            any::<f64>()
+                .prop_filter("finite", |x| x.is_finite())
+                .prop_map(serde_json::Value::from),
+            any::<i64>().prop_map(serde_json::Value::from),
+            "[ a-zA-Z0-9_\\-]{0,12}".prop_map(serde_json::Value::from),
+        ];
+        leaf.prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::from),
+                proptest::collection::btree_map(
+                    prop_oneof![
+                        Just("methodId".to_owned()),
+                        Just("portId".to_owned()),
+                        Just("capability".to_owned()),
+                        Just("defaultIntervalMs".to_owned()),
+                        Just("schemaHash".to_owned()),
+                        Just("acceptedTypeSets".to_owned()),
+                        Just("allowedTypes".to_owned()),
+                        Just("maxBatch".to_owned()),
+                        "[a-z]{1,6}",
+                    ],
+                    inner,
+                    0..4
+                )
+                .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+}

@@ -56,12 +56,19 @@ pub fn push_stored<T: flatbuffers::Push>(
     }
 }
 
-/// Writes a vector of already-finished tables (the elements must have been written first).
-pub fn create_table_vector<'a>(
+/// A vector of table references, as `push_slot_always` takes it.
+pub type TableVectorOffset<'a> =
+    WIPOffset<flatbuffers::Vector<'a, ForwardsUOffset<TableFinishedWIPOffset>>>;
+
+/// Writes a vector of tables the reference's way: every element first, in list order
+/// (element 0 first), then the vector of their offsets.
+pub fn write_table_vector<'a, T>(
     fbb: &mut FlatBufferBuilder<'a>,
-    tables: &[TableOffset],
-) -> WIPOffset<flatbuffers::Vector<'a, ForwardsUOffset<TableFinishedWIPOffset>>> {
-    fbb.create_vector(tables)
+    items: &[T],
+    write: impl Fn(&mut FlatBufferBuilder<'a>, &T) -> TableOffset,
+) -> TableVectorOffset<'a> {
+    let offsets: Vec<TableOffset> = items.iter().map(|item| write(fbb, item)).collect();
+    fbb.create_vector(&offsets)
 }
 
 /// True when `bytes` is at least 8 bytes long and bytes 4..8 equal `identifier`.
@@ -103,4 +110,14 @@ pub fn reference_text(stored: &str) -> &str {
 /// [`reference_text`] for an optional string.
 pub fn reference_opt_text(stored: &Option<String>) -> Option<&str> {
     stored.as_deref().map(reference_text)
+}
+
+/// Builds a JSON object with keys in the given order. (Cheaper than `serde_json::json!`, which
+/// re-serializes, i.e. deep-copies, every nested `Value` it is given.)
+pub fn json_object<const N: usize>(entries: [(&str, serde_json::Value); N]) -> serde_json::Value {
+    let mut map = serde_json::Map::with_capacity(N);
+    for (key, value) in entries {
+        map.insert(key.to_owned(), value);
+    }
+    serde_json::Value::Object(map)
 }

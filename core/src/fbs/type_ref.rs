@@ -8,10 +8,11 @@
 use flatbuffers::{
     FlatBufferBuilder, ForwardsUOffset, InvalidFlatbuffer, Vector, Verifiable, Verifier,
 };
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::{
-    TableOffset, TableReader, create_opt_string, push_opt, push_stored, reference_opt_text, slot,
+    TableOffset, TableReader, create_opt_string, json_object, push_opt, push_stored,
+    reference_opt_text, slot,
 };
 use crate::Result;
 
@@ -130,17 +131,29 @@ pub fn read_type_ref(table: &TableReader<'_>) -> Result<TypeRef> {
 /// members in schema order, absent strings as `null` (strings as [`super::reference_text`]),
 /// `schemaHash` as an array of numbers, `wireFormat` as its text name.
 pub fn type_ref_to_json(t: &TypeRef) -> Value {
-    json!({
-        "schemaName": reference_opt_text(&t.schema_name),
-        "fileIdentifier": reference_opt_text(&t.file_identifier),
-        "schemaHash": t.schema_hash,
-        "acceptsAnyFlatbuffer": t.accepts_any_flatbuffer,
-        "wireFormat": wire_format_name(t.wire_format),
-        "rootTypeName": reference_opt_text(&t.root_type_name),
-        "fixedStringLength": t.fixed_string_length_or_default(),
-        "byteLength": t.byte_length_or_default(),
-        "requiredAlignment": t.required_alignment_or_default(),
-    })
+    json_object([
+        ("schemaName", (reference_opt_text(&t.schema_name)).into()),
+        (
+            "fileIdentifier",
+            (reference_opt_text(&t.file_identifier)).into(),
+        ),
+        ("schemaHash", t.schema_hash.iter().copied().collect()),
+        ("acceptsAnyFlatbuffer", (t.accepts_any_flatbuffer).into()),
+        ("wireFormat", (wire_format_name(t.wire_format)).into()),
+        (
+            "rootTypeName",
+            (reference_opt_text(&t.root_type_name)).into(),
+        ),
+        (
+            "fixedStringLength",
+            (t.fixed_string_length_or_default()).into(),
+        ),
+        ("byteLength", (t.byte_length_or_default()).into()),
+        (
+            "requiredAlignment",
+            (t.required_alignment_or_default()).into(),
+        ),
+    ])
 }
 
 /// `wireFormat` normalization shared by both paths (4.3.9): the JSON number 1 → aligned-binary;

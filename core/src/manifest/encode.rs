@@ -9,7 +9,8 @@ use super::model::{
 };
 use super::{FILE_IDENTIFIER, MAX_MANIFEST_BYTES};
 use crate::fbs::{
-    TableOffset, TypeRef, create_opt_string, push_opt, push_stored, slot, write_type_ref,
+    TableOffset, TypeRef, create_opt_string, push_opt, push_stored, slot, write_table_vector,
+    write_type_ref,
 };
 use crate::{Error, ErrorCode, Result};
 
@@ -32,31 +33,16 @@ pub fn encode(manifest: &PluginManifest) -> Result<Vec<u8>> {
     Ok(fbb.finished_data().to_vec())
 }
 
-fn write_tables<'a, T>(
-    fbb: &mut FlatBufferBuilder<'a>,
-    items: &[T],
-    write: fn(&mut FlatBufferBuilder<'a>, &T) -> TableOffset,
-) -> flatbuffers::WIPOffset<
-    flatbuffers::Vector<'a, flatbuffers::ForwardsUOffset<flatbuffers::TableFinishedWIPOffset>>,
-> {
-    let offsets: Vec<TableOffset> = items.iter().map(|item| write(fbb, item)).collect();
-    fbb.create_vector(&offsets)
-}
-
-fn write_type_ref_item<'a>(fbb: &mut FlatBufferBuilder<'a>, t: &TypeRef) -> TableOffset {
-    write_type_ref(fbb, t)
-}
-
 fn write_manifest<'a>(fbb: &mut FlatBufferBuilder<'a>, m: &PluginManifest) -> TableOffset {
     let plugin_id = fbb.create_string(&m.plugin_id);
     let name = create_opt_string(fbb, m.name.as_deref());
     let version = create_opt_string(fbb, m.version.as_deref());
-    let methods = write_tables(fbb, &m.methods, write_method);
-    let capabilities = write_tables(fbb, &m.capabilities, write_capability);
-    let timers = write_tables(fbb, &m.timers, write_timer);
-    let protocols = write_tables(fbb, &m.protocols, write_protocol);
-    let schemas_used = write_tables(fbb, &m.schemas_used, write_type_ref_item);
-    let build_artifacts = write_tables(fbb, &m.build_artifacts, write_build_artifact);
+    let methods = write_table_vector(fbb, &m.methods, write_method);
+    let capabilities = write_table_vector(fbb, &m.capabilities, write_capability);
+    let timers = write_table_vector(fbb, &m.timers, write_timer);
+    let protocols = write_table_vector(fbb, &m.protocols, write_protocol);
+    let schemas_used = write_table_vector(fbb, &m.schemas_used, write_type_ref);
+    let build_artifacts = write_table_vector(fbb, &m.build_artifacts, write_build_artifact);
     let invoke_surfaces = fbb.create_vector(m.invoke_surfaces.as_slice());
     let targets: Vec<_> = m
         .runtime_targets
@@ -85,8 +71,8 @@ fn write_manifest<'a>(fbb: &mut FlatBufferBuilder<'a>, m: &PluginManifest) -> Ta
 fn write_method<'a>(fbb: &mut FlatBufferBuilder<'a>, m: &MethodManifest) -> TableOffset {
     let method_id = fbb.create_string(&m.method_id);
     let display_name = create_opt_string(fbb, m.display_name.as_deref());
-    let input_ports = write_tables(fbb, &m.input_ports, write_port);
-    let output_ports = write_tables(fbb, &m.output_ports, write_port);
+    let input_ports = write_table_vector(fbb, &m.input_ports, write_port);
+    let output_ports = write_table_vector(fbb, &m.output_ports, write_port);
     let description = create_opt_string(fbb, m.description.as_deref());
 
     let start = fbb.start_table();
@@ -103,7 +89,7 @@ fn write_method<'a>(fbb: &mut FlatBufferBuilder<'a>, m: &MethodManifest) -> Tabl
 fn write_port<'a>(fbb: &mut FlatBufferBuilder<'a>, p: &PortManifest) -> TableOffset {
     let port_id = fbb.create_string(&p.port_id);
     let display_name = create_opt_string(fbb, p.display_name.as_deref());
-    let type_sets = write_tables(fbb, &p.accepted_type_sets, write_type_set);
+    let type_sets = write_table_vector(fbb, &p.accepted_type_sets, write_type_set);
     let description = create_opt_string(fbb, p.description.as_deref());
 
     let start = fbb.start_table();
@@ -119,7 +105,7 @@ fn write_port<'a>(fbb: &mut FlatBufferBuilder<'a>, p: &PortManifest) -> TableOff
 
 fn write_type_set<'a>(fbb: &mut FlatBufferBuilder<'a>, s: &AcceptedTypeSet) -> TableOffset {
     let set_id = fbb.create_string(&s.set_id);
-    let allowed_types = write_tables(fbb, &s.allowed_types, write_type_ref_item);
+    let allowed_types = write_table_vector(fbb, &s.allowed_types, write_type_ref);
     let description = create_opt_string(fbb, s.description.as_deref());
 
     let start = fbb.start_table();

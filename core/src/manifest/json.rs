@@ -2,64 +2,134 @@
 //! keys in the reference's order, strings as the reference's reader returns them
 //! ([`reference_text`]).
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use super::enums;
 use super::model::{
     AcceptedTypeSet, BuildArtifact, HostCapability, MethodManifest, PluginManifest, PortManifest,
     ProtocolSpec, TimerSpec,
 };
-use crate::fbs::{reference_opt_text, reference_text, type_ref_to_json};
+use crate::fbs::{json_object, reference_opt_text, reference_text, type_ref_to_json};
 
 /// The decoded JSON shape of a manifest.
 pub fn to_decoded_json(m: &PluginManifest) -> Value {
-    json!({
-        "pluginId": reference_text(&m.plugin_id),
-        "name": reference_opt_text(&m.name),
-        "version": reference_opt_text(&m.version),
-        "pluginFamily": enums::plugin_family_name(m.plugin_family_or_default()),
-        "methods": m.methods.iter().map(method).collect::<Vec<_>>(),
-        "capabilities": m.capabilities.iter().filter_map(capability).collect::<Vec<_>>(),
-        "timers": m.timers.iter().map(timer).collect::<Vec<_>>(),
-        "protocols": m.protocols.iter().map(protocol).collect::<Vec<_>>(),
-        "schemasUsed": m.schemas_used.iter().map(type_ref_to_json).collect::<Vec<_>>(),
-        "buildArtifacts": m.build_artifacts.iter().map(build_artifact).collect::<Vec<_>>(),
-        "abiVersion": m.abi_version_or_default(),
-        "invokeSurfaces": m.invoke_surfaces.iter().filter_map(|s| enums::invoke_surface_name(*s)).collect::<Vec<_>>(),
-        "runtimeTargets": m.runtime_targets.iter().map(|t| reference_text(t)).collect::<Vec<_>>(),
-    })
+    json_object([
+        ("pluginId", (reference_text(&m.plugin_id)).into()),
+        ("name", (reference_opt_text(&m.name)).into()),
+        ("version", (reference_opt_text(&m.version)).into()),
+        (
+            "pluginFamily",
+            (enums::plugin_family_name(m.plugin_family_or_default())).into(),
+        ),
+        (
+            "methods",
+            (m.methods.iter().map(method).collect::<Vec<_>>()).into(),
+        ),
+        (
+            "capabilities",
+            (m.capabilities
+                .iter()
+                .filter_map(capability)
+                .collect::<Vec<_>>())
+            .into(),
+        ),
+        (
+            "timers",
+            (m.timers.iter().map(timer).collect::<Vec<_>>()).into(),
+        ),
+        (
+            "protocols",
+            (m.protocols.iter().map(protocol).collect::<Vec<_>>()).into(),
+        ),
+        (
+            "schemasUsed",
+            (m.schemas_used
+                .iter()
+                .map(type_ref_to_json)
+                .collect::<Vec<_>>())
+            .into(),
+        ),
+        (
+            "buildArtifacts",
+            (m.build_artifacts
+                .iter()
+                .map(build_artifact)
+                .collect::<Vec<_>>())
+            .into(),
+        ),
+        ("abiVersion", (m.abi_version_or_default()).into()),
+        (
+            "invokeSurfaces",
+            (m.invoke_surfaces
+                .iter()
+                .filter_map(|s| enums::invoke_surface_name(*s))
+                .collect::<Vec<_>>())
+            .into(),
+        ),
+        (
+            "runtimeTargets",
+            (m.runtime_targets
+                .iter()
+                .map(|t| reference_text(t))
+                .collect::<Vec<_>>())
+            .into(),
+        ),
+    ])
 }
 
 fn method(m: &MethodManifest) -> Value {
-    json!({
-        "methodId": reference_text(&m.method_id),
-        "displayName": reference_opt_text(&m.display_name),
-        "inputPorts": m.input_ports.iter().map(port).collect::<Vec<_>>(),
-        "outputPorts": m.output_ports.iter().map(port).collect::<Vec<_>>(),
-        "maxBatch": m.max_batch_or_default(),
-        "drainPolicy": enums::drain_policy_name(m.drain_policy_or_default()),
-        "description": reference_opt_text(&m.description),
-    })
+    json_object([
+        ("methodId", (reference_text(&m.method_id)).into()),
+        ("displayName", (reference_opt_text(&m.display_name)).into()),
+        (
+            "inputPorts",
+            (m.input_ports.iter().map(port).collect::<Vec<_>>()).into(),
+        ),
+        (
+            "outputPorts",
+            (m.output_ports.iter().map(port).collect::<Vec<_>>()).into(),
+        ),
+        ("maxBatch", (m.max_batch_or_default()).into()),
+        (
+            "drainPolicy",
+            (enums::drain_policy_name(m.drain_policy_or_default())).into(),
+        ),
+        ("description", (reference_opt_text(&m.description)).into()),
+    ])
 }
 
 fn port(p: &PortManifest) -> Value {
-    json!({
-        "portId": reference_text(&p.port_id),
-        "displayName": reference_opt_text(&p.display_name),
-        "acceptedTypeSets": p.accepted_type_sets.iter().map(type_set).collect::<Vec<_>>(),
-        "minStreams": p.min_streams_or_default(),
-        "maxStreams": p.max_streams_or_default(),
-        "required": p.required,
-        "description": reference_opt_text(&p.description),
-    })
+    json_object([
+        ("portId", (reference_text(&p.port_id)).into()),
+        ("displayName", (reference_opt_text(&p.display_name)).into()),
+        (
+            "acceptedTypeSets",
+            (p.accepted_type_sets
+                .iter()
+                .map(type_set)
+                .collect::<Vec<_>>())
+            .into(),
+        ),
+        ("minStreams", (p.min_streams_or_default()).into()),
+        ("maxStreams", (p.max_streams_or_default()).into()),
+        ("required", (p.required).into()),
+        ("description", (reference_opt_text(&p.description)).into()),
+    ])
 }
 
 fn type_set(s: &AcceptedTypeSet) -> Value {
-    json!({
-        "setId": reference_text(&s.set_id),
-        "allowedTypes": s.allowed_types.iter().map(type_ref_to_json).collect::<Vec<_>>(),
-        "description": reference_opt_text(&s.description),
-    })
+    json_object([
+        ("setId", (reference_text(&s.set_id)).into()),
+        (
+            "allowedTypes",
+            (s.allowed_types
+                .iter()
+                .map(type_ref_to_json)
+                .collect::<Vec<_>>())
+            .into(),
+        ),
+        ("description", (reference_opt_text(&s.description)).into()),
+    ])
 }
 
 /// A bare name when there is nothing else to say; otherwise an object with `scope` /
@@ -93,40 +163,55 @@ fn capability(c: &HostCapability) -> Option<Value> {
 }
 
 fn timer(t: &TimerSpec) -> Value {
-    json!({
-        "timerId": reference_text(&t.timer_id),
-        "methodId": reference_text(&t.method_id),
-        "inputPortId": reference_opt_text(&t.input_port_id),
-        "defaultIntervalMs": t.default_interval_ms_or_default(),
-        "description": reference_opt_text(&t.description),
-    })
+    json_object([
+        ("timerId", (reference_text(&t.timer_id)).into()),
+        ("methodId", (reference_text(&t.method_id)).into()),
+        ("inputPortId", (reference_opt_text(&t.input_port_id)).into()),
+        (
+            "defaultIntervalMs",
+            (t.default_interval_ms_or_default()).into(),
+        ),
+        ("description", (reference_opt_text(&t.description)).into()),
+    ])
 }
 
 fn protocol(p: &ProtocolSpec) -> Value {
-    json!({
-        "protocolId": reference_text(&p.protocol_id),
-        "methodId": reference_text(&p.method_id),
-        "inputPortId": reference_opt_text(&p.input_port_id),
-        "outputPortId": reference_opt_text(&p.output_port_id),
-        "description": reference_opt_text(&p.description),
-        "wireId": reference_opt_text(&p.wire_id),
-        "transportKind": reference_opt_text(&p.transport_kind),
-        "role": reference_opt_text(&p.role),
-        "specUri": reference_opt_text(&p.spec_uri),
-        "autoInstall": p.auto_install,
-        "advertise": p.advertise,
-        "discoveryKey": reference_opt_text(&p.discovery_key),
-        "defaultPort": p.default_port_or_default(),
-        "requireSecureTransport": p.require_secure_transport,
-    })
+    json_object([
+        ("protocolId", (reference_text(&p.protocol_id)).into()),
+        ("methodId", (reference_text(&p.method_id)).into()),
+        ("inputPortId", (reference_opt_text(&p.input_port_id)).into()),
+        (
+            "outputPortId",
+            (reference_opt_text(&p.output_port_id)).into(),
+        ),
+        ("description", (reference_opt_text(&p.description)).into()),
+        ("wireId", (reference_opt_text(&p.wire_id)).into()),
+        (
+            "transportKind",
+            (reference_opt_text(&p.transport_kind)).into(),
+        ),
+        ("role", (reference_opt_text(&p.role)).into()),
+        ("specUri", (reference_opt_text(&p.spec_uri)).into()),
+        ("autoInstall", (p.auto_install).into()),
+        ("advertise", (p.advertise).into()),
+        (
+            "discoveryKey",
+            (reference_opt_text(&p.discovery_key)).into(),
+        ),
+        ("defaultPort", (p.default_port_or_default()).into()),
+        (
+            "requireSecureTransport",
+            (p.require_secure_transport).into(),
+        ),
+    ])
 }
 
 fn build_artifact(a: &BuildArtifact) -> Value {
-    json!({
-        "artifactId": reference_text(&a.artifact_id),
-        "kind": reference_opt_text(&a.kind),
-        "path": reference_text(&a.path),
-        "target": reference_opt_text(&a.target),
-        "entrySymbol": reference_opt_text(&a.entry_symbol),
-    })
+    json_object([
+        ("artifactId", (reference_text(&a.artifact_id)).into()),
+        ("kind", (reference_opt_text(&a.kind)).into()),
+        ("path", (reference_text(&a.path)).into()),
+        ("target", (reference_opt_text(&a.target)).into()),
+        ("entrySymbol", (reference_opt_text(&a.entry_symbol)).into()),
+    ])
 }
