@@ -384,3 +384,23 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn type_refs_convert_to_and_from_the_manifest_form() {
+    let frame_type = aligned_type(16, 48);
+    let manifest_type = space_data_module::fbs::TypeRef::from(&frame_type);
+    assert_eq!(
+        (manifest_type.required_alignment, manifest_type.byte_length),
+        (Some(16), Some(48))
+    );
+    assert_eq!(TypeRef::from(&manifest_type), frame_type);
+    let plain = space_data_module::fbs::TypeRef::from(&TypeRef::default());
+    assert_eq!(
+        (
+            plain.fixed_string_length,
+            plain.byte_length,
+            plain.wire_format
+        ),
+        (None, None, 0)
+    );
+}

@@ -54,6 +54,41 @@ pub struct TypeRef {
     pub required_alignment: u16,
 }
 
+impl From<&crate::fbs::TypeRef> for TypeRef {
+    /// A manifest/bundle type reference (whose scalars record "stored or not") as frame metadata.
+    fn from(t: &crate::fbs::TypeRef) -> Self {
+        TypeRef {
+            schema_name: t.schema_name.clone(),
+            file_identifier: t.file_identifier.clone(),
+            schema_hash: t.schema_hash.clone(),
+            accepts_any_flatbuffer: t.accepts_any_flatbuffer,
+            wire_format: WireFormat::from_byte(t.wire_format),
+            root_type_name: t.root_type_name.clone(),
+            fixed_string_length: t.fixed_string_length_or_default(),
+            byte_length: t.byte_length_or_default(),
+            required_alignment: t.required_alignment_or_default(),
+        }
+    }
+}
+
+impl From<&TypeRef> for crate::fbs::TypeRef {
+    /// Frame metadata as a manifest/bundle type reference; scalars equal to their default are
+    /// "not stored", as the reference writes them.
+    fn from(t: &TypeRef) -> Self {
+        crate::fbs::TypeRef {
+            schema_name: t.schema_name.clone(),
+            file_identifier: t.file_identifier.clone(),
+            schema_hash: t.schema_hash.clone(),
+            accepts_any_flatbuffer: t.accepts_any_flatbuffer,
+            wire_format: t.wire_format.to_byte(),
+            root_type_name: t.root_type_name.clone(),
+            fixed_string_length: (t.fixed_string_length != 0).then_some(t.fixed_string_length),
+            byte_length: (t.byte_length != 0).then_some(t.byte_length),
+            required_alignment: (t.required_alignment != 0).then_some(t.required_alignment),
+        }
+    }
+}
+
 /// One `orbpro.stream.TypedArenaBuffer`: a frame describing one payload inside the envelope's
 /// shared payload arena (`arena[offset .. offset + size]`). `port_id` routes it: the method's
 /// input port in a request, the output port in a response.
