@@ -536,3 +536,73 @@ fn one_runtime_serves_many_threads() {
         thread.join().unwrap();
     }
 }
+
+/// Opens `greeting.txt` in the first preopened directory (fd 3) and copies it to stdout; exits
+/// with 100 + errno when the open fails.
+fn preopen_reader() -> Vec<u8> {
+    wat::parse_str(
+        r#"(module
+  (import "wasi_snapshot_preview1" "path_open" (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_read" (func $fd_read (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 100) "greeting.txt")
+  (func (export "_start")
+    (local $errno i32)
+    (local.set $errno (call $path_open (i32.const 3) (i32.const 0) (i32.const 100) (i32.const 12) (i32.const 0)
+                                       (i64.const 2) (i64.const 0) (i32.const 0) (i32.const 200)))
+    (if (local.get $errno) (then (call $proc_exit (i32.add (i32.const 100) (local.get $errno)))))
+    (i32.store (i32.const 0) (i32.const 1024))
+    (i32.store (i32.const 4) (i32.const 1000))
+    (drop (call $fd_read (i32.load (i32.const 200)) (i32.const 0) (i32.const 1) (i32.const 8)))
+    (i32.store (i32.const 4) (i32.load (i32.const 8)))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))"#,
+    )
+    .unwrap()
+}
+
+#[test]
+fn preopened_directories_are_visible_only_when_granted() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("greeting.txt"), b"hello from the host").unwrap();
+    let rt = runtime();
+    let module = rt.load(&preopen_reader()).unwrap();
+    let limits = small_limits();
+    let denied = rt
+        .run_command(&module, Vec::new(), &Grants::default(), &limits)
+        .unwrap();
+    assert!(
+        denied.exit_code > 100 && denied.stdout.is_empty(),
+        "{denied:?}"
+    );
+    let grants = Grants {
+        preopens: vec![space_data_module::runtime::Preopen {
+            host_path: dir.path().to_path_buf(),
+            guest_path: "/data".into(),
+            read_only: true,
+        }],
+        ..Grants::default()
+    };
+    let granted = rt
+        .run_command(&module, Vec::new(), &grants, &limits)
+        .unwrap();
+    assert_eq!(
+        (granted.exit_code, granted.stdout.as_slice()),
+        (0, &b"hello from the host"[..])
+    );
+    let missing = Grants {
+        preopens: vec![space_data_module::runtime::Preopen {
+            host_path: dir.path().join("nope"),
+            guest_path: "/x".into(),
+            read_only: true,
+        }],
+        ..Grants::default()
+    };
+    assert_eq!(
+        rt.run_command(&module, Vec::new(), &missing, &limits)
+            .unwrap_err()
+            .code(),
+        ErrorCode::Io
+    );
+}

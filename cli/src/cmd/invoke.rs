@@ -16,7 +16,7 @@ use base64::Engine as _;
 use serde_json::{Map, Value, json};
 use space_data_module::invoke::json::frame_to_json;
 use space_data_module::invoke::{FrameSet, FrameSpec, InvokeRequest, InvokeResponse, TypeRef};
-use space_data_module::runtime::{Grants, InvokeMode, Limits, Runtime, RuntimeConfig};
+use space_data_module::runtime::{Grants, InvokeMode, Limits, Preopen, Runtime, RuntimeConfig};
 use space_data_module::{Error, ErrorCode};
 
 use crate::output::{self, Outcome};
@@ -52,6 +52,15 @@ pub struct Args {
     /// Linear-memory cap in MiB. Default 256.
     #[arg(long = "max-memory-mb")]
     pub max_memory_mb: Option<usize>,
+    /// Grant the guest an environment variable (`KEY=VALUE`; repeatable). Nothing is inherited.
+    #[arg(long = "env", value_name = "KEY=VALUE")]
+    pub env: Vec<String>,
+    /// Grant the guest a host directory, read-only, as `HOST:GUEST` (repeatable).
+    #[arg(long = "dir", value_name = "HOST:GUEST")]
+    pub dirs: Vec<String>,
+    /// Grant the guest a host directory, read-write, as `HOST:GUEST` (repeatable).
+    #[arg(long = "dir-rw", value_name = "HOST:GUEST")]
+    pub dirs_rw: Vec<String>,
     /// Print the whole response as JSON.
     #[arg(long)]
     pub json: bool,
@@ -103,7 +112,7 @@ pub fn run(args: Args) -> Result<Outcome, Error> {
             )
         })?,
     };
-    let response = runtime.invoke(&module, &request, mode, &Grants::default(), &limits)?;
+    let response = runtime.invoke(&module, &request, mode, &grants(&args)?, &limits)?;
 
     if let Some(path) = &args.output {
         let payload = match response.output_frames.len() {
@@ -133,6 +142,35 @@ pub fn run(args: Args) -> Result<Outcome, Error> {
     } else {
         Outcome::Ok
     })
+}
+
+fn grants(args: &Args) -> Result<Grants, Error> {
+    let bad = |what: &str, value: &str| {
+        Error::new(
+            ErrorCode::InvalidArgument,
+            format!("{what} expects {value}"),
+        )
+    };
+    let mut grants = Grants::default();
+    for pair in &args.env {
+        let (key, value) = pair
+            .split_once('=')
+            .ok_or_else(|| bad("--env", "KEY=VALUE"))?;
+        grants.env.push((key.to_owned(), value.to_owned()));
+    }
+    for (list, read_only) in [(&args.dirs, true), (&args.dirs_rw, false)] {
+        for pair in list {
+            let (host, guest) = pair
+                .rsplit_once(':')
+                .ok_or_else(|| bad("--dir", "HOST:GUEST"))?;
+            grants.preopens.push(Preopen {
+                host_path: host.into(),
+                guest_path: guest.to_owned(),
+                read_only,
+            });
+        }
+    }
+    Ok(grants)
 }
 
 fn limits(args: &Args) -> Limits {
