@@ -38,6 +38,10 @@ enum Command {
     Authorize(cmd::authorize::Args),
     /// Verify a deployment authorization against trusted keys.
     VerifyAuthorization(cmd::verify_authorization::Args),
+    /// Run one method of a module (direct or command mode) under fuel, time and memory limits.
+    Invoke(cmd::invoke::Args),
+    /// Compile C source + a manifest into a compliant module (clang, wasm32-wasi).
+    Compile(cmd::compile::Args),
 }
 
 fn main() -> ExitCode {
@@ -61,6 +65,8 @@ fn main() -> ExitCode {
         Command::Protect(args) => cmd::protect::run(args),
         Command::Authorize(args) => cmd::authorize::run(args),
         Command::VerifyAuthorization(args) => cmd::verify_authorization::run(args),
+        Command::Invoke(args) => cmd::invoke::run(args),
+        Command::Compile(args) => cmd::compile::run(args),
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),

@@ -164,12 +164,66 @@ error_codes! {
     // ---- end of publication ----
 
     // ---- invoke and runtime: 700..=799 ----------------------------------------------------
+    /// Bytes 4..8 of an invoke request are not `PINQ` (or the buffer is shorter than 8 bytes).
+    InvokeRequestIdentifierMismatch = 700 => "invoke-request-identifier-mismatch",
+    /// Bytes 4..8 of an invoke response are not `PINS` (or the buffer is shorter than 8 bytes).
+    InvokeResponseIdentifierMismatch = 701 => "invoke-response-identifier-mismatch",
+    /// An invoke envelope fails FlatBuffers verification.
+    InvokeMalformed = 702 => "invoke-malformed",
+    /// A frame's `offset + size` lies outside the envelope's payload arena.
+    InvokeFrameOutOfArena = 703 => "invoke-frame-out-of-arena",
+    /// A frame alignment is 0, not a power of two, or above 65535.
+    InvokeInvalidAlignment = 704 => "invoke-invalid-alignment",
+    /// An invoke request has no method id.
+    InvokeMethodIdRequired = 705 => "invoke-method-id-required",
+    /// An envelope exceeds a size or frame-count limit.
+    InvokeLimitExceeded = 706 => "invoke-limit-exceeded",
+    /// The runtime cannot compile the module (not valid WebAssembly, or unsupported features).
+    RuntimeCompileFailed = 720 => "runtime-compile-failed",
+    /// The module needs an import the runtime does not provide, or instantiation failed.
+    RuntimeInstantiateFailed = 721 => "runtime-instantiate-failed",
+    /// A required export is missing or has the wrong type (the mode is not supported).
+    RuntimeMissingExport = 722 => "runtime-missing-export",
+    /// The guest used up its fuel (instruction budget).
+    RuntimeFuelExhausted = 723 => "runtime-fuel-exhausted",
+    /// The guest exceeded its wall-clock time limit.
+    RuntimeTimeout = 724 => "runtime-timeout",
+    /// The guest tried to grow a memory or table beyond the cap.
+    RuntimeMemoryLimit = 725 => "runtime-memory-limit",
+    /// A guest-supplied pointer and length lie outside the guest's memory.
+    RuntimeOutOfBounds = 726 => "runtime-out-of-bounds",
+    /// The request exceeds the configured maximum size.
+    RuntimeRequestTooLarge = 727 => "runtime-request-too-large",
+    /// The guest's response exceeds the configured maximum size.
+    RuntimeResponseTooLarge = 728 => "runtime-response-too-large",
+    /// The guest trapped (unreachable, out-of-bounds access, stack overflow, unexpected exit...).
+    RuntimeTrap = 729 => "runtime-trap",
+    /// `plugin_invoke_stream` returned a null response pointer.
+    RuntimeNullResponse = 730 => "runtime-null-response",
+    /// `plugin_alloc` returned 0.
+    RuntimeAllocFailed = 731 => "runtime-alloc-failed",
+    /// A command-mode run ended without a response (exit code other than 0/1, or empty stdout).
+    RuntimeCommandFailed = 732 => "runtime-command-failed",
     // ---- end of invoke ----
 
     // ---- host: 800..=899 ------------------------------------------------------------------
     // ---- end of host ----
 
     // ---- compiler: 900..=999 --------------------------------------------------------------
+    /// clang for `wasm32-wasi` or the WASI sysroot is not installed.
+    CompilerToolchainMissing = 900 => "compiler-toolchain-missing",
+    /// The manifest lacks what the compiler needs (ports without ids, no manifest bytes...).
+    CompilerInvalidManifest = 901 => "compiler-invalid-manifest",
+    /// A method id is not a valid C export name, or is declared twice.
+    CompilerInvalidMethodId = 902 => "compiler-invalid-method-id",
+    /// clang or the linker reported an error.
+    CompilerFailed = 903 => "compiler-failed",
+    /// The source language is not supported.
+    CompilerUnsupportedLanguage = 904 => "compiler-unsupported-language",
+    /// The source code is empty.
+    CompilerEmptySource = 905 => "compiler-empty-source",
+    /// The linked module lacks a required export (or has `_start` without the command surface).
+    CompilerOutputInvalid = 906 => "compiler-output-invalid",
     // ---- end of compiler ----
 }
 

@@ -19,19 +19,25 @@
 //! - [`compliance`]: manifest and artifact validation with the reference's 76 issue codes.
 //! - [`publication`]: the `REC`/`PNM`/`ENC` trailer, signatures, encryption, `protect`, `open`.
 //! - [`auth`]: deployment authorizations: create, sign, verify against trusted keys.
+//! - [`invoke`]: PluginInvokeRequest/Response envelopes and the shared payload arena.
+//! - [`runtime`]: wasmtime engine, module cache, direct and command modes, guest limits.
+//! - [`compiler`]: C source + manifest to a compliant module with Debian clang (wasm32-wasi).
 //! - [`conformance`]: runs vector directories and reports the first difference per case.
 
 pub mod auth;
 pub mod bundle;
 pub mod canonical_json;
+pub mod compiler;
 pub mod compliance;
 pub mod conformance;
 pub mod deployment;
 pub mod error;
 pub mod fbs;
+pub mod invoke;
 pub mod js;
 pub mod manifest;
 pub mod publication;
+pub mod runtime;
 pub mod wasm;
 
 pub use error::{Error, ErrorClass, ErrorCode, Result};

@@ -3,8 +3,10 @@
 pub mod authorize;
 pub mod bundle;
 pub mod check;
+pub mod compile;
 pub mod conformance;
 pub mod inspect;
+pub mod invoke;
 pub mod keygen;
 pub mod keys;
 pub mod manifest;

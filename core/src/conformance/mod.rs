@@ -7,6 +7,7 @@
 
 pub mod bundle;
 pub mod compliance;
+pub mod invoke;
 pub mod manifest;
 pub mod publication;
 
@@ -56,6 +57,7 @@ struct Layout {
 }
 
 const LAYOUTS: &[Layout] = &[
+    Layout { name: "invoke", detect: invoke::detect, run: invoke::run },
     Layout { name: "manifest", detect: manifest::detect, run: manifest::run },
     Layout { name: "bundle", detect: bundle::detect, run: bundle::run },
     Layout { name: "compliance", detect: compliance::detect, run: compliance::run },

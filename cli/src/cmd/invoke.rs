@@ -1,0 +1,248 @@
+//! `invoke MODULE --method M [--input-port P --input FILE]...`: runs one method of a module
+//! in direct or command mode under explicit limits.
+//!
+//! Output: `--output FILE` writes the payload of the single output frame (like the guest's raw
+//! shortcut); `--json` prints the whole response (status, error, yielded/backlog, every output
+//! frame with its type metadata and its payload in base64); otherwise a short summary. The exit
+//! code is 1 when the guest answered with a non-zero status or an error code.
+//!
+//! Only raw WebAssembly is accepted for now. NOTE(integrator): protected artifacts
+//! (`--trust` / `--decrypt-with`) go through `publication::open` before `Runtime::load`.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use base64::Engine as _;
+use serde_json::{Map, Value, json};
+use space_data_module::invoke::json::frame_to_json;
+use space_data_module::invoke::{FrameSet, FrameSpec, InvokeRequest, InvokeResponse, TypeRef};
+use space_data_module::runtime::{Grants, InvokeMode, Limits, Preopen, Runtime, RuntimeConfig};
+use space_data_module::{Error, ErrorCode};
+
+use crate::output::{self, Outcome};
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum Mode {
+    Direct,
+    Command,
+}
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The module (raw .wasm).
+    pub module: PathBuf,
+    /// The method id to call.
+    #[arg(long)]
+    pub method: String,
+    /// Input port of the next `--input` (repeat the pair for several frames, in order).
+    #[arg(long = "input-port", value_name = "PORT")]
+    pub input_ports: Vec<String>,
+    /// Payload file of the frame on the matching `--input-port`.
+    #[arg(long = "input", value_name = "FILE")]
+    pub inputs: Vec<PathBuf>,
+    /// Invoke surface; default: direct when the module exports it, else command.
+    #[arg(long, value_enum)]
+    pub mode: Option<Mode>,
+    /// Fuel budget (0 = unlimited). Default 10^10.
+    #[arg(long)]
+    pub fuel: Option<u64>,
+    /// Wall-clock limit in milliseconds (0 = unlimited). Default 30000.
+    #[arg(long = "timeout-ms")]
+    pub timeout_ms: Option<u64>,
+    /// Linear-memory cap in MiB. Default 256.
+    #[arg(long = "max-memory-mb")]
+    pub max_memory_mb: Option<usize>,
+    /// Grant the guest an environment variable (`KEY=VALUE`; repeatable). Nothing is inherited.
+    #[arg(long = "env", value_name = "KEY=VALUE")]
+    pub env: Vec<String>,
+    /// Grant the guest a host directory, read-only, as `HOST:GUEST` (repeatable).
+    #[arg(long = "dir", value_name = "HOST:GUEST")]
+    pub dirs: Vec<String>,
+    /// Grant the guest a host directory, read-write, as `HOST:GUEST` (repeatable).
+    #[arg(long = "dir-rw", value_name = "HOST:GUEST")]
+    pub dirs_rw: Vec<String>,
+    /// Print the whole response as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Write the payload of the single output frame to FILE (atomically).
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> Result<Outcome, Error> {
+    if args.input_ports.len() != args.inputs.len() {
+        return Err(Error::new(
+            ErrorCode::InvalidArgument,
+            format!(
+                "{} --input-port value(s) but {} --input file(s): give them in pairs",
+                args.input_ports.len(),
+                args.inputs.len()
+            ),
+        ));
+    }
+    let limits = limits(&args);
+    let wasm = output::read_input(&args.module)?;
+    let payloads = args
+        .inputs
+        .iter()
+        .map(|path| output::read_input(path))
+        .collect::<Result<Vec<_>, _>>()?;
+    let frames = args
+        .input_ports
+        .iter()
+        .zip(&payloads)
+        // Every frame carries a type reference, as the reference's JS encoder writes one.
+        .map(|(port, payload)| {
+            (
+                FrameSpec::new(port.clone(), Some(TypeRef::default())),
+                payload.as_slice(),
+            )
+        });
+    let request = InvokeRequest::build(args.method.clone(), frames)?;
+
+    let runtime = Runtime::new(RuntimeConfig::default())?;
+    let module = runtime.load(&wasm)?;
+    let mode = match args.mode {
+        Some(Mode::Direct) => InvokeMode::Direct,
+        Some(Mode::Command) => InvokeMode::Command,
+        None => runtime.modes(&module).first().copied().ok_or_else(|| {
+            Error::new(
+                ErrorCode::RuntimeMissingExport,
+                "module exports neither plugin_invoke_stream nor _start",
+            )
+        })?,
+    };
+    let response = runtime.invoke(&module, &request, mode, &grants(&args)?, &limits)?;
+
+    if let Some(path) = &args.output {
+        let payload = match response.output_frames.len() {
+            0 => &[][..],
+            1 => response.payload(0).unwrap_or_default(),
+            n => {
+                return Err(Error::new(
+                    ErrorCode::InvalidArgument,
+                    format!("--output needs exactly one output frame; the response has {n}"),
+                ));
+            }
+        };
+        output::write_atomic(path, payload)?;
+    }
+    if args.json {
+        output::print_json(&response_json(&response, mode));
+    } else if args.output.is_none() {
+        print_summary(&response, mode);
+    }
+    let failed = response.status_code != 0
+        || response
+            .error_code
+            .as_deref()
+            .is_some_and(|code| !code.is_empty());
+    Ok(if failed {
+        Outcome::CheckFailed
+    } else {
+        Outcome::Ok
+    })
+}
+
+fn grants(args: &Args) -> Result<Grants, Error> {
+    let bad = |what: &str, value: &str| {
+        Error::new(
+            ErrorCode::InvalidArgument,
+            format!("{what} expects {value}"),
+        )
+    };
+    let mut grants = Grants::default();
+    for pair in &args.env {
+        let (key, value) = pair
+            .split_once('=')
+            .ok_or_else(|| bad("--env", "KEY=VALUE"))?;
+        grants.env.push((key.to_owned(), value.to_owned()));
+    }
+    for (list, read_only) in [(&args.dirs, true), (&args.dirs_rw, false)] {
+        for pair in list {
+            let (host, guest) = pair
+                .rsplit_once(':')
+                .ok_or_else(|| bad("--dir", "HOST:GUEST"))?;
+            grants.preopens.push(Preopen {
+                host_path: host.into(),
+                guest_path: guest.to_owned(),
+                read_only,
+            });
+        }
+    }
+    Ok(grants)
+}
+
+fn limits(args: &Args) -> Limits {
+    let defaults = Limits::default();
+    Limits {
+        fuel: match args.fuel {
+            Some(0) => None,
+            Some(n) => Some(n),
+            None => defaults.fuel,
+        },
+        timeout: match args.timeout_ms {
+            Some(0) => None,
+            Some(ms) => Some(Duration::from_millis(ms)),
+            None => defaults.timeout,
+        },
+        max_memory_bytes: args
+            .max_memory_mb
+            .map_or(defaults.max_memory_bytes, |mb| mb.saturating_mul(1 << 20)),
+        ..defaults
+    }
+}
+
+/// The response with each frame's payload as base64 (`payloadBase64`) instead of a number array,
+/// and without the (redundant) arena.
+fn response_json(response: &InvokeResponse, mode: InvokeMode) -> Value {
+    let frames: Vec<Value> = response
+        .output_frames
+        .iter()
+        .enumerate()
+        .map(|(index, frame)| {
+            let payload = response.payload(index).unwrap_or_default();
+            let mut value = frame_to_json(frame, &[]);
+            if let Some(object) = value.as_object_mut() {
+                object.remove("payload");
+                object.insert(
+                    "payloadBase64".into(),
+                    json!(base64::engine::general_purpose::STANDARD.encode(payload)),
+                );
+            }
+            value
+        })
+        .collect();
+    let mut out = Map::new();
+    out.insert("mode".into(), json!(mode.as_str()));
+    out.insert("statusCode".into(), json!(response.status_code));
+    out.insert("yielded".into(), json!(response.yielded));
+    out.insert("backlogRemaining".into(), json!(response.backlog_remaining));
+    out.insert("errorCode".into(), json!(response.error_code));
+    out.insert("errorMessage".into(), json!(response.error_message));
+    out.insert("outputs".into(), Value::Array(frames));
+    Value::Object(out)
+}
+
+fn print_summary(response: &InvokeResponse, mode: InvokeMode) {
+    println!("mode: {}", mode.as_str());
+    println!("status: {}", response.status_code);
+    if let Some(code) = &response.error_code {
+        println!(
+            "error: {code}: {}",
+            response.error_message.as_deref().unwrap_or("")
+        );
+    }
+    for (index, frame) in response.output_frames.iter().enumerate() {
+        let schema = frame
+            .type_ref
+            .as_ref()
+            .and_then(|t| t.schema_name.as_deref())
+            .unwrap_or("-");
+        println!(
+            "output {index}: port {} schema {schema} {} bytes",
+            frame.port_id.as_deref().unwrap_or("-"),
+            response.payload(index).map_or(0, <[u8]>::len)
+        );
+    }
+}

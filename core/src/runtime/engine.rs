@@ -1,0 +1,232 @@
+//! The [`Runtime`]: one wasmtime engine, one linker with the WASI preview 1 imports, an epoch
+//! ticker enforcing timeouts, and a cache of compiled modules keyed by the module hash.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use sha2::{Digest, Sha256};
+use wasmtime::{Config, Engine, InstancePre, Linker, Module};
+
+use crate::runtime::config::RuntimeConfig;
+use crate::runtime::store::StoreState;
+use crate::{Error, ErrorCode, Result};
+
+/// A wasm runtime. `Send + Sync`: share one (e.g. in an `Arc`) between threads; every call
+/// creates its own store, so calls on different threads never share guest state.
+pub struct Runtime {
+    pub(crate) engine: Engine,
+    linker: Linker<StoreState>,
+    pub(crate) config: RuntimeConfig,
+    cache: Mutex<ModuleCache>,
+    ticker_stop: Arc<AtomicBool>,
+}
+
+/// A compiled module, ready to instantiate. Cheap to clone; `Send + Sync`.
+#[derive(Clone)]
+pub struct LoadedModule {
+    hash: [u8; 32],
+    pub(crate) pre: InstancePre<StoreState>,
+    exports: Arc<Vec<String>>,
+}
+
+impl LoadedModule {
+    /// The cache key: SHA-256 of the module without its `sds.*` custom sections.
+    pub fn hash(&self) -> [u8; 32] {
+        self.hash
+    }
+
+    /// True when the module exports `name` (any kind).
+    pub fn exports(&self, name: &str) -> bool {
+        self.exports.iter().any(|export| export == name)
+    }
+
+    /// The export names, in module order.
+    pub fn export_names(&self) -> &[String] {
+        &self.exports
+    }
+}
+
+impl std::fmt::Debug for LoadedModule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoadedModule")
+            .field("hash", &hex::encode(self.hash))
+            .field("exports", &self.exports)
+            .finish()
+    }
+}
+
+#[derive(Default)]
+struct ModuleCache {
+    entries: HashMap<[u8; 32], LoadedModule>,
+    order: VecDeque<[u8; 32]>,
+}
+
+impl Runtime {
+    /// Creates the engine (cranelift, fuel metering as configured, epoch interruption always on),
+    /// the linker and the epoch ticker thread (stopped when the runtime is dropped).
+    pub fn new(config: RuntimeConfig) -> Result<Self> {
+        let mut wasm_config = Config::new();
+        wasm_config.consume_fuel(config.fuel_metering);
+        wasm_config.epoch_interruption(true);
+        let engine = Engine::new(&wasm_config).map_err(|err| {
+            Error::new(
+                ErrorCode::Internal,
+                format!("cannot create the wasm engine: {err}"),
+            )
+        })?;
+        let mut linker = Linker::new(&engine);
+        wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |state: &mut StoreState| {
+            &mut state.wasi
+        })
+        .map_err(|err| Error::new(ErrorCode::Internal, format!("cannot link WASI: {err}")))?;
+        let ticker_stop = Arc::new(AtomicBool::new(false));
+        spawn_ticker(engine.clone(), config.epoch_tick, Arc::clone(&ticker_stop))?;
+        Ok(Runtime {
+            engine,
+            linker,
+            config,
+            cache: Mutex::new(ModuleCache::default()),
+            ticker_stop,
+        })
+    }
+
+    /// Compiles `wasm` (or returns the cached compilation) and resolves its imports.
+    ///
+    /// Only raw WebAssembly is accepted: protected artifacts must go through
+    /// `publication::open` first. Errors: `runtime-compile-failed` (invalid module),
+    /// `runtime-instantiate-failed` (an import the runtime does not provide).
+    pub fn load(&self, wasm: &[u8]) -> Result<LoadedModule> {
+        let hash = module_hash(wasm)?;
+        if let Some(found) = self.lock_cache().entries.get(&hash) {
+            return Ok(found.clone());
+        }
+        // Compile outside the lock: two threads may compile the same module once each.
+        let module = Module::new(&self.engine, wasm).map_err(|err| {
+            Error::new(
+                ErrorCode::RuntimeCompileFailed,
+                format!("cannot compile the module: {err}"),
+            )
+        })?;
+        let exports = Arc::new(
+            module
+                .exports()
+                .map(|export| export.name().to_owned())
+                .collect(),
+        );
+        let pre = self.linker.instantiate_pre(&module).map_err(|err| {
+            Error::new(
+                ErrorCode::RuntimeInstantiateFailed,
+                format!("cannot link the module: {err}"),
+            )
+        })?;
+        let loaded = LoadedModule { hash, pre, exports };
+        let mut cache = self.lock_cache();
+        if !cache.entries.contains_key(&hash) {
+            while cache.entries.len() >= self.config.module_cache_capacity.max(1) {
+                match cache.order.pop_front() {
+                    Some(oldest) => cache.entries.remove(&oldest),
+                    None => break,
+                };
+            }
+            cache.order.push_back(hash);
+            cache.entries.insert(hash, loaded.clone());
+        }
+        Ok(loaded)
+    }
+
+    /// Number of compiled modules currently cached.
+    pub fn cached_modules(&self) -> usize {
+        self.lock_cache().entries.len()
+    }
+
+    /// The engine, for embedders that call wasmtime directly (benchmarks, custom hosts).
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    fn lock_cache(&self) -> std::sync::MutexGuard<'_, ModuleCache> {
+        // A panic while holding the lock cannot leave the map inconsistent (single inserts).
+        self.cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        self.ticker_stop.store(true, Ordering::Relaxed);
+    }
+}
+
+fn spawn_ticker(engine: Engine, tick: std::time::Duration, stop: Arc<AtomicBool>) -> Result<()> {
+    std::thread::Builder::new()
+        .name("sdm-epoch-ticker".into())
+        .spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                std::thread::sleep(tick);
+                engine.increment_epoch();
+            }
+        })
+        .map(|_| ())
+        .map_err(|err| {
+            Error::new(
+                ErrorCode::Internal,
+                format!("cannot start the epoch ticker: {err}"),
+            )
+        })
+}
+
+/// SHA-256 over the module's bytes with every custom section whose name starts with `sds.`
+/// left out (header and other sections hashed verbatim, in order), so re-bundling a module
+/// does not defeat the compile cache.
+// NOTE(integrator): a shared canonical-hash helper is being added to `crate::wasm` by another
+// helper; switch to it once merged (the definition must stay the same).
+pub fn module_hash(wasm: &[u8]) -> Result<[u8; 32]> {
+    let bad = |message: &str| {
+        Error::new(
+            ErrorCode::RuntimeCompileFailed,
+            format!("not a WebAssembly module: {message}"),
+        )
+    };
+    let header = wasm
+        .get(..8)
+        .ok_or_else(|| bad("shorter than the 8-byte header"))?;
+    let mut hasher = Sha256::new();
+    hasher.update(header);
+    let mut pos = 8;
+    while pos < wasm.len() {
+        let start = pos;
+        let id = *wasm.get(pos).ok_or_else(|| bad("truncated section"))?;
+        pos += 1;
+        let (size, used) = read_uleb32(wasm.get(pos..).unwrap_or_default())
+            .ok_or_else(|| bad("bad section size"))?;
+        pos += used;
+        let end = pos
+            .checked_add(size as usize)
+            .filter(|&end| end <= wasm.len())
+            .ok_or_else(|| bad("section past end"))?;
+        let skip = id == 0 && {
+            let body = wasm.get(pos..end).unwrap_or_default();
+            read_uleb32(body)
+                .and_then(|(len, used)| body.get(used..used.checked_add(len as usize)?))
+                .is_some_and(|name| name.starts_with(b"sds."))
+        };
+        if !skip {
+            hasher.update(wasm.get(start..end).unwrap_or_default());
+        }
+        pos = end;
+    }
+    Ok(hasher.finalize().into())
+}
+
+fn read_uleb32(bytes: &[u8]) -> Option<(u32, usize)> {
+    let mut value: u64 = 0;
+    for (index, &byte) in bytes.iter().take(5).enumerate() {
+        value |= u64::from(byte & 0x7f) << (7 * index);
+        if byte & 0x80 == 0 {
+            return u32::try_from(value).ok().map(|v| (v, index + 1));
+        }
+    }
+    None
+}
