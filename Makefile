@@ -7,15 +7,16 @@ export CARGO_TERM_COLOR ?= never
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
 CLI := $(CARGO_TARGET_DIR)/debug/space-data-module
 
-.PHONY: all build demo test deps test-rust test-cli conformance bench fmt lint clean
+.PHONY: all build demo test deps conformance bench fmt lint clean
 
 all: build
 
 build:
 	$(CARGO) build --workspace --locked
 
-## demo: build a module bundle, inspect it and print what happened.
-demo: build
+## demo: validate and bundle the vector module; sign, encrypt, open; compile, protect and
+## invoke the echo module from C. Prints every step.
+demo: deps build
 	bash scripts/demo.sh "$(CLI)"
 
 ## test: install what the tests need (idempotent), then run every test.
@@ -31,6 +32,8 @@ deps:
 conformance: build
 	$(CLI) conformance vectors/differential
 	$(CLI) conformance vectors/publication
+	$(CLI) conformance vectors/invoke
+	$(CLI) conformance vectors/manifests
 
 bench:
 	$(CARGO) bench -p space-data-module --locked

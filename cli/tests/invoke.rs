@@ -52,6 +52,7 @@ fn output_writes_the_single_payload_and_json_prints_the_response() {
     let status = bin()
         .args([
             "invoke",
+            "--allow-unsigned",
             module.to_str().unwrap(),
             "--method",
             "echo",
@@ -70,6 +71,7 @@ fn output_writes_the_single_payload_and_json_prints_the_response() {
     let output = bin()
         .args([
             "invoke",
+            "--allow-unsigned",
             module.to_str().unwrap(),
             "--method",
             "echo",
@@ -104,7 +106,13 @@ fn an_error_response_exits_1_and_limits_give_their_codes() {
     )
     .unwrap();
     let output = bin()
-        .args(["invoke", module.to_str().unwrap(), "--method", "missing"])
+        .args([
+            "invoke",
+            "--allow-unsigned",
+            module.to_str().unwrap(),
+            "--method",
+            "missing",
+        ])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
@@ -119,6 +127,7 @@ fn an_error_response_exits_1_and_limits_give_their_codes() {
     let output = bin()
         .args([
             "invoke",
+            "--allow-unsigned",
             looping.to_str().unwrap(),
             "--method",
             "m",
@@ -132,6 +141,7 @@ fn an_error_response_exits_1_and_limits_give_their_codes() {
     let output = bin()
         .args([
             "invoke",
+            "--allow-unsigned",
             looping.to_str().unwrap(),
             "--method",
             "m",
@@ -148,6 +158,7 @@ fn an_error_response_exits_1_and_limits_give_their_codes() {
     let output = bin()
         .args([
             "invoke",
+            "--allow-unsigned",
             module.to_str().unwrap(),
             "--method",
             "m",
@@ -160,6 +171,7 @@ fn an_error_response_exits_1_and_limits_give_their_codes() {
     let output = bin()
         .args([
             "invoke",
+            "--allow-unsigned",
             module.to_str().unwrap(),
             "--method",
             "m",
@@ -198,6 +210,7 @@ fn compile_then_invoke_the_echo_example() {
         let status = bin()
             .args([
                 "invoke",
+                "--allow-unsigned",
                 module.to_str().unwrap(),
                 "--method",
                 "echo",
@@ -213,4 +226,88 @@ fn compile_then_invoke_the_echo_example() {
         assert!(status.success(), "{mode}");
         assert_eq!(std::fs::read(&out).unwrap(), b"echo me");
     }
+}
+
+/// Loading fails closed: plain wasm needs `--allow-unsigned`; a protected artifact runs once its
+/// signer is trusted, and not with another signer.
+#[test]
+fn invoke_opens_protected_artifacts_and_refuses_unsigned_modules() {
+    const MNEMONIC: &str = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
+    const SIGNER: &str = "03aaeb52dd7494c361049de67cc680e83ebcbbbdbeb13637d92cd845f70308af5e";
+    const OTHER_SIGNER: &str = "03c954cababcaac1d97b97ef3fb517309e7d66e908f9440f31a9ddec15e777df2a";
+    let dir = tempfile::tempdir().unwrap();
+    let module = dir.path().join("m.wasm");
+    std::fs::write(
+        &module,
+        fixed_response_guest(&vector("ok-one-output.response.fb"), ""),
+    )
+    .unwrap();
+    let mnemonic = dir.path().join("signer.mnemonic");
+    std::fs::write(&mnemonic, MNEMONIC).unwrap();
+    let manifest =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../vectors/publication/inputs/manifest.json");
+    let protected = dir.path().join("m.protected.wasm");
+    let path = |p: &Path| p.to_str().unwrap().to_owned();
+
+    let unsigned = bin()
+        .args(["invoke", &path(&module), "--method", "echo"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        unsigned.status.code(),
+        Some(7),
+        "unsigned modules are refused by default"
+    );
+    assert!(String::from_utf8_lossy(&unsigned.stderr).contains("error[trailer-missing]"));
+
+    let protect = bin()
+        .args([
+            "protect",
+            "--manifest",
+            &path(&manifest),
+            "--wasm",
+            &path(&module),
+        ])
+        .args(["--mnemonic-file", &path(&mnemonic), "-o", &path(&protected)])
+        .output()
+        .unwrap();
+    assert!(
+        protect.status.success(),
+        "{}",
+        String::from_utf8_lossy(&protect.stderr)
+    );
+
+    let trusted = bin()
+        .args([
+            "invoke",
+            &path(&protected),
+            "--trust",
+            SIGNER,
+            "--method",
+            "echo",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        trusted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&trusted.stderr)
+    );
+    let response: serde_json::Value = serde_json::from_slice(&trusted.stdout).unwrap();
+    assert_eq!(response["statusCode"], 0, "{response}");
+
+    let untrusted = bin()
+        .args([
+            "invoke",
+            &path(&protected),
+            "--trust",
+            OTHER_SIGNER,
+            "--method",
+            "echo",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(untrusted.status.code(), Some(7));
+    assert!(String::from_utf8_lossy(&untrusted.stderr).contains("error[signature-invalid]"));
 }

@@ -6,8 +6,9 @@
 //! frame with its type metadata and its payload in base64); otherwise a short summary. The exit
 //! code is 1 when the guest answered with a non-zero status or an error code.
 //!
-//! Only raw WebAssembly is accepted for now. NOTE(integrator): protected artifacts
-//! (`--trust` / `--decrypt-with`) go through `publication::open` before `Runtime::load`.
+//! Loading fails closed: every module goes through `publication::open` (the same loader as the
+//! `open` verb) before the runtime sees a byte. A protected artifact needs `--trust KEY` (and
+//! `--decrypt-with KEYFILE` when encrypted); plain wasm runs only with `--allow-unsigned`.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -16,9 +17,11 @@ use base64::Engine as _;
 use serde_json::{Map, Value, json};
 use space_data_module::invoke::json::frame_to_json;
 use space_data_module::invoke::{FrameSet, FrameSpec, InvokeRequest, InvokeResponse, TypeRef};
+use space_data_module::publication::{self, OpenPolicy};
 use space_data_module::runtime::{Grants, InvokeMode, Limits, Preopen, Runtime, RuntimeConfig};
 use space_data_module::{Error, ErrorCode};
 
+use super::keys;
 use crate::output::{self, Outcome};
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -29,8 +32,18 @@ pub enum Mode {
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The module (raw .wasm).
+    /// The module: a protected artifact (with `--trust`), or plain wasm (with `--allow-unsigned`).
     pub module: PathBuf,
+    /// A trusted signer public key (hex) or a file holding one; repeatable.
+    #[arg(long = "trust", num_args = 1..)]
+    pub trust: Vec<String>,
+    /// Recipient key file (`keygen --kind recipient`) for an encrypted artifact.
+    #[arg(long)]
+    pub decrypt_with: Option<PathBuf>,
+    /// Run a module that has no publication trailer or signature (signatures present are
+    /// still verified against `--trust`).
+    #[arg(long)]
+    pub allow_unsigned: bool,
     /// The method id to call.
     #[arg(long)]
     pub method: String,
@@ -69,6 +82,33 @@ pub struct Args {
     pub output: Option<PathBuf>,
 }
 
+/// The verified (and, where needed, decrypted) wasm of `args.module`.
+fn open_module(args: &Args) -> Result<Vec<u8>, Error> {
+    let trusted_signers = args
+        .trust
+        .iter()
+        .map(|t| keys::trusted_key(t))
+        .collect::<Result<Vec<_>, _>>()?;
+    let recipient = args
+        .decrypt_with
+        .as_deref()
+        .map(keys::read_recipient_key)
+        .transpose()?;
+    let artifact = output::read_input(&args.module)?;
+    let policy = OpenPolicy {
+        trusted_signers,
+        require_signature: !args.allow_unsigned,
+        ..OpenPolicy::default()
+    };
+    match publication::open(&artifact, &policy, recipient.as_ref()) {
+        Ok(opened) => Ok(opened.wasm),
+        Err(failure) if failure.error.code() == ErrorCode::TrailerMissing => Err(failure
+            .error
+            .context("refusing to run an unsigned module (pass --trust KEY for a signed artifact, or --allow-unsigned)")),
+        Err(failure) => Err(failure.error),
+    }
+}
+
 pub fn run(args: Args) -> Result<Outcome, Error> {
     if args.input_ports.len() != args.inputs.len() {
         return Err(Error::new(
@@ -81,7 +121,7 @@ pub fn run(args: Args) -> Result<Outcome, Error> {
         ));
     }
     let limits = limits(&args);
-    let wasm = output::read_input(&args.module)?;
+    let wasm = open_module(&args)?;
     let payloads = args
         .inputs
         .iter()

@@ -177,56 +177,16 @@ fn spawn_ticker(engine: Engine, tick: std::time::Duration, stop: Arc<AtomicBool>
         })
 }
 
-/// SHA-256 over the module's bytes with every custom section whose name starts with `sds.`
-/// left out (header and other sections hashed verbatim, in order), so re-bundling a module
-/// does not defeat the compile cache.
-// NOTE(integrator): a shared canonical-hash helper is being added to `crate::wasm` by another
-// helper; switch to it once merged (the definition must stay the same).
+/// The canonical module hash (spec `bundle-and-manifest.md` 7.4): SHA-256 of the module with
+/// every custom section whose name starts with `sds.` left out, the same value a bundle stores
+/// as `canonical_module_hash`. Keying the compile cache by it means re-bundling or re-signing
+/// a module does not defeat the cache.
 pub fn module_hash(wasm: &[u8]) -> Result<[u8; 32]> {
-    let bad = |message: &str| {
+    let canonical = crate::wasm::sections::strip_sds_sections(wasm).map_err(|err| {
         Error::new(
             ErrorCode::RuntimeCompileFailed,
-            format!("not a WebAssembly module: {message}"),
+            format!("not a WebAssembly module: {}", err.message()),
         )
-    };
-    let header = wasm
-        .get(..8)
-        .ok_or_else(|| bad("shorter than the 8-byte header"))?;
-    let mut hasher = Sha256::new();
-    hasher.update(header);
-    let mut pos = 8;
-    while pos < wasm.len() {
-        let start = pos;
-        let id = *wasm.get(pos).ok_or_else(|| bad("truncated section"))?;
-        pos += 1;
-        let (size, used) = read_uleb32(wasm.get(pos..).unwrap_or_default())
-            .ok_or_else(|| bad("bad section size"))?;
-        pos += used;
-        let end = pos
-            .checked_add(size as usize)
-            .filter(|&end| end <= wasm.len())
-            .ok_or_else(|| bad("section past end"))?;
-        let skip = id == 0 && {
-            let body = wasm.get(pos..end).unwrap_or_default();
-            read_uleb32(body)
-                .and_then(|(len, used)| body.get(used..used.checked_add(len as usize)?))
-                .is_some_and(|name| name.starts_with(b"sds."))
-        };
-        if !skip {
-            hasher.update(wasm.get(start..end).unwrap_or_default());
-        }
-        pos = end;
-    }
-    Ok(hasher.finalize().into())
-}
-
-fn read_uleb32(bytes: &[u8]) -> Option<(u32, usize)> {
-    let mut value: u64 = 0;
-    for (index, &byte) in bytes.iter().take(5).enumerate() {
-        value |= u64::from(byte & 0x7f) << (7 * index);
-        if byte & 0x80 == 0 {
-            return u32::try_from(value).ok().map(|v| (v, index + 1));
-        }
-    }
-    None
+    })?;
+    Ok(Sha256::digest(&canonical).into())
 }

@@ -164,4 +164,17 @@ mod tests {
         );
         assert!(module_hash(&[base, vec![1, 5, 0]].concat()).is_err());
     }
+
+    #[test]
+    fn module_hash_is_the_canonical_hash_a_bundle_stores() {
+        let bundled = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../vectors/single-file-bundle/single-file-module.wasm"
+        ))
+        .unwrap();
+        assert_eq!(
+            hex::encode(module_hash(&bundled).unwrap()),
+            "b76c89bbc1e3b91f3dd06aa47f569d7d910253b64a994a75be0eb2a7cf6ff3b5"
+        );
+    }
 }
