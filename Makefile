@@ -7,7 +7,7 @@ export CARGO_TERM_COLOR ?= never
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
 CLI := $(CARGO_TARGET_DIR)/debug/space-data-module
 
-.PHONY: all build demo test deps conformance bench fmt lint clean
+.PHONY: all build demo test deps conformance run-conformance bench fmt lint clean
 
 all: build
 
@@ -20,16 +20,23 @@ demo: deps build
 	bash scripts/demo.sh "$(CLI)"
 
 ## test: install what the tests need (idempotent), then run every test.
-test: deps build
+## `cargo test` also builds the CLI binary the conformance runs use; a separate `cargo build`
+## would resolve features without dev-dependencies and compile wasmtime a second time.
+test: deps
 	$(CARGO) test --workspace --locked --no-fail-fast
-	$(MAKE) --no-print-directory conformance
+	$(MAKE) --no-print-directory run-conformance
+	@echo "== the demo, as a smoke test of every verb it uses"
+	bash scripts/demo.sh "$(CLI)" > "$(CARGO_TARGET_DIR)/demo.log" 2>&1 || { cat "$(CARGO_TARGET_DIR)/demo.log"; exit 1; }
+	@echo "demo: ok (log in $(CARGO_TARGET_DIR)/demo.log)"
 
 ## deps: tools the tests need; each step is skipped when already present.
 deps:
 	bash scripts/install-deps.sh
 
 ## conformance: the CLI over every public vector directory.
-conformance: build
+conformance: build run-conformance
+
+run-conformance:
 	$(CLI) conformance vectors/differential
 	$(CLI) conformance vectors/publication
 	$(CLI) conformance vectors/invoke
