@@ -504,3 +504,25 @@ fn compiler_input_errors_have_codes() {
         ErrorCode::CompilerToolchainMissing
     );
 }
+
+#[test]
+fn compiled_modules_come_with_their_compliance_report() {
+    let echo = compile_echo("hybrid");
+    assert!(echo.report.ok(), "{:?}", echo.report.issues);
+    assert!(
+        echo.report.checked_artifact,
+        "the exports of the linked module were checked"
+    );
+
+    let bare = json!({"pluginId": "bare", "methods": [{"methodId": "echo", "inputPorts": [{"portId": "echo"}]}]});
+    let source = std::fs::read_to_string(root().join("examples/invoke-echo/module.c")).unwrap();
+    let compiled =
+        compiler::compile_with_manifest(&toolchain(), &bare, &source, "c", false).unwrap();
+    assert!(!compiled.report.ok());
+    let codes: Vec<&str> = compiled
+        .report
+        .errors()
+        .map(|issue| issue.code.as_str())
+        .collect();
+    assert!(codes.contains(&"missing-string"), "{codes:?}");
+}

@@ -54,5 +54,19 @@ pub fn run(args: Args) -> Result<Outcome, Error> {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    Ok(Outcome::Ok)
+    // The linked module checked against its manifest, as `check --wasm` would report it.
+    for issue in &compiled.report.issues {
+        eprintln!(
+            "{}: {} at {}: {}",
+            issue.severity.as_str(),
+            issue.code.as_str(),
+            issue.location,
+            issue.message
+        );
+    }
+    Ok(if compiled.report.ok() {
+        Outcome::Ok
+    } else {
+        Outcome::CheckFailed
+    })
 }

@@ -106,9 +106,12 @@ pub struct CompiledModule {
     pub methods: Vec<MethodSpec>,
     /// The symbols exported, in the order of spec 7.1 step 6.
     pub exports: Vec<String>,
+    /// The compliance report of the linked module against its manifest (`check` with `--wasm`).
+    pub report: crate::compliance::Report,
 }
 
-/// Compiles and links; then checks that every required export is present.
+/// Compiles and links; then checks that every required export is present, and validates the
+/// module against its manifest (the report is returned, as the reference returns it).
 ///
 /// Errors: `compiler-empty-source`, `compiler-unsupported-language`,
 /// `compiler-invalid-method-id`, `compiler-invalid-manifest`, `compiler-failed` (with clang's
@@ -227,11 +230,19 @@ pub fn compile(toolchain: &Toolchain, options: &CompileOptions<'_>) -> Result<Co
             "a module without the command surface exports `_start`",
         ));
     }
+    // As the reference does, the linked artifact is validated against its manifest; the report
+    // goes back to the caller (the CLI prints it and fails on errors).
+    let report = crate::compliance::validate_artifact(
+        options.manifest,
+        crate::compliance::ArtifactExports::Wasm(&wasm),
+        &crate::compliance::ArtifactOptions::default(),
+    )?;
     Ok(CompiledModule {
         wasm,
         surfaces,
         methods,
         exports,
+        report,
     })
 }
 

@@ -5,7 +5,8 @@
 
 use flatbuffers::{FlatBufferBuilder, WIPOffset};
 
-use crate::invoke::types::{Frame, InvokeRequest, InvokeResponse, TypeRef};
+use crate::fbs::type_ref::write_type_ref;
+use crate::invoke::types::{Frame, InvokeRequest, InvokeResponse};
 use crate::invoke::{REQUEST_IDENTIFIER, RESPONSE_IDENTIFIER};
 use crate::{Error, ErrorCode, Result};
 
@@ -130,7 +131,9 @@ fn write_frame<'fbb>(
     let type_ref = frame
         .type_ref
         .as_ref()
-        .map(|type_ref| write_type_ref(fbb, type_ref));
+        // The shared FlatBufferTypeRef writer: scalars equal to their default are not stored,
+        // exactly as the reference's frame encoder leaves them out.
+        .map(|type_ref| write_type_ref(fbb, &crate::fbs::TypeRef::from(type_ref)));
     let port_id = frame.port_id.as_deref().map(|port| fbb.create_string(port));
     let start = fbb.start_table();
     if let Some(type_ref) = type_ref {
@@ -149,43 +152,5 @@ fn write_frame<'fbb>(
     fbb.push_slot::<u32>(22, frame.stream_id, 0);
     fbb.push_slot::<u64>(24, frame.sequence, 0);
     fbb.push_slot::<bool>(26, frame.end_of_stream, false);
-    WIPOffset::new(fbb.end_table(start).value())
-}
-
-// FlatBufferTypeRef, written privately here; the manifest module owns a shared helper for the
-// same table (core/src/fbs/type_ref.rs on its branch). Both follow bundle-and-manifest.md 3.2.
-fn write_type_ref<'fbb>(
-    fbb: &mut FlatBufferBuilder<'fbb>,
-    type_ref: &TypeRef,
-) -> WIPOffset<flatbuffers::Table<'fbb>> {
-    let schema_name = type_ref
-        .schema_name
-        .as_deref()
-        .map(|s| fbb.create_string(s));
-    let file_identifier = type_ref
-        .file_identifier
-        .as_deref()
-        .map(|s| fbb.create_string(s));
-    let schema_hash = fbb.create_vector::<u8>(&type_ref.schema_hash);
-    let root_type_name = type_ref
-        .root_type_name
-        .as_deref()
-        .map(|s| fbb.create_string(s));
-    let start = fbb.start_table();
-    if let Some(name) = schema_name {
-        fbb.push_slot_always(4, name);
-    }
-    if let Some(identifier) = file_identifier {
-        fbb.push_slot_always(6, identifier);
-    }
-    fbb.push_slot_always(8, schema_hash);
-    fbb.push_slot::<bool>(10, type_ref.accepts_any_flatbuffer, false);
-    fbb.push_slot::<u8>(12, type_ref.wire_format.to_byte(), 0);
-    if let Some(root) = root_type_name {
-        fbb.push_slot_always(14, root);
-    }
-    fbb.push_slot::<u16>(16, type_ref.fixed_string_length, 0);
-    fbb.push_slot::<u32>(18, type_ref.byte_length, 0);
-    fbb.push_slot::<u16>(20, type_ref.required_alignment, 0);
     WIPOffset::new(fbb.end_table(start).value())
 }
