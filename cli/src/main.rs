@@ -10,7 +10,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "space-data-module", version, about = "Build, bundle, protect, open, validate and run Space Data modules")]
+#[command(
+    name = "space-data-module",
+    version,
+    about = "Build, bundle, protect, open, validate and run Space Data modules"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -49,7 +53,11 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
-            let code = if err.use_stderr() { output::EXIT_USAGE } else { 0 };
+            let code = if err.use_stderr() {
+                output::EXIT_USAGE
+            } else {
+                0
+            };
             let _ = err.print();
             return ExitCode::from(code);
         }

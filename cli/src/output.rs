@@ -39,7 +39,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    let io_err = |err: std::io::Error| Error::new(space_data_module::ErrorCode::Io, format!("{}: {err}", path.display()));
+    let io_err = |err: std::io::Error| {
+        Error::new(
+            space_data_module::ErrorCode::Io,
+            format!("{}: {err}", path.display()),
+        )
+    };
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io_err)?;
     tmp.write_all(bytes).map_err(io_err)?;
     tmp.as_file().sync_all().map_err(io_err)?;
@@ -49,7 +54,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
 
 /// Reads a whole input file, naming it in the error.
 pub fn read_input(path: &Path) -> Result<Vec<u8>, Error> {
-    std::fs::read(path).map_err(|err| Error::new(space_data_module::ErrorCode::Io, format!("{}: {err}", path.display())))
+    std::fs::read(path).map_err(|err| {
+        Error::new(
+            space_data_module::ErrorCode::Io,
+            format!("{}: {err}", path.display()),
+        )
+    })
 }
 
 /// Prints a JSON value, 2-space indented, to stdout.

@@ -14,8 +14,18 @@ fn closed_stdout_ends_quietly_without_a_panic() {
     let fb_path = dir.path().join("big.fb");
     std::fs::write(&json_path, manifest).unwrap();
     let cli = env!("CARGO_BIN_EXE_space-data-module");
-    let encoded = Command::new(cli).args(["manifest", "encode"]).arg(&json_path).arg("-o").arg(&fb_path).output().unwrap();
-    assert!(encoded.status.success(), "{}", String::from_utf8_lossy(&encoded.stderr));
+    let encoded = Command::new(cli)
+        .args(["manifest", "encode"])
+        .arg(&json_path)
+        .arg("-o")
+        .arg(&fb_path)
+        .output()
+        .unwrap();
+    assert!(
+        encoded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&encoded.stderr)
+    );
 
     let mut child = Command::new(cli)
         .args(["manifest", "decode"])
@@ -28,8 +38,19 @@ fn closed_stdout_ends_quietly_without_a_panic() {
     let mut first = [0u8; 16];
     child.stdout.take().unwrap().read_exact(&mut first).unwrap();
     let mut stderr = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
     let status = child.wait().unwrap();
-    assert!(!stderr.contains("panicked"), "the CLI panicked on a closed pipe: {stderr}");
-    assert!(!status.success(), "a truncated write cannot be reported as success");
+    assert!(
+        !stderr.contains("panicked"),
+        "the CLI panicked on a closed pipe: {stderr}"
+    );
+    assert!(
+        !status.success(),
+        "a truncated write cannot be reported as success"
+    );
 }

@@ -291,7 +291,10 @@ pub struct Error {
 
 impl Error {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error { code, message: message.into() }
+        Error {
+            code,
+            message: message.into(),
+        }
     }
 
     pub fn code(&self) -> ErrorCode {
@@ -304,7 +307,10 @@ impl Error {
 
     /// Adds context in front of the message, keeping the code.
     pub fn context(self, context: impl fmt::Display) -> Self {
-        Error { code: self.code, message: format!("{context}: {}", self.message) }
+        Error {
+            code: self.code,
+            message: format!("{context}: {}", self.message),
+        }
     }
 }
 
@@ -333,13 +339,22 @@ mod tests {
         let mut numbers = std::collections::HashSet::new();
         let mut names = std::collections::HashSet::new();
         for &code in ErrorCode::ALL {
-            assert!(numbers.insert(code.number()), "duplicate number {}", code.number());
-            assert!(names.insert(code.as_str()), "duplicate name {}", code.as_str());
+            assert!(
+                numbers.insert(code.number()),
+                "duplicate number {}",
+                code.number()
+            );
+            assert!(
+                names.insert(code.as_str()),
+                "duplicate name {}",
+                code.as_str()
+            );
             assert_eq!(ErrorCode::from_number(code.number()), Some(code));
             assert_eq!(ErrorCode::from_name(code.as_str()), Some(code));
             let name = code.as_str();
             assert!(
-                name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                name.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
                 "{name} is not kebab-case"
             );
         }
@@ -350,7 +365,10 @@ mod tests {
         let doc = include_str!("../../docs/errors.md");
         for &code in ErrorCode::ALL {
             let row = format!("| {} | `{}` |", code.number(), code.as_str());
-            assert!(doc.contains(&row), "docs/errors.md lacks the row starting `{row}`");
+            assert!(
+                doc.contains(&row),
+                "docs/errors.md lacks the row starting `{row}`"
+            );
         }
     }
 

@@ -10,8 +10,12 @@ use serde_json::Value;
 /// double value JavaScript would see (read them with [`to_number`]), and for duplicate keys
 /// the last value wins while the key keeps its first position.
 pub fn parse_json(text: &str) -> crate::Result<Value> {
-    serde_json::from_str(text)
-        .map_err(|err| crate::Error::new(crate::ErrorCode::InvalidJson, format!("invalid JSON: {err}")))
+    serde_json::from_str(text).map_err(|err| {
+        crate::Error::new(
+            crate::ErrorCode::InvalidJson,
+            format!("invalid JSON: {err}"),
+        )
+    })
 }
 
 /// Parses JSON bytes (UTF-8); see [`parse_json`].
@@ -99,7 +103,11 @@ pub fn wrap_unsigned(x: f64, bits: u32) -> u64 {
     let modulus = 2f64.powi(bits as i32);
     // `%` on f64 is exact, so the reduction loses nothing even for huge doubles.
     let wrapped = x.trunc() % modulus;
-    let wrapped = if wrapped < 0.0 { wrapped + modulus } else { wrapped };
+    let wrapped = if wrapped < 0.0 {
+        wrapped + modulus
+    } else {
+        wrapped
+    };
     wrapped as u64
 }
 
@@ -107,13 +115,26 @@ pub fn wrap_unsigned(x: f64, bits: u32) -> u64 {
 pub fn is_js_whitespace(c: char) -> bool {
     matches!(
         c,
-        '\u{0009}' | '\u{000B}' | '\u{000C}' | '\u{0020}' | '\u{00A0}' | '\u{FEFF}' | '\u{000A}' | '\u{000D}' | '\u{2028}' | '\u{2029}'
+        '\u{0009}'
+            | '\u{000B}'
+            | '\u{000C}'
+            | '\u{0020}'
+            | '\u{00A0}'
+            | '\u{FEFF}'
+            | '\u{000A}'
+            | '\u{000D}'
+            | '\u{2028}'
+            | '\u{2029}'
     ) || (c != '\u{FEFF}' && is_space_separator(c))
 }
 
 fn is_space_separator(c: char) -> bool {
     // Unicode general category Zs.
-    matches!(c, '\u{0020}' | '\u{00A0}' | '\u{1680}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}')
+    matches!(
+        c,
+        '\u{0020}' | '\u{00A0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}'
+    )
 }
 
 /// `String.prototype.trim()`.
@@ -136,7 +157,9 @@ pub fn string_to_number(s: &str) -> f64 {
             if body.is_empty() || !body.chars().all(|c| c.is_digit(radix)) {
                 return f64::NAN;
             }
-            return body.chars().fold(0f64, |acc, c| acc * f64::from(radix) + f64::from(c.to_digit(radix).unwrap_or(0)));
+            return body.chars().fold(0f64, |acc, c| {
+                acc * f64::from(radix) + f64::from(c.to_digit(radix).unwrap_or(0))
+            });
         }
     }
     let (sign, unsigned) = match t.as_bytes()[0] {
@@ -150,7 +173,10 @@ pub fn string_to_number(s: &str) -> f64 {
     if !is_decimal_literal(unsigned) {
         return f64::NAN;
     }
-    unsigned.parse::<f64>().map(|v| sign * v).unwrap_or(f64::NAN)
+    unsigned
+        .parse::<f64>()
+        .map(|v| sign * v)
+        .unwrap_or(f64::NAN)
 }
 
 /// StrUnsignedDecimalLiteral without `Infinity`: digits with an optional fraction (at least
@@ -216,7 +242,16 @@ mod tests {
         for (value, expected) in cases {
             assert_eq!(to_number(value), *expected, "Number({value})");
         }
-        for nan in [json!("abc"), json!("1_000"), json!("-0x10"), json!("0x"), json!("inf"), json!("."), json!([1, 2]), json!({})] {
+        for nan in [
+            json!("abc"),
+            json!("1_000"),
+            json!("-0x10"),
+            json!("0x"),
+            json!("inf"),
+            json!("."),
+            json!([1, 2]),
+            json!({}),
+        ] {
             assert!(to_number(&nan).is_nan(), "Number({nan}) should be NaN");
         }
     }

@@ -589,16 +589,29 @@ fn codec_round_trip_and_find_entry() {
 /// module before it is what gets parsed and hashed.
 #[test]
 fn parse_splits_a_valid_publication_trailer() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../vectors/publication/cases/single-file-bundle-signed");
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../vectors/publication/cases/single-file-bundle-signed"
+    );
     let artifact = std::fs::read(format!("{dir}/artifact.wasm")).unwrap();
     let stripped = std::fs::read(format!("{dir}/stripped-bundled.wasm")).unwrap();
     let collection = std::fs::read(format!("{dir}/record-collection.bin")).unwrap();
     let parsed = space_data_module::bundle::parse(&artifact, &Default::default()).unwrap();
     assert_eq!(parsed.wasm, stripped);
     let trailer = parsed.trailer.as_deref().expect("trailer reported");
-    assert!(trailer.starts_with(&collection), "the trailer begins with the record collection");
-    assert_eq!(trailer.len(), collection.len() + 8, "collection plus the 8-byte footer");
-    assert_eq!(parsed.entries.first().map(|e| e.entry.entry_id.as_str()), Some("manifest"));
+    assert!(
+        trailer.starts_with(&collection),
+        "the trailer begins with the record collection"
+    );
+    assert_eq!(
+        trailer.len(),
+        collection.len() + 8,
+        "collection plus the 8-byte footer"
+    );
+    assert_eq!(
+        parsed.entries.first().map(|e| e.entry.entry_id.as_str()),
+        Some("manifest")
+    );
 }
 
 #[test]

@@ -35,7 +35,12 @@ fn corpus() -> Vec<(&'static str, Vec<u8>)> {
     ];
     files
         .iter()
-        .map(|(kind, rel)| (*kind, std::fs::read(root.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))))
+        .map(|(kind, rel)| {
+            (
+                *kind,
+                std::fs::read(root.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}")),
+            )
+        })
         .collect()
 }
 
@@ -52,10 +57,18 @@ enum Mutation {
 fn mutation() -> impl Strategy<Value = Mutation> {
     prop_oneof![
         any::<prop::sample::Index>().prop_map(Mutation::Truncate),
-        prop::collection::vec((any::<prop::sample::Index>(), 0u8..8), 1..4).prop_map(Mutation::FlipBits),
-        (any::<prop::sample::Index>(), any::<prop::sample::Index>(), 0u8..8)
+        prop::collection::vec((any::<prop::sample::Index>(), 0u8..8), 1..4)
+            .prop_map(Mutation::FlipBits),
+        (
+            any::<prop::sample::Index>(),
+            any::<prop::sample::Index>(),
+            0u8..8
+        )
             .prop_map(|(cut, at, bit)| Mutation::TruncateAndFlip(cut, at, bit)),
-        (any::<prop::sample::Index>(), prop_oneof![Just(0u32), Just(u32::MAX), Just(0x7fff_ffff), any::<u32>()])
+        (
+            any::<prop::sample::Index>(),
+            prop_oneof![Just(0u32), Just(u32::MAX), Just(0x7fff_ffff), any::<u32>()]
+        )
             .prop_map(|(at, word)| Mutation::OverwriteWord(at, word)),
     ]
 }
@@ -100,7 +113,10 @@ fn exercise(kind: &str, bytes: &[u8]) -> std::result::Result<(), TestCaseError> 
     match kind {
         "wasm" => {
             coded("sections", wasm::sections::parse_sections(bytes))?;
-            coded("strip", wasm::sections::strip_prefixed_custom_sections(bytes, "sds."))?;
+            coded(
+                "strip",
+                wasm::sections::strip_prefixed_custom_sections(bytes, "sds."),
+            )?;
             coded("exports", wasm::exports::export_names(bytes))?;
             let parsed = bundle::parse(bytes, &bundle::ParseOptions::default());
             if let Ok(parsed) = &parsed {
@@ -117,7 +133,10 @@ fn exercise(kind: &str, bytes: &[u8]) -> std::result::Result<(), TestCaseError> 
         "json" => {
             if let Ok(value) = js::parse_json_bytes(bytes) {
                 coded("encode_json", manifest::encode_json(&value))?;
-                coded("canonical", space_data_module::canonical_json::canonical_bytes(&value))?;
+                coded(
+                    "canonical",
+                    space_data_module::canonical_json::canonical_bytes(&value),
+                )?;
             }
         }
         other => unreachable!("unknown corpus kind {other}"),
@@ -128,8 +147,13 @@ fn exercise(kind: &str, bytes: &[u8]) -> std::result::Result<(), TestCaseError> 
 #[test]
 fn mutated_vectors_never_panic() {
     let corpus = corpus();
-    let config = Config { cases: CASES, failure_persistence: None, ..Config::default() };
-    let mut runner = TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &SEED));
+    let config = Config {
+        cases: CASES,
+        failure_persistence: None,
+        ..Config::default()
+    };
+    let mut runner =
+        TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &SEED));
     let strategy = (0..corpus.len(), mutation());
     let ran = std::sync::atomic::AtomicU32::new(0);
     let result = runner.run(&strategy, |(which, mutation)| {
@@ -138,7 +162,9 @@ fn mutated_vectors_never_panic() {
         let mutated = apply(original, &mutation);
         match catch_unwind(AssertUnwindSafe(|| exercise(kind, &mutated))) {
             Ok(outcome) => outcome,
-            Err(_) => Err(TestCaseError::fail(format!("panic on {kind} input mutated by {mutation:?}"))),
+            Err(_) => Err(TestCaseError::fail(format!(
+                "panic on {kind} input mutated by {mutation:?}"
+            ))),
         }
     });
     if let Err(err) = result {

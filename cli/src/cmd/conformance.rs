@@ -24,6 +24,14 @@ pub fn run(args: Args) -> Result<Outcome, Error> {
             None => {}
         }
     }
-    println!("conformance: {} passed, {} failed", summary.passed(), summary.failed());
-    Ok(if summary.failed() == 0 { Outcome::Ok } else { Outcome::CheckFailed })
+    println!(
+        "conformance: {} passed, {} failed",
+        summary.passed(),
+        summary.failed()
+    );
+    Ok(if summary.failed() == 0 {
+        Outcome::Ok
+    } else {
+        Outcome::CheckFailed
+    })
 }

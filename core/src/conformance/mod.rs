@@ -17,7 +17,6 @@ use serde_json::Value;
 
 use crate::{Error, ErrorCode, Result};
 
-
 /// The result of one case.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseOutcome {
@@ -57,18 +56,41 @@ struct Layout {
 }
 
 const LAYOUTS: &[Layout] = &[
-    Layout { name: "invoke", detect: invoke::detect, run: invoke::run },
-    Layout { name: "manifest", detect: manifest::detect, run: manifest::run },
-    Layout { name: "bundle", detect: bundle::detect, run: bundle::run },
-    Layout { name: "compliance", detect: compliance::detect, run: compliance::run },
-    Layout { name: "publication", detect: publication::detect, run: publication::run },
+    Layout {
+        name: "invoke",
+        detect: invoke::detect,
+        run: invoke::run,
+    },
+    Layout {
+        name: "manifest",
+        detect: manifest::detect,
+        run: manifest::run,
+    },
+    Layout {
+        name: "bundle",
+        detect: bundle::detect,
+        run: bundle::run,
+    },
+    Layout {
+        name: "compliance",
+        detect: compliance::detect,
+        run: compliance::run,
+    },
+    Layout {
+        name: "publication",
+        detect: publication::detect,
+        run: publication::run,
+    },
 ];
 
 /// Runs every case under `dir`. `dir` is either one layout directory or a directory whose
 /// immediate subdirectories are layout directories (such as `vectors/differential`).
 pub fn run_dir(dir: &Path) -> Result<Summary> {
     if !dir.is_dir() {
-        return Err(Error::new(ErrorCode::Io, format!("{} is not a directory", dir.display())));
+        return Err(Error::new(
+            ErrorCode::Io,
+            format!("{} is not a directory", dir.display()),
+        ));
     }
     let mut summary = Summary::default();
     if let Some(layout) = LAYOUTS.iter().find(|layout| (layout.detect)(dir)) {
@@ -91,7 +113,11 @@ pub fn run_dir(dir: &Path) -> Result<Summary> {
         let known: Vec<_> = LAYOUTS.iter().map(|l| l.name).collect();
         return Err(Error::new(
             ErrorCode::InvalidArgument,
-            format!("{} is not a conformance directory (known layouts: {})", dir.display(), known.join(", ")),
+            format!(
+                "{} is not a conformance directory (known layouts: {})",
+                dir.display(),
+                known.join(", ")
+            ),
         ));
     }
     Ok(summary)
@@ -112,7 +138,8 @@ pub fn numbered_cases(dir: &Path, suffix: &str) -> Result<Vec<u64>> {
 
 /// Reads a file, naming it in the error.
 pub fn read(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|err| Error::new(ErrorCode::Io, format!("{}: {err}", path.display())))
+    std::fs::read(path)
+        .map_err(|err| Error::new(ErrorCode::Io, format!("{}: {err}", path.display())))
 }
 
 /// Reads and parses a JSON file (numbers as `JSON.parse` sees them).
@@ -125,13 +152,21 @@ pub fn bytes_diff(expected: &[u8], actual: &[u8]) -> Option<String> {
     if expected == actual {
         return None;
     }
-    let first = expected.iter().zip(actual).position(|(a, b)| a != b).unwrap_or(expected.len().min(actual.len()));
+    let first = expected
+        .iter()
+        .zip(actual)
+        .position(|(a, b)| a != b)
+        .unwrap_or(expected.len().min(actual.len()));
     Some(format!(
         "bytes differ at offset {first} (expected {} bytes, got {}; expected byte {}, got {})",
         expected.len(),
         actual.len(),
-        expected.get(first).map_or("<end>".to_owned(), |b| format!("{b:#04x}")),
-        actual.get(first).map_or("<end>".to_owned(), |b| format!("{b:#04x}")),
+        expected
+            .get(first)
+            .map_or("<end>".to_owned(), |b| format!("{b:#04x}")),
+        actual
+            .get(first)
+            .map_or("<end>".to_owned(), |b| format!("{b:#04x}")),
     ))
 }
 
@@ -167,7 +202,8 @@ fn diff_at(path: &str, expected: &Value, actual: &Value) -> Option<String> {
                     return Some(d);
                 }
             }
-            (e.len() != a.len()).then(|| format!("{path}: expected {} elements, got {}", e.len(), a.len()))
+            (e.len() != a.len())
+                .then(|| format!("{path}: expected {} elements, got {}", e.len(), a.len()))
         }
         (Value::Number(e), Value::Number(a)) => {
             let equal = match (e.as_u64(), a.as_u64(), e.as_i64(), a.as_i64()) {
@@ -178,7 +214,11 @@ fn diff_at(path: &str, expected: &Value, actual: &Value) -> Option<String> {
             (!equal).then(|| format!("{path}: expected {e}, got {a}"))
         }
         _ if expected == actual => None,
-        _ => Some(format!("{path}: expected {}, got {}", brief(expected), brief(actual))),
+        _ => Some(format!(
+            "{path}: expected {}, got {}",
+            brief(expected),
+            brief(actual)
+        )),
     }
 }
 
@@ -199,11 +239,28 @@ mod tests {
 
     #[test]
     fn json_diff_finds_first_difference() {
-        assert_eq!(json_diff(&json!({"a": [1, 2]}), &json!({"a": [1, 2]})), None);
-        assert_eq!(json_diff(&json!({"a": 1, "b": 2}), &json!({"b": 2, "a": 1})), None);
-        assert_eq!(json_diff(&json!({"a": [1, 2]}), &json!({"a": [1, 3]})).unwrap(), "$.a[1]: expected 2, got 3");
-        assert!(json_diff(&json!({"a": null}), &json!({})).unwrap().contains("key missing"));
-        assert!(json_diff(&json!([1]), &json!([1, 2])).unwrap().contains("expected 1 elements"));
+        assert_eq!(
+            json_diff(&json!({"a": [1, 2]}), &json!({"a": [1, 2]})),
+            None
+        );
+        assert_eq!(
+            json_diff(&json!({"a": 1, "b": 2}), &json!({"b": 2, "a": 1})),
+            None
+        );
+        assert_eq!(
+            json_diff(&json!({"a": [1, 2]}), &json!({"a": [1, 3]})).unwrap(),
+            "$.a[1]: expected 2, got 3"
+        );
+        assert!(
+            json_diff(&json!({"a": null}), &json!({}))
+                .unwrap()
+                .contains("key missing")
+        );
+        assert!(
+            json_diff(&json!([1]), &json!([1, 2]))
+                .unwrap()
+                .contains("expected 1 elements")
+        );
         assert_eq!(json_diff(&json!(1), &json!(1.0)), None);
         let big: Value = serde_json::from_str("18446744073709551615").unwrap();
         let near: Value = serde_json::from_str("18446744073709551614").unwrap();
@@ -213,7 +270,11 @@ mod tests {
     #[test]
     fn bytes_diff_names_offset() {
         assert_eq!(bytes_diff(b"abc", b"abc"), None);
-        assert!(bytes_diff(b"abc", b"abd").unwrap().starts_with("bytes differ at offset 2"));
+        assert!(
+            bytes_diff(b"abc", b"abd")
+                .unwrap()
+                .starts_with("bytes differ at offset 2")
+        );
         assert!(bytes_diff(b"abc", b"ab").unwrap().contains("<end>"));
     }
 }

@@ -39,7 +39,11 @@ pub fn exports(wasm: &[u8]) -> Result<Vec<Export>> {
                     ExternalKind::Global => ExportKind::Global,
                     ExternalKind::Tag => ExportKind::Tag,
                 };
-                out.push(Export { name: export.name.to_owned(), kind, index: export.index });
+                out.push(Export {
+                    name: export.name.to_owned(),
+                    kind,
+                    index: export.index,
+                });
             }
         }
     }
@@ -52,7 +56,10 @@ pub fn export_names(wasm: &[u8]) -> Result<Vec<String>> {
 }
 
 fn invalid(err: wasmparser::BinaryReaderError) -> Error {
-    Error::new(ErrorCode::WasmInvalid, format!("cannot read module exports: {err}"))
+    Error::new(
+        ErrorCode::WasmInvalid,
+        format!("cannot read module exports: {err}"),
+    )
 }
 
 #[cfg(test)]
@@ -61,16 +68,36 @@ mod tests {
 
     #[test]
     fn lists_exports_of_the_vector_module() {
-        let wasm = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../vectors/single-file-bundle/base-module.wasm")).unwrap();
+        let wasm = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../vectors/single-file-bundle/base-module.wasm"
+        ))
+        .unwrap();
         let names = export_names(&wasm).unwrap();
-        for expected in ["memory", "plugin_get_manifest_flatbuffer", "plugin_get_manifest_flatbuffer_size", "plugin_invoke_stream", "plugin_alloc", "plugin_free", "_start"] {
-            assert!(names.iter().any(|n| n == expected), "missing export {expected} in {names:?}");
+        for expected in [
+            "memory",
+            "plugin_get_manifest_flatbuffer",
+            "plugin_get_manifest_flatbuffer_size",
+            "plugin_invoke_stream",
+            "plugin_alloc",
+            "plugin_free",
+            "_start",
+        ] {
+            assert!(
+                names.iter().any(|n| n == expected),
+                "missing export {expected} in {names:?}"
+            );
         }
     }
 
     #[test]
     fn garbage_is_an_error_not_a_panic() {
-        assert_eq!(export_names(b"\0asm\x01\0\0\0\x07\x05\x01").unwrap_err().code(), ErrorCode::WasmInvalid);
+        assert_eq!(
+            export_names(b"\0asm\x01\0\0\0\x07\x05\x01")
+                .unwrap_err()
+                .code(),
+            ErrorCode::WasmInvalid
+        );
         assert!(export_names(b"nope").is_err());
     }
 }
