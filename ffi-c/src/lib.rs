@@ -18,6 +18,7 @@
 mod boundary;
 mod bytes;
 mod debug;
+mod envelope;
 mod format;
 mod publication;
 mod runtime;
@@ -27,6 +28,7 @@ pub use boundary::{
 };
 pub use bytes::{sdm_bytes, sdm_bytes_free};
 pub use debug::sdm_debug_force_panic;
+pub use envelope::{sdm_invoke_request_from_json, sdm_invoke_response_to_json};
 pub use format::{
     sdm_bundle_create, sdm_bundle_inspect, sdm_check, sdm_manifest_decode, sdm_manifest_encode_json,
 };
