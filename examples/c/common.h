@@ -9,7 +9,7 @@
 #include "space_data_module.h"
 
 /* Reads a whole file into a malloc'ed buffer; exits on failure. */
-static unsigned char *read_file(const char *path, size_t *len) {
+static inline unsigned char *read_file(const char *path, size_t *len) {
   FILE *file = fopen(path, "rb");
   if (!file) {
     fprintf(stderr, "cannot open %s\n", path);
@@ -72,7 +72,7 @@ static unsigned char *read_file(const char *path, size_t *len) {
   } while (0)
 
 /* True when the JSON text in `bytes` contains `needle` (a cheap check; no JSON parser). */
-static int json_contains(const sdm_bytes *bytes, const char *needle) {
+static inline int json_contains(const sdm_bytes *bytes, const char *needle) {
   size_t needle_len = strlen(needle);
   if (!bytes->ptr || bytes->len < needle_len) return 0;
   for (size_t i = 0; i + needle_len <= bytes->len; i++) {
