@@ -54,7 +54,8 @@ C_LIBS := -L$(FFI_LIB_DIR) -lspace_data_module_ffi -Wl,-rpath,$(FFI_LIB_DIR) -lp
 VALGRIND := $(shell command -v valgrind 2>/dev/null)
 # Leak kinds: the detached epoch-ticker thread of a just-dropped core Runtime may still be
 # alive at exit; its thread stack shows as "possibly lost", so only definite/indirect fail.
-C_RUN := $(if $(VALGRIND),$(VALGRIND) --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=1 -q,)
+VALGRIND_FLAGS := --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=1 -q
+C_RUN := $(if $(VALGRIND),$(VALGRIND) $(VALGRIND_FLAGS),)
 VECTOR_MODULE := vectors/single-file-bundle/single-file-module.wasm
 test-c: build
 	@mkdir -p $(C_BUILD)
@@ -66,7 +67,7 @@ test-c: build
 	@$(if $(VALGRIND),,echo "test-c: valgrind not found; running without it")
 	$(C_RUN) $(C_BUILD)/example $(VECTOR_MODULE) vectors/single-file-bundle/manifest.json $(C_BUILD)/echo-direct.wasm
 	RUST_BACKTRACE=0 $(C_RUN) $(C_BUILD)/abi_negative
-	$(C_RUN) $(C_BUILD)/leak_cycles $(C_BUILD)/echo-direct.wasm
+	$(C_RUN) $(C_BUILD)/leak_cycles $(VECTOR_MODULE)
 
 bench:
 	$(CARGO) bench -p space-data-module --locked
