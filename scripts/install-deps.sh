@@ -13,6 +13,12 @@ have wasm-ld || need_apt+=(lld)
 [ -f /usr/include/wasm32-wasi/stdlib.h ] || need_apt+=(wasi-libc)
 ls /usr/lib/llvm-*/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a >/dev/null 2>&1 || need_apt+=(libclang-rt-dev-wasm32)
 
+# The C ABI tests: gcc builds examples/c; valgrind (optional) checks them for leaks.
+have gcc || need_apt+=(gcc libc6-dev)
+if ! have valgrind; then
+  if [ "$(id -u)" = 0 ]; then need_apt+=(valgrind); else echo "install-deps: valgrind missing (optional)" >&2; fi
+fi
+
 if ((${#need_apt[@]})); then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq
@@ -22,4 +28,12 @@ if ((${#need_apt[@]})); then
     exit 1
   fi
 fi
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+# The C header generator, pinned: `make header-check` compares its output byte for byte.
+CBINDGEN_VERSION=0.29.0
+if [ "$(cbindgen --version 2>/dev/null)" != "cbindgen $CBINDGEN_VERSION" ]; then
+  cargo install cbindgen --version "$CBINDGEN_VERSION" --locked --force
+fi
+have cbindgen || { echo "install-deps: cbindgen not on PATH after install" >&2; exit 1; }
+
 echo "install-deps: all present"

@@ -1,0 +1,175 @@
+/*
+ * Every sdm_ function with NULL pointers, zero lengths and garbage bytes: each must return an
+ * error status (never crash), leave its out-params untouched, and record a message. The
+ * forced panic must come back as status 6 (panic).
+ */
+#include "common.h"
+
+#define STATUS_INVALID_ARGUMENT 4u
+#define STATUS_PANIC 6u
+
+static const uint8_t GARBAGE[64] = {0xde, 0xad, 0xbe, 0xef, 0x00, 0x61, 0x73, 0x6d, 0xff, 0x01};
+static const uint8_t ZERO_KEY[32] = {0};
+
+/* An out-param sentinel: any write by a failing call would change it. */
+#define SENTINEL {(uint8_t *)0x1, 3}
+#define UNTOUCHED(b) EXPECT((b).ptr == (uint8_t *)0x1 && (b).len == 3)
+
+static void format_functions(void) {
+  sdm_bytes out = SENTINEL;
+  const uint8_t *text = (const uint8_t *)"{}";
+
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_manifest_encode_json(NULL, 2, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_manifest_encode_json(text, 0, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_manifest_encode_json(text, 2, NULL));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_manifest_encode_json(text, SIZE_MAX, &out));
+  CHECK_ERROR(sdm_manifest_encode_json(GARBAGE, sizeof GARBAGE, &out));
+
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_manifest_decode(NULL, 8, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_manifest_decode(GARBAGE, 0, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_manifest_decode(GARBAGE, 8, NULL));
+  CHECK_ERROR(sdm_manifest_decode(GARBAGE, sizeof GARBAGE, &out));
+
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_bundle_inspect(NULL, 8, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_bundle_inspect(GARBAGE, 0, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_bundle_inspect(GARBAGE, 8, NULL));
+  CHECK_ERROR(sdm_bundle_inspect(GARBAGE, sizeof GARBAGE, &out));
+
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_bundle_create(NULL, 8, text, 2, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_bundle_create(GARBAGE, 0, text, 2, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_bundle_create(GARBAGE, 8, NULL, 2, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_bundle_create(GARBAGE, 8, text, 0, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_bundle_create(GARBAGE, 8, text, 2, NULL));
+  CHECK_ERROR(sdm_bundle_create(GARBAGE, sizeof GARBAGE, text, 2, &out));
+  CHECK_ERROR(sdm_bundle_create(GARBAGE, sizeof GARBAGE, GARBAGE, sizeof GARBAGE, &out));
+
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_check(NULL, 2, NULL, 0, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_check(text, 0, NULL, 0, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_check(text, 2, NULL, 8, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_check(text, 2, GARBAGE, 0, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_check(text, 2, NULL, 0, NULL));
+  CHECK_ERROR(sdm_check(GARBAGE, sizeof GARBAGE, NULL, 0, &out));
+  CHECK_ERROR(sdm_check(text, 2, GARBAGE, sizeof GARBAGE, &out));
+
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_invoke_request_from_json(NULL, 2, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_invoke_request_from_json(text, 0, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_invoke_request_from_json(text, 2, NULL));
+  CHECK_ERROR(sdm_invoke_request_from_json(text, 2, &out)); /* no methodId */
+  CHECK_ERROR(sdm_invoke_request_from_json(GARBAGE, sizeof GARBAGE, &out));
+
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_invoke_response_to_json(NULL, 8, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_invoke_response_to_json(GARBAGE, 0, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_invoke_response_to_json(GARBAGE, 8, NULL));
+  CHECK_ERROR(sdm_invoke_response_to_json(GARBAGE, sizeof GARBAGE, &out));
+  UNTOUCHED(out);
+}
+
+static void publication_functions(void) {
+  sdm_bytes out = SENTINEL, report = SENTINEL;
+  const uint8_t *text = (const uint8_t *)"{}";
+  uint8_t key[33];
+
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_protect(NULL, 2, GARBAGE, 8, ZERO_KEY, NULL, false, &out, &report));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_protect(text, 0, GARBAGE, 8, ZERO_KEY, NULL, false, &out, &report));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_protect(text, 2, NULL, 8, ZERO_KEY, NULL, false, &out, &report));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_protect(text, 2, GARBAGE, 0, ZERO_KEY, NULL, false, &out, &report));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_protect(text, 2, GARBAGE, 8, NULL, NULL, false, &out, &report));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_protect(text, 2, GARBAGE, 8, ZERO_KEY, NULL, false, NULL, &report));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_protect(text, 2, GARBAGE, 8, ZERO_KEY, NULL, false, &out, NULL));
+  /* The zero scalar is not a valid secp256k1 private key. */
+  CHECK_ERROR(sdm_protect(text, 2, GARBAGE, 8, ZERO_KEY, NULL, false, &out, &report));
+  CHECK_ERROR(sdm_protect(GARBAGE, sizeof GARBAGE, GARBAGE, 8, GARBAGE, NULL, true, &out,
+                          &report));
+
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_open(NULL, 8, GARBAGE, 33, NULL, &out, &report));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_open(GARBAGE, 0, GARBAGE, 33, NULL, &out, &report));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_open(GARBAGE, 8, NULL, 33, NULL, &out, &report));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_open(GARBAGE, 8, GARBAGE, 0, NULL, &out, &report));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_open(GARBAGE, 8, GARBAGE, 32, NULL, &out, &report));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_open(GARBAGE, 8, GARBAGE, 33, NULL, NULL, &report));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_open(GARBAGE, 8, GARBAGE, 33, NULL, &out, NULL));
+  CHECK_ERROR(sdm_open(GARBAGE, sizeof GARBAGE, GARBAGE, 33, NULL, &out, &report));
+  CHECK_ERROR(sdm_open(GARBAGE, sizeof GARBAGE, GARBAGE, 33, GARBAGE, &out, &report));
+
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_signing_public_key(NULL, key));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_signing_public_key(GARBAGE, NULL));
+  CHECK_ERROR(sdm_signing_public_key(ZERO_KEY, key));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_x25519_public_key(NULL, key));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_x25519_public_key(GARBAGE, NULL));
+  UNTOUCHED(out);
+  UNTOUCHED(report);
+}
+
+static void runtime_functions(void) {
+  sdm_bytes out = SENTINEL;
+  sdm_runtime *untouched_runtime = (sdm_runtime *)0x1;
+  sdm_module *untouched_module = (sdm_module *)0x1;
+
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_new(NULL));
+  sdm_runtime *runtime = NULL;
+  CHECK_OK(sdm_runtime_new(&runtime));
+  EXPECT(sdm_last_error_code() == 0 && sdm_last_error_message()[0] == '\0');
+
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_module_load(NULL, GARBAGE, 8, &untouched_module));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_module_load(runtime, NULL, 8, &untouched_module));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_module_load(runtime, GARBAGE, 0, &untouched_module));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_module_load(runtime, GARBAGE, 8, NULL));
+  CHECK_ERROR(sdm_module_load(runtime, GARBAGE, sizeof GARBAGE, &untouched_module));
+  EXPECT(untouched_module == (sdm_module *)0x1);
+  EXPECT(untouched_runtime == (sdm_runtime *)0x1);
+
+  /* A minimal valid module (no exports) to call the module functions on. */
+  static const uint8_t EMPTY_MODULE[8] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
+  sdm_module *module = NULL;
+  CHECK_OK(sdm_module_load(runtime, EMPTY_MODULE, sizeof EMPTY_MODULE, &module));
+
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_module_invoke_direct(NULL, GARBAGE, 8, NULL, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_module_invoke_direct(module, NULL, 8, NULL, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_module_invoke_direct(module, GARBAGE, 0, NULL, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_module_invoke_direct(module, GARBAGE, 8, NULL, NULL));
+  CHECK_ERROR(sdm_module_invoke_direct(module, GARBAGE, sizeof GARBAGE, NULL, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_module_invoke_command(NULL, GARBAGE, 8, NULL, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_module_invoke_command(module, NULL, 8, NULL, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_module_invoke_command(module, GARBAGE, 0, NULL, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_module_invoke_command(module, GARBAGE, 8, NULL, NULL));
+  CHECK_ERROR(sdm_module_invoke_command(module, GARBAGE, sizeof GARBAGE, NULL, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_module_manifest_json(NULL, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_module_manifest_json(module, NULL));
+  CHECK_ERROR(sdm_module_manifest_json(module, &out));
+  UNTOUCHED(out);
+
+  sdm_module_free(module);
+  sdm_runtime_free(runtime);
+}
+
+static void frees_and_panic(void) {
+  /* Every free accepts NULL; sdm_bytes_free accepts an empty buffer and a double free. */
+  sdm_bytes_free(NULL);
+  sdm_bytes empty = {NULL, 0};
+  sdm_bytes_free(&empty);
+  sdm_bytes_free(&empty);
+  sdm_runtime_free(NULL);
+  sdm_module_free(NULL);
+
+  CHECK_STATUS(STATUS_PANIC, sdm_debug_force_panic());
+  EXPECT(sdm_last_error_code() == STATUS_PANIC);
+  EXPECT(strstr(sdm_last_error_message(), "sdm_debug_force_panic") != NULL);
+  /* The library is still usable after a caught panic. */
+  EXPECT(sdm_abi_version() == SDM_ABI_VERSION);
+}
+
+int main(void) {
+  format_functions();
+  publication_functions();
+  runtime_functions();
+  frees_and_panic();
+  printf("abi_negative: ok\n");
+  return 0;
+}

@@ -1,0 +1,90 @@
+//! The call boundary: status codes, the per-thread last error, and `catch_unwind` at every
+//! entry so that no panic crosses into C.
+
+use std::cell::RefCell;
+use std::ffi::{CString, c_char};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use space_data_module::{Error, ErrorCode};
+
+/// Result of every fallible `sdm_` function: 0 on success, otherwise the stable number of a
+/// core error code (docs/errors.md); 6 (`panic`) when a panic was caught at the boundary.
+#[allow(non_camel_case_types)]
+pub type sdm_status = u32;
+
+/// The ABI version: bumped on every incompatible change of the C surface.
+pub const SDM_ABI_VERSION: u32 = 1;
+
+const STATUS_OK: sdm_status = 0;
+
+struct LastError {
+    code: sdm_status,
+    message: CString,
+}
+
+thread_local! {
+    static LAST_ERROR: RefCell<Option<LastError>> = const { RefCell::new(None) };
+}
+
+fn set_last_error(code: sdm_status, message: &str) {
+    // Interior NUL bytes cannot cross a C string; they are replaced, never truncate silently.
+    let message = CString::new(message.replace('\0', "\u{FFFD}")).unwrap_or_default();
+    LAST_ERROR.with(|slot| *slot.borrow_mut() = Some(LastError { code, message }));
+}
+
+fn clear_last_error() {
+    LAST_ERROR.with(|slot| *slot.borrow_mut() = None);
+}
+
+/// Runs one entry point: clears the last error, catches panics, and turns an `Err` into its
+/// status (recording the message for `sdm_last_error_message`).
+pub(crate) fn guard(body: impl FnOnce() -> Result<(), Error>) -> sdm_status {
+    clear_last_error();
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(())) => STATUS_OK,
+        Ok(Err(error)) => {
+            let code = error.code().number();
+            set_last_error(code, &error.to_string());
+            code
+        }
+        Err(payload) => {
+            let detail = payload
+                .downcast_ref::<&str>()
+                .map(|text| (*text).to_owned())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic payload".to_owned());
+            let code = ErrorCode::Panic.number();
+            set_last_error(code, &format!("panic: {detail}"));
+            code
+        }
+    }
+}
+
+/// An `invalid-argument` error.
+pub(crate) fn invalid_argument(message: impl Into<String>) -> Error {
+    Error::new(ErrorCode::InvalidArgument, message)
+}
+
+/// The ABI version of the loaded library (compare with `SDM_ABI_VERSION` from the header).
+#[unsafe(no_mangle)]
+pub extern "C" fn sdm_abi_version() -> u32 {
+    SDM_ABI_VERSION
+}
+
+/// The status of the last failed `sdm_` call on this thread, or 0 when the last call succeeded.
+#[unsafe(no_mangle)]
+pub extern "C" fn sdm_last_error_code() -> sdm_status {
+    LAST_ERROR.with(|slot| slot.borrow().as_ref().map_or(STATUS_OK, |last| last.code))
+}
+
+/// The message of the last failed `sdm_` call on this thread (UTF-8, NUL-terminated), or ""
+/// when the last call succeeded. The pointer stays valid until the next `sdm_` call on the
+/// same thread; never free it.
+#[unsafe(no_mangle)]
+pub extern "C" fn sdm_last_error_message() -> *const c_char {
+    LAST_ERROR.with(|slot| match slot.borrow().as_ref() {
+        // The CString lives in the thread-local until the next call replaces it.
+        Some(last) => last.message.as_ptr(),
+        None => c"".as_ptr(),
+    })
+}

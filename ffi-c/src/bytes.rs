@@ -1,0 +1,143 @@
+//! Bytes across the boundary: borrowed inputs (pointer + length) and owned outputs
+//! (`sdm_bytes`, released with `sdm_bytes_free`).
+
+use space_data_module::{Error, Result};
+
+use crate::boundary::invalid_argument;
+
+/// Largest input buffer accepted by any function: 1 GiB. Larger lengths are treated as a
+/// caller bug (`invalid-argument`); the core applies its own, smaller caps after this.
+pub(crate) const MAX_INPUT_BYTES: usize = 1 << 30;
+
+/// An owned byte buffer returned by the library. Release it with `sdm_bytes_free`; an empty
+/// result is `{NULL, 0}`.
+#[repr(C)]
+#[allow(non_camel_case_types)]
+#[derive(Debug)]
+pub struct sdm_bytes {
+    pub ptr: *mut u8,
+    pub len: usize,
+}
+
+impl sdm_bytes {
+    pub(crate) fn from_vec(bytes: Vec<u8>) -> sdm_bytes {
+        if bytes.is_empty() {
+            return sdm_bytes {
+                ptr: std::ptr::null_mut(),
+                len: 0,
+            };
+        }
+        let boxed = bytes.into_boxed_slice();
+        let len = boxed.len();
+        sdm_bytes {
+            ptr: Box::into_raw(boxed).cast::<u8>(),
+            len,
+        }
+    }
+}
+
+/// Releases a buffer returned by the library and resets it to `{NULL, 0}`. Accepts NULL and
+/// an already-empty buffer; calling it twice on the same `sdm_bytes` is harmless.
+///
+/// # Safety
+/// `bytes` is NULL or points to an `sdm_bytes` filled by this library and not modified since.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sdm_bytes_free(bytes: *mut sdm_bytes) {
+    // SAFETY: the caller passes NULL or a valid pointer to an `sdm_bytes` (contract above).
+    let Some(bytes) = (unsafe { bytes.as_mut() }) else {
+        return;
+    };
+    if !bytes.ptr.is_null() && bytes.len != 0 {
+        let slice = std::ptr::slice_from_raw_parts_mut(bytes.ptr, bytes.len);
+        // SAFETY: ptr/len come from `Box::<[u8]>::into_raw` in `sdm_bytes::from_vec`.
+        drop(unsafe { Box::from_raw(slice) });
+    }
+    bytes.ptr = std::ptr::null_mut();
+    bytes.len = 0;
+}
+
+/// A required, non-empty input buffer.
+///
+/// # Safety
+/// `ptr` is NULL or valid for reads of `len` bytes for the lifetime `'a`.
+pub(crate) unsafe fn input<'a>(ptr: *const u8, len: usize, what: &str) -> Result<&'a [u8]> {
+    if ptr.is_null() {
+        return Err(invalid_argument(format!("{what} is NULL")));
+    }
+    if len == 0 {
+        return Err(invalid_argument(format!("{what} is empty")));
+    }
+    if len > MAX_INPUT_BYTES {
+        return Err(invalid_argument(format!(
+            "{what} length {len} is above the {MAX_INPUT_BYTES}-byte cap"
+        )));
+    }
+    // SAFETY: non-NULL, and the caller guarantees `len` readable bytes.
+    Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
+}
+
+/// An optional input buffer: NULL with length 0 is "absent"; NULL with a length is an error.
+///
+/// # Safety
+/// As [`input`].
+pub(crate) unsafe fn optional_input<'a>(
+    ptr: *const u8,
+    len: usize,
+    what: &str,
+) -> Result<Option<&'a [u8]>> {
+    if ptr.is_null() && len == 0 {
+        return Ok(None);
+    }
+    // SAFETY: forwarded contract.
+    unsafe { input(ptr, len, what) }.map(Some)
+}
+
+/// A required input that must be UTF-8 text (JSON).
+///
+/// # Safety
+/// As [`input`].
+pub(crate) unsafe fn utf8_input<'a>(ptr: *const u8, len: usize, what: &str) -> Result<&'a str> {
+    // SAFETY: forwarded contract.
+    let bytes = unsafe { input(ptr, len, what) }?;
+    std::str::from_utf8(bytes)
+        .map_err(|err| invalid_argument(format!("{what} is not UTF-8: {err}")))
+}
+
+/// A required input of exactly `N` bytes (keys).
+///
+/// # Safety
+/// `ptr` is NULL or valid for reads of `N` bytes.
+pub(crate) unsafe fn fixed_input<const N: usize>(ptr: *const u8, what: &str) -> Result<[u8; N]> {
+    // SAFETY: forwarded contract with len = N.
+    let bytes = unsafe { input(ptr, N, what) }?;
+    bytes
+        .try_into()
+        .map_err(|_| invalid_argument(format!("{what} must be {N} bytes")))
+}
+
+/// Checks that every out-param is non-NULL before any work is done.
+pub(crate) fn require_out<T>(out: *mut T, what: &str) -> Result<()> {
+    if out.is_null() {
+        return Err(invalid_argument(format!("{what} is NULL")));
+    }
+    Ok(())
+}
+
+/// Writes a result to a checked (non-NULL) out-param.
+///
+/// # Safety
+/// `out` is non-NULL (checked by [`require_out`]) and valid for writes.
+pub(crate) unsafe fn write_out<T>(out: *mut T, value: T) {
+    // SAFETY: contract above; `write` does not drop the (possibly uninitialized) old value.
+    unsafe { out.write(value) };
+}
+
+/// Serializes a JSON result to UTF-8 bytes.
+pub(crate) fn json_bytes(value: &serde_json::Value) -> Result<Vec<u8>> {
+    serde_json::to_vec(value).map_err(|err| {
+        Error::new(
+            space_data_module::ErrorCode::Internal,
+            format!("JSON serialization failed: {err}"),
+        )
+    })
+}

@@ -1,0 +1,40 @@
+//! The stable C ABI of space-data-module (prefix `sdm_`); `include/space_data_module.h` is
+//! generated from this crate by cbindgen.
+//!
+//! Conventions (docs/c-abi.md):
+//! - every function returns an `sdm_status`: 0 on success, otherwise the core's stable
+//!   `ErrorCode` number (6 = `panic`: a panic was caught at the boundary);
+//! - the failing call's message is readable per thread with `sdm_last_error_message`;
+//! - out-params are written only on success;
+//! - bytes handed to the caller are `sdm_bytes`, released with `sdm_bytes_free`;
+//! - structured results are UTF-8 JSON with the shapes documented in docs/c-abi.md.
+//!
+//! Thread safety: `sdm_runtime` and `sdm_module` may be used from several threads at once
+//! (the core `Runtime` and `LoadedModule` are `Send + Sync`); every other function only
+//! touches its arguments. A handle must not be freed while another thread still uses it.
+//!
+//! This crate is thin: it converts types and calls the core; it holds no format logic.
+
+mod boundary;
+mod bytes;
+mod debug;
+mod envelope;
+mod format;
+mod publication;
+mod runtime;
+
+pub use boundary::{
+    SDM_ABI_VERSION, sdm_abi_version, sdm_last_error_code, sdm_last_error_message, sdm_status,
+};
+pub use bytes::{sdm_bytes, sdm_bytes_free};
+pub use debug::sdm_debug_force_panic;
+pub use envelope::{sdm_invoke_request_from_json, sdm_invoke_response_to_json};
+pub use format::{
+    sdm_bundle_create, sdm_bundle_inspect, sdm_check, sdm_manifest_decode, sdm_manifest_encode_json,
+};
+pub use publication::{sdm_open, sdm_protect, sdm_signing_public_key, sdm_x25519_public_key};
+pub use runtime::{
+    sdm_limits, sdm_limits_default, sdm_module, sdm_module_free, sdm_module_invoke_command,
+    sdm_module_invoke_direct, sdm_module_load, sdm_module_manifest_json, sdm_runtime,
+    sdm_runtime_free, sdm_runtime_new,
+};
