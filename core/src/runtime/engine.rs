@@ -20,6 +20,8 @@ pub struct Runtime {
     pub(crate) config: RuntimeConfig,
     cache: Mutex<ModuleCache>,
     ticker_stop: Arc<AtomicBool>,
+    /// Joined on drop, so a dropped runtime leaves no thread (and no memory) behind.
+    ticker: Option<std::thread::JoinHandle<()>>,
 }
 
 /// A compiled module, ready to instantiate. Cheap to clone; `Send + Sync`.
@@ -81,13 +83,14 @@ impl Runtime {
         })
         .map_err(|err| Error::new(ErrorCode::Internal, format!("cannot link WASI: {err}")))?;
         let ticker_stop = Arc::new(AtomicBool::new(false));
-        spawn_ticker(engine.clone(), config.epoch_tick, Arc::clone(&ticker_stop))?;
+        let ticker = spawn_ticker(engine.clone(), config.epoch_tick, Arc::clone(&ticker_stop))?;
         Ok(Runtime {
             engine,
             linker,
             config,
             cache: Mutex::new(ModuleCache::default()),
             ticker_stop,
+            ticker: Some(ticker),
         })
     }
 
@@ -156,19 +159,28 @@ impl Runtime {
 impl Drop for Runtime {
     fn drop(&mut self) {
         self.ticker_stop.store(true, Ordering::Relaxed);
+        if let Some(ticker) = self.ticker.take() {
+            // Wake it from its sleep instead of waiting out the tick, then wait for it to end.
+            ticker.thread().unpark();
+            let _ = ticker.join();
+        }
     }
 }
 
-fn spawn_ticker(engine: Engine, tick: std::time::Duration, stop: Arc<AtomicBool>) -> Result<()> {
+fn spawn_ticker(
+    engine: Engine,
+    tick: std::time::Duration,
+    stop: Arc<AtomicBool>,
+) -> Result<std::thread::JoinHandle<()>> {
     std::thread::Builder::new()
         .name("sdm-epoch-ticker".into())
         .spawn(move || {
             while !stop.load(Ordering::Relaxed) {
-                std::thread::sleep(tick);
+                // `park_timeout` sleeps like `sleep`, but `Drop` can cut it short with `unpark`.
+                std::thread::park_timeout(tick);
                 engine.increment_epoch();
             }
         })
-        .map(|_| ())
         .map_err(|err| {
             Error::new(
                 ErrorCode::Internal,
