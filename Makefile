@@ -58,7 +58,9 @@ header-check:
 
 ## test-c: the C example and C ABI tests (gcc), under valgrind when it is installed.
 C_BUILD := $(CARGO_TARGET_DIR)/c-examples
-FFI_LIB_DIR := $(CARGO_TARGET_DIR)/debug
+# `cargo test` leaves the cdylib in deps/ (only `cargo build` copies it up a level); deps/ has
+# it either way, so the C programs link against the copy `make test` just built.
+FFI_LIB_DIR := $(CARGO_TARGET_DIR)/debug/deps
 C_FLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -g -Iinclude
 C_LIBS := -L$(FFI_LIB_DIR) -lspace_data_module_ffi -Wl,-rpath,$(FFI_LIB_DIR) -lpthread
 VALGRIND := $(shell command -v valgrind 2>/dev/null)
