@@ -17,11 +17,10 @@ use base64::Engine as _;
 use serde_json::{Map, Value, json};
 use space_data_module::invoke::json::frame_to_json;
 use space_data_module::invoke::{FrameSet, FrameSpec, InvokeRequest, InvokeResponse, TypeRef};
-use space_data_module::publication::{self, OpenPolicy};
 use space_data_module::runtime::{Grants, InvokeMode, Limits, Preopen, Runtime, RuntimeConfig};
 use space_data_module::{Error, ErrorCode};
 
-use super::keys;
+use super::loader::LoaderArgs;
 use crate::output::{self, Outcome};
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -34,16 +33,8 @@ pub enum Mode {
 pub struct Args {
     /// The module: a protected artifact (with `--trust`), or plain wasm (with `--allow-unsigned`).
     pub module: PathBuf,
-    /// A trusted signer public key (hex) or a file holding one; repeatable.
-    #[arg(long = "trust", num_args = 1..)]
-    pub trust: Vec<String>,
-    /// Recipient key file (`keygen --kind recipient`) for an encrypted artifact.
-    #[arg(long)]
-    pub decrypt_with: Option<PathBuf>,
-    /// Run a module that has no publication trailer or signature (signatures present are
-    /// still verified against `--trust`).
-    #[arg(long)]
-    pub allow_unsigned: bool,
+    #[command(flatten)]
+    pub loader: LoaderArgs,
     /// The method id to call.
     #[arg(long)]
     pub method: String,
@@ -84,23 +75,8 @@ pub struct Args {
 
 /// The verified (and, where needed, decrypted) wasm of `args.module`.
 fn open_module(args: &Args) -> Result<Vec<u8>, Error> {
-    let trusted_signers = args
-        .trust
-        .iter()
-        .map(|t| keys::trusted_key(t))
-        .collect::<Result<Vec<_>, _>>()?;
-    let recipient = args
-        .decrypt_with
-        .as_deref()
-        .map(keys::read_recipient_key)
-        .transpose()?;
     let artifact = output::read_input(&args.module)?;
-    let policy = OpenPolicy {
-        trusted_signers,
-        require_signature: !args.allow_unsigned,
-        ..OpenPolicy::default()
-    };
-    match publication::open(&artifact, &policy, recipient.as_ref()) {
+    match args.loader.open(&artifact)? {
         Ok(opened) => Ok(opened.wasm),
         Err(failure) if failure.error.code() == ErrorCode::TrailerMissing => Err(failure
             .error

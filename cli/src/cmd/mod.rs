@@ -9,6 +9,7 @@ pub mod inspect;
 pub mod invoke;
 pub mod keygen;
 pub mod keys;
+pub mod loader;
 pub mod manifest;
 pub mod open;
 pub mod protect;

@@ -7,24 +7,16 @@ use std::path::PathBuf;
 
 use serde_json::json;
 use space_data_module::Error;
-use space_data_module::publication::{self, OpenPolicy};
 
-use super::keys;
+use super::loader::LoaderArgs;
 use crate::output::{self, Outcome, print_json};
 
 #[derive(clap::Args)]
 pub struct Args {
     /// The protected artifact.
     pub input: PathBuf,
-    /// A trusted signer public key (hex) or a file holding one; repeatable.
-    #[arg(long = "trust", num_args = 1..)]
-    pub trust: Vec<String>,
-    /// Recipient key file (`keygen --kind recipient`) for encrypted artifacts.
-    #[arg(long)]
-    pub decrypt_with: Option<PathBuf>,
-    /// Accept an artifact without trailer or signature (signatures present are still verified).
-    #[arg(long)]
-    pub allow_unsigned: bool,
+    #[command(flatten)]
+    pub loader: LoaderArgs,
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
@@ -34,23 +26,8 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<Outcome, Error> {
-    let trusted = args
-        .trust
-        .iter()
-        .map(|t| keys::trusted_key(t))
-        .collect::<Result<Vec<_>, _>>()?;
-    let recipient = args
-        .decrypt_with
-        .as_deref()
-        .map(keys::read_recipient_key)
-        .transpose()?;
     let bytes = output::read_input(&args.input)?;
-    let policy = OpenPolicy {
-        trusted_signers: trusted,
-        require_signature: !args.allow_unsigned,
-        ..OpenPolicy::default()
-    };
-    match publication::open(&bytes, &policy, recipient.as_ref()) {
+    match args.loader.open(&bytes)? {
         Ok(opened) => {
             output::write_atomic(&args.out, &opened.wasm)?;
             if args.json {
