@@ -88,3 +88,19 @@ pub extern "C" fn sdm_last_error_message() -> *const c_char {
         None => c"".as_ptr(),
     })
 }
+
+/// Releases a handle created with `Box::into_raw`. NULL is accepted. A panic in a destructor
+/// must not cross the boundary, and a `_free` has no status to report it with, so it is
+/// swallowed here.
+///
+/// # Safety
+/// `handle` is NULL or came from `Box::into_raw(Box<T>)` and is not yet freed nor in use.
+pub(crate) unsafe fn free_handle<T>(handle: *mut T) {
+    if handle.is_null() {
+        return;
+    }
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // SAFETY: caller contract: the pointer came from `Box::into_raw`.
+        drop(unsafe { Box::from_raw(handle) });
+    }));
+}

@@ -108,14 +108,8 @@ pub unsafe extern "C" fn sdm_runtime_new(out_runtime: *mut *mut sdm_runtime) -> 
 /// `runtime` is NULL or a handle from `sdm_runtime_new` not yet freed and not in use.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sdm_runtime_free(runtime: *mut sdm_runtime) {
-    if runtime.is_null() {
-        return;
-    }
-    // A panic in a destructor must not cross the boundary; there is no status to report it.
-    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        // SAFETY: the pointer came from `Box::into_raw` in `sdm_runtime_new`.
-        drop(unsafe { Box::from_raw(runtime) });
-    }));
+    // SAFETY: caller contract; the handle came from `Box::into_raw` in `sdm_runtime_new`.
+    unsafe { crate::boundary::free_handle(runtime) }
 }
 
 /// Compiles raw WebAssembly (not a protected artifact: open it with `sdm_open` first).
@@ -154,13 +148,8 @@ pub unsafe extern "C" fn sdm_module_load(
 /// `module` is NULL or a handle from `sdm_module_load` not yet freed and not in use.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sdm_module_free(module: *mut sdm_module) {
-    if module.is_null() {
-        return;
-    }
-    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        // SAFETY: the pointer came from `Box::into_raw` in `sdm_module_load`.
-        drop(unsafe { Box::from_raw(module) });
-    }));
+    // SAFETY: caller contract; the handle came from `Box::into_raw` in `sdm_module_load`.
+    unsafe { crate::boundary::free_handle(module) }
 }
 
 /// # Safety
