@@ -206,7 +206,41 @@ error_codes! {
     RuntimeCommandFailed = 732 => "runtime-command-failed",
     // ---- end of invoke ----
 
-    // ---- host: 800..=899 ------------------------------------------------------------------
+    // ---- host: 800..=849 (runtime_host: 850..=899) ----------------------------------------
+    /// The capability is not both declared by the manifest and granted by the host policy (no side effect happened).
+    HostCapabilityDenied = 800 => "host-capability-denied",
+    /// The capability is not one this host supports.
+    HostCapabilityUnsupported = 801 => "host-capability-unsupported",
+    /// A path resolves outside the filesystem root (`..`, an absolute path, or a symlink pointing out).
+    FilesystemScopeViolation = 802 => "filesystem-scope-violation",
+    /// The host, port or a resolved address is not allowed by the network policy.
+    HostNetworkDenied = 803 => "host-network-denied",
+    /// The command is not on the policy's allow-list.
+    HostCommandDenied = 804 => "host-command-denied",
+    /// No host operation has this name.
+    HostOperationUnknown = 810 => "host-operation-unknown",
+    /// The operation's parameters are missing, of the wrong type or out of range.
+    HostInvalidParams = 811 => "host-invalid-params",
+    /// Data read from a file, the network or a child process exceeds its cap.
+    HostLimitExceeded = 812 => "host-limit-exceeded",
+    /// The operation did not finish within its timeout.
+    HostTimeout = 813 => "host-timeout",
+    /// A filesystem operation failed (not found, permission, not a directory...).
+    HostIoFailed = 814 => "host-io-failed",
+    /// A connection, TLS handshake or protocol exchange failed.
+    HostNetworkFailed = 815 => "host-network-failed",
+    /// A child process could not be started or waited for.
+    HostProcessFailed = 816 => "host-process-failed",
+    /// An `sdn_host` pointer and length lie outside guest memory.
+    HostBridgeOutOfBounds = 817 => "host-bridge-out-of-bounds",
+    /// An `sdn_host` operation name or payload exceeds its cap.
+    HostRequestTooLarge = 818 => "host-request-too-large",
+    /// An `sdn_host` response envelope exceeds its cap.
+    HostResponseTooLarge = 819 => "host-response-too-large",
+    /// A cron expression has no occurrence within the next 5 years.
+    HostScheduleNoOccurrence = 820 => "host-schedule-no-occurrence",
+    /// The operation failed for a reason of its own (the message says which).
+    HostOperationFailed = 821 => "host-operation-failed",
     // ---- end of host ----
 
     // ---- compiler: 900..=999 --------------------------------------------------------------
@@ -266,7 +300,7 @@ impl ErrorCode {
             200..=299 => ErrorClass::Wasm,
             300..=399 => ErrorClass::Bundle,
             400..=599 => ErrorClass::Input,
-            600..=699 => ErrorClass::Security,
+            600..=699 | 800..=809 => ErrorClass::Security,
             700..=999 => ErrorClass::Runtime,
             _ => ErrorClass::Internal,
         }

@@ -21,6 +21,7 @@
 //! - [`auth`]: deployment authorizations: create, sign, verify against trusted keys.
 //! - [`invoke`]: PluginInvokeRequest/Response envelopes and the shared payload arena.
 //! - [`runtime`]: wasmtime engine, module cache, direct and command modes, guest limits.
+//! - [`host`]: host operations behind capabilities and policy, and the `sdn_host` bridge.
 //! - [`compiler`]: C source + manifest to a compliant module with Debian clang (wasm32-wasi).
 //! - [`conformance`]: runs vector directories and reports the first difference per case.
 
@@ -33,6 +34,7 @@ pub mod conformance;
 pub mod deployment;
 pub mod error;
 pub mod fbs;
+pub mod host;
 pub mod invoke;
 pub mod js;
 pub mod manifest;
