@@ -7,6 +7,7 @@
 
 pub mod error;
 pub mod limits;
+pub mod net;
 
 pub use error::HostError;
 pub use limits::HostLimits;
