@@ -3,16 +3,16 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, TcpListener, TcpStream, UdpSocket};
-use std::sync::mpsc;
 use std::sync::Arc;
+use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
+use space_data_module::ErrorCode;
 use space_data_module::host::net::{self, NetPolicy, NetRules};
 use space_data_module::host::{HostError, HostLimits};
-use space_data_module::ErrorCode;
 
 const LOOPBACK: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 
@@ -47,8 +47,14 @@ fn localhost(port: u16) -> NetRules {
 /// The three ways one rule set can refuse a target on `port`.
 fn refusing_rules(port: u16) -> Vec<(&'static str, NetRules)> {
     vec![
-        ("host", NetRules::allow("example.invalid", &[port], &[LOOPBACK])),
-        ("port", NetRules::allow("127.0.0.1", &[port.wrapping_add(1)], &[LOOPBACK])),
+        (
+            "host",
+            NetRules::allow("example.invalid", &[port], &[LOOPBACK]),
+        ),
+        (
+            "port",
+            NetRules::allow("127.0.0.1", &[port.wrapping_add(1)], &[LOOPBACK]),
+        ),
         (
             "address",
             NetRules {
@@ -131,7 +137,9 @@ fn serve(
     std::thread::spawn(move || {
         for _ in 0..count {
             let (stream, _) = listener.accept().unwrap();
-            stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+            stream
+                .set_read_timeout(Some(Duration::from_secs(10)))
+                .unwrap();
             handle(stream);
         }
     })
@@ -227,7 +235,12 @@ fn tcp_request_refused_by_policy_never_connects() {
         ..NetPolicy::default()
     };
     expect_denied(
-        net::invoke("tcp.request", &json!({"host": "127.0.0.1", "port": port}), &policy, &limits()),
+        net::invoke(
+            "tcp.request",
+            &json!({"host": "127.0.0.1", "port": port}),
+            &policy,
+            &limits(),
+        ),
         "tcp.request",
         "tcp",
     );
@@ -252,7 +265,11 @@ fn a_name_resolving_outside_the_allowed_addresses_is_refused() {
         &limits(),
     );
     let err = expect_err(result, ErrorCode::HostNetworkDenied);
-    assert!(err.message.contains("resolves to address"), "{}", err.message);
+    assert!(
+        err.message.contains("resolves to address"),
+        "{}",
+        err.message
+    );
     assert_untouched(&listener);
 
     // The same name with its loopback addresses allowed goes through.
@@ -285,7 +302,12 @@ fn a_wildcard_host_still_needs_allowed_addresses() {
         ..NetPolicy::default()
     };
     expect_denied(
-        net::invoke("tcp.request", &json!({"host": "127.0.0.1", "port": port}), &policy, &limits()),
+        net::invoke(
+            "tcp.request",
+            &json!({"host": "127.0.0.1", "port": port}),
+            &policy,
+            &limits(),
+        ),
         "tcp.request",
         "tcp",
     );
@@ -460,7 +482,12 @@ fn udp_caps_and_timeouts() {
 
     // Data is required.
     expect_err(
-        net::invoke("udp.request", &json!({"host": "127.0.0.1", "port": port}), &policy, &limits()),
+        net::invoke(
+            "udp.request",
+            &json!({"host": "127.0.0.1", "port": port}),
+            &policy,
+            &limits(),
+        ),
         ErrorCode::HostInvalidParams,
     );
 }
@@ -499,11 +526,7 @@ fn serve_http<S: Read + Write>(stream: S, far_port: u16) {
         "/json" => ("200 OK", String::new(), br#"{"answer":42}"#.to_vec()),
         "/missing" => ("404 Not Found", String::new(), b"nope".to_vec()),
         "/big" => ("200 OK", String::new(), vec![b'b'; 1000]),
-        "/redirect-local" => (
-            "302 Found",
-            "Location: /echo\r\n".to_owned(),
-            Vec::new(),
-        ),
+        "/redirect-local" => ("302 Found", "Location: /echo\r\n".to_owned(), Vec::new()),
         "/redirect-far" => (
             "302 Found",
             format!("Location: http://far.example:{far_port}/echo\r\n"),
@@ -643,7 +666,12 @@ fn http_request_refused_by_policy_never_connects() {
     assert_untouched(&listener);
     // Only http and https.
     expect_err(
-        net::invoke("http.request", &json!({"url": "ftp://127.0.0.1/"}), &policy, &limits()),
+        net::invoke(
+            "http.request",
+            &json!({"url": "ftp://127.0.0.1/"}),
+            &policy,
+            &limits(),
+        ),
         ErrorCode::HostInvalidParams,
     );
 }
@@ -693,9 +721,7 @@ fn test_certificate() -> TestCertificate {
     let certified =
         rcgen::generate_simple_self_signed(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
             .unwrap();
-    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(
-        certified.signing_key.serialize_der().into(),
-    );
+    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(certified.signing_key.serialize_der().into());
     let server = rustls::ServerConfig::builder_with_provider(Arc::new(
         rustls::crypto::ring::default_provider(),
     ))
@@ -784,7 +810,11 @@ fn tls_request_verifies_with_the_ca_param_or_policy_roots() {
         ),
         ErrorCode::HostNetworkFailed,
     );
-    assert!(err.message.contains("TLS handshake failed"), "{}", err.message);
+    assert!(
+        err.message.contains("TLS handshake failed"),
+        "{}",
+        err.message
+    );
     server.join().unwrap();
 }
 
@@ -932,7 +962,9 @@ fn wss_exchange_verifies_with_policy_roots() {
     let certificate = test_certificate();
     let (listener, port) = listen();
     let config = certificate.server.clone();
-    let server = serve(listener, 1, move |stream| ws_echo(tls_accept(&config, stream)));
+    let server = serve(listener, 1, move |stream| {
+        ws_echo(tls_accept(&config, stream))
+    });
     let policy = NetPolicy {
         websocket: localhost(port),
         extra_roots_pem: vec![certificate.pem.clone()],
@@ -1139,10 +1171,12 @@ fn mqtt_publish_and_subscribe_once() {
     .unwrap();
     assert_eq!(result["topic"], "sdm/in");
     assert_eq!(result["body"], json!({"from": "broker"}));
-    assert!(result["clientId"]
-        .as_str()
-        .unwrap()
-        .starts_with("space-data-module-sdk-"));
+    assert!(
+        result["clientId"]
+            .as_str()
+            .unwrap()
+            .starts_with("space-data-module-sdk-")
+    );
     server.join().unwrap();
 }
 

@@ -152,3 +152,66 @@ pub(crate) fn connect_tcp(
         None => network_failed(format!("{kind} host has no address to connect to.")),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    const CALL: Call = Call {
+        kind: "TCP",
+        operation: "tcp.request",
+        capability: "tcp",
+    };
+
+    fn deadline() -> Deadline {
+        Deadline::after(Duration::from_secs(5), "TCP request")
+    }
+
+    #[test]
+    fn hosts_compare_lower_cased_without_ipv6_brackets() {
+        assert_eq!(normalize_host(" Example.COM "), "example.com");
+        assert_eq!(normalize_host("[::1]"), "::1");
+        let rules = NetRules {
+            hosts: vec!["[::1]".into()],
+            ports: vec![80],
+            addresses: vec!["::1/128".parse().unwrap()],
+        };
+        let checked = check(&rules, &CALL, "::1", 80, &deadline()).unwrap();
+        assert_eq!(checked.host, "::1");
+        assert_eq!(checked.addrs, vec!["[::1]:80".parse().unwrap()]);
+    }
+
+    #[test]
+    fn ipv4_mapped_addresses_are_checked_as_ipv4() {
+        let rules = NetRules {
+            hosts: vec!["*".into()],
+            ports: vec![80],
+            addresses: vec!["10.0.0.0/8".parse().unwrap()],
+        };
+        let err = check(&rules, &CALL, "::ffff:127.0.0.1", 80, &deadline()).unwrap_err();
+        assert_eq!(err.code, ErrorCode::HostNetworkDenied);
+        assert!(err.message.contains("127.0.0.1"), "{}", err.message);
+        assert!(check(&rules, &CALL, "::ffff:10.1.2.3", 80, &deadline()).is_ok());
+    }
+
+    #[test]
+    fn empty_rules_allow_nothing() {
+        let err = check(&NetRules::default(), &CALL, "127.0.0.1", 80, &deadline()).unwrap_err();
+        assert_eq!(err.code, ErrorCode::HostNetworkDenied);
+        assert_eq!(
+            err.message,
+            "TCP host \"127.0.0.1\" is not permitted by this host."
+        );
+        let rules = NetRules {
+            hosts: vec!["127.0.0.1".into()],
+            ports: Vec::new(),
+            addresses: vec!["0.0.0.0/0".parse().unwrap()],
+        };
+        let err = check(&rules, &CALL, "127.0.0.1", 80, &deadline()).unwrap_err();
+        assert_eq!(
+            err.message,
+            "TCP port \"80\" is not permitted by this host."
+        );
+    }
+}
