@@ -339,7 +339,7 @@ fn tcp_reply_over_the_read_cap_is_refused() {
 #[test]
 fn tcp_silent_server_times_out_quickly() {
     let (listener, port) = listen();
-    let server = serve_silently(listener, Duration::from_secs(4));
+    let server = serve_silently(listener, Duration::from_millis(1500));
     let policy = NetPolicy {
         tcp: loopback(port),
         ..NetPolicy::default()
@@ -694,7 +694,7 @@ fn http_caps_and_timeouts() {
     server.join().unwrap();
 
     let (listener, port) = listen();
-    let server = serve_silently(listener, Duration::from_secs(4));
+    let server = serve_silently(listener, Duration::from_millis(1500));
     let policy = NetPolicy {
         http: loopback(port),
         ..NetPolicy::default()
@@ -703,6 +703,28 @@ fn http_caps_and_timeouts() {
     let result = net::invoke(
         "http.request",
         &json!({"url": format!("http://127.0.0.1:{port}/echo"), "timeoutMs": 300}),
+        &policy,
+        &limits(),
+    );
+    assert_quick_timeout(result, started);
+    server.join().unwrap();
+
+    // Headers arrive, the body never completes: the deadline covers the body read too.
+    let (listener, port) = listen();
+    let server = serve(listener, 1, |mut stream| {
+        let mut head = [0u8; 1024];
+        let _ = stream.read(&mut head);
+        let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial");
+        std::thread::sleep(Duration::from_secs(2));
+    });
+    let policy = NetPolicy {
+        http: loopback(port),
+        ..NetPolicy::default()
+    };
+    let started = Instant::now();
+    let result = net::invoke(
+        "http.request",
+        &json!({"url": format!("http://127.0.0.1:{port}/"), "timeoutMs": 400}),
         &policy,
         &limits(),
     );
@@ -865,7 +887,7 @@ fn tls_request_refusals() {
     assert_untouched(&listener);
 
     // A server that accepts TCP but never speaks TLS.
-    let server = serve_silently(listener, Duration::from_secs(4));
+    let server = serve_silently(listener, Duration::from_millis(1500));
     let started = Instant::now();
     let result = net::invoke(
         "tls.request",
@@ -1224,7 +1246,7 @@ fn mqtt_refusals_caps_and_timeouts() {
 
     // A "broker" that never sends CONNACK.
     let (listener, port) = listen();
-    let server = serve_silently(listener, Duration::from_secs(4));
+    let server = serve_silently(listener, Duration::from_millis(1500));
     let policy = NetPolicy {
         mqtt: loopback(port),
         ..NetPolicy::default()
