@@ -11,7 +11,10 @@ pub const MAX_ID_BYTES: usize = 256;
 pub(crate) fn trimmed_id(raw: &str, what: &str, code: ErrorCode) -> Result<String> {
     let trimmed = raw.trim();
     if trimmed.is_empty() {
-        return Err(Error::new(code, format!("{what} must be a non-empty string")));
+        return Err(Error::new(
+            code,
+            format!("{what} must be a non-empty string"),
+        ));
     }
     if trimmed.len() > MAX_ID_BYTES {
         return Err(Error::new(

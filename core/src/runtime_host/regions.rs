@@ -214,8 +214,12 @@ pub trait ExternalRegionSource: Send + Sync {
 }
 
 enum Backing {
-    Owned { bytes: Vec<u8> },
-    External { source: Arc<dyn ExternalRegionSource> },
+    Owned {
+        bytes: Vec<u8>,
+    },
+    External {
+        source: Arc<dyn ExternalRegionSource>,
+    },
 }
 
 struct Region {

@@ -369,11 +369,7 @@ impl ModuleRegistry {
     }
 
     /// As [`ModuleRegistry::invoke_bytes`], with the envelopes encoded and decoded (verified).
-    pub fn invoke(
-        &self,
-        reference: &ModuleRef,
-        request: &InvokeRequest,
-    ) -> Result<InvokeResponse> {
+    pub fn invoke(&self, reference: &ModuleRef, request: &InvokeRequest) -> Result<InvokeResponse> {
         let module = self.loaded(reference)?;
         let mode = self.mode(&module);
         self.runtime
