@@ -9,8 +9,8 @@
  * Out-params are written only on success. Bytes returned by the library are sdm_bytes and
  * must be released with sdm_bytes_free. Structured results are UTF-8 JSON (docs/c-abi.md).
  *
- * Thread safety: sdm_runtime and sdm_module handles may be shared and used from several
- * threads at once (every invoke runs in a fresh instance). The last error is per thread.
+ * Thread safety: sdm_runtime, sdm_module and sdm_runtime_host handles may be shared and
+ * used from several threads at once (every invoke runs in a fresh instance). The last error is per thread.
  * A handle must not be freed while another thread still uses it. A module keeps its
  * runtime alive: runtime and module may be freed in any order.
  */
