@@ -9,8 +9,8 @@
  * Out-params are written only on success. Bytes returned by the library are sdm_bytes and
  * must be released with sdm_bytes_free. Structured results are UTF-8 JSON (docs/c-abi.md).
  *
- * Thread safety: sdm_runtime and sdm_module handles may be shared and used from several
- * threads at once (every invoke runs in a fresh instance). The last error is per thread.
+ * Thread safety: sdm_runtime, sdm_module and sdm_runtime_host handles may be shared and
+ * used from several threads at once (every invoke runs in a fresh instance). The last error is per thread.
  * A handle must not be freed while another thread still uses it. A module keeps its
  * runtime alive: runtime and module may be freed in any order.
  */
@@ -41,6 +41,12 @@ typedef struct sdm_module sdm_module;
 // A wasmtime engine with its module cache. Create with `sdm_runtime_new`, release with
 // `sdm_runtime_free`. Thread-safe: may be used from several threads at once.
 typedef struct sdm_runtime sdm_runtime;
+
+// A runtime host: an append-only row store (in memory, or durable in a SQLite file),
+// record regions and a wasm module registry with its own runtime. Create with
+// `sdm_runtime_host_new` or `sdm_runtime_host_open`, release with `sdm_runtime_host_free`.
+// Thread-safe: may be used from several threads at once.
+typedef struct sdm_runtime_host sdm_runtime_host;
 
 // Result of every fallible `sdm_` function: 0 on success, otherwise the stable number of a
 // core error code (docs/errors.md); 6 (`panic`) when a panic was caught at the boundary.
@@ -273,6 +279,166 @@ sdm_status sdm_module_invoke_command(const struct sdm_module *module,
 // # Safety
 // `module` NULL or live; `out_json` NULL or writable.
 sdm_status sdm_module_manifest_json(const struct sdm_module *module, struct sdm_bytes *out_json);
+
+// Creates a host with everything in memory.
+//
+// # Safety
+// `out_host` is NULL or writable.
+sdm_status sdm_runtime_host_new(struct sdm_runtime_host **out_host);
+
+// Creates a host whose rows live in the SQLite file at `path` (UTF-8, created when absent;
+// WAL journal, every append synced). Regions and modules are in memory.
+//
+// # Safety
+// `path` valid for `path_len` bytes; `out_host` NULL or writable.
+sdm_status sdm_runtime_host_open(const uint8_t *path,
+                                 size_t path_len,
+                                 struct sdm_runtime_host **out_host);
+
+// Releases a host (a durable store is closed; its rows stay in the file). Accepts NULL.
+//
+// # Safety
+// `host` is NULL or a handle from `sdm_runtime_host_new`/`_open`, not yet freed, not in use.
+void sdm_runtime_host_free(struct sdm_runtime_host *host);
+
+// Appends a row: `payload_json` is any JSON value, stored under the trimmed schema id. The
+// row id (per schema, from 1, never reused, not consumed by a failed append) is written to
+// `out_row_id`.
+//
+// # Safety
+// `host` NULL or live; the inputs valid for their lengths; `out_row_id` NULL or writable.
+sdm_status sdm_runtime_host_append_row(const struct sdm_runtime_host *host,
+                                       const uint8_t *schema_file_id,
+                                       size_t schema_file_id_len,
+                                       const uint8_t *payload_json,
+                                       size_t payload_json_len,
+                                       uint64_t *out_row_id);
+
+// The row as JSON `{"handle": {"schemaFileId", "rowId"}, "payload"}`, or `null` when absent.
+// Row id 0 is `runtime-host-invalid-row-id`.
+//
+// # Safety
+// `host` NULL or live; `schema_file_id` valid for its length; `out_json` NULL or writable.
+sdm_status sdm_runtime_host_resolve_row(const struct sdm_runtime_host *host,
+                                        const uint8_t *schema_file_id,
+                                        size_t schema_file_id_len,
+                                        uint64_t row_id,
+                                        struct sdm_bytes *out_json);
+
+// Every row (of one schema, or all when `schema_file_id` is NULL with length 0) as a JSON
+// array of row objects, in global insertion order.
+//
+// # Safety
+// `host` NULL or live; `schema_file_id` NULL or valid for its length; `out_json` NULL or
+// writable.
+sdm_status sdm_runtime_host_list_rows(const struct sdm_runtime_host *host,
+                                      const uint8_t *schema_file_id,
+                                      size_t schema_file_id_len,
+                                      struct sdm_bytes *out_json);
+
+// Allocates an owned region of records of `record_byte_length` bytes (`alignment`: a power
+// of two, at most 32768). `initial_records` (NULL with length 0 for none) is cut into
+// records of `record_byte_length`; a shorter last record is zero-padded. The region id is
+// written to `out_region_id`.
+//
+// # Safety
+// `host` NULL or live; `layout_id` valid for its length; `initial_records` NULL or valid
+// for its length; `out_region_id` NULL or writable.
+sdm_status sdm_runtime_host_allocate_region(const struct sdm_runtime_host *host,
+                                            const uint8_t *layout_id,
+                                            size_t layout_id_len,
+                                            size_t record_byte_length,
+                                            size_t alignment,
+                                            const uint8_t *initial_records,
+                                            size_t initial_records_len,
+                                            uint64_t *out_region_id);
+
+// The region's descriptor JSON `{regionId, layoutId, recordByteLength, alignment,
+// recordCount, external}`, or `null` for an unknown region.
+//
+// # Safety
+// `host` NULL or live; `out_json` NULL or writable.
+sdm_status sdm_runtime_host_describe_region(const struct sdm_runtime_host *host,
+                                            uint64_t region_id,
+                                            struct sdm_bytes *out_json);
+
+// Sets an owned region's record count (shrinking truncates, growing appends zero records).
+// An unknown region is `runtime-host-not-found`.
+//
+// # Safety
+// `host` NULL or live.
+sdm_status sdm_runtime_host_set_region_record_count(const struct sdm_runtime_host *host,
+                                                    uint64_t region_id,
+                                                    uint64_t record_count);
+
+// A copy of one owned record's bytes (exactly `recordByteLength`). An unknown region, an
+// index past the count, or an external region is `runtime-host-not-found`.
+//
+// # Safety
+// `host` NULL or live; `out_bytes` NULL or writable.
+sdm_status sdm_runtime_host_resolve_record(const struct sdm_runtime_host *host,
+                                           uint64_t region_id,
+                                           uint64_t record_index,
+                                           struct sdm_bytes *out_bytes);
+
+// Installs raw wasm (open protected artifacts with `sdm_open` first) under the trimmed
+// `module_id`, with `metadata_json` (NULL with length 0 = `null`). With `replace` false an
+// installed id is `runtime-host-module-exists`; with `replace` true the id must exist and
+// is replaced (the new version is not loaded). Writes `{"module": record, "previous":
+// record or null}`, a record being `{moduleId, moduleHashHex, version, byteLength, loaded,
+// metadata}`.
+//
+// # Safety
+// `host` NULL or live; the inputs valid for their lengths; `out_json` NULL or writable.
+sdm_status sdm_runtime_host_install_module(const struct sdm_runtime_host *host,
+                                           const uint8_t *module_id,
+                                           size_t module_id_len,
+                                           const uint8_t *wasm,
+                                           size_t wasm_len,
+                                           const uint8_t *metadata_json,
+                                           size_t metadata_json_len,
+                                           bool replace,
+                                           struct sdm_bytes *out_json);
+
+// Compiles an installed module so it can be invoked (`runtime-host-module-unknown` when not
+// installed; the runtime's compile/link codes).
+//
+// # Safety
+// `host` NULL or live; `module_id` valid for its length.
+sdm_status sdm_runtime_host_load_module(const struct sdm_runtime_host *host,
+                                        const uint8_t *module_id,
+                                        size_t module_id_len);
+
+// Drops the compiled module (it stays installed; invoking it is
+// `runtime-host-module-not-loaded` until loaded again). `out_was_loaded` tells whether it
+// was loaded.
+//
+// # Safety
+// `host` NULL or live; `module_id` valid for its length; `out_was_loaded` NULL or writable.
+sdm_status sdm_runtime_host_unload_module(const struct sdm_runtime_host *host,
+                                          const uint8_t *module_id,
+                                          size_t module_id_len,
+                                          bool *out_was_loaded);
+
+// Invokes a loaded module: an encoded `PluginInvokeRequest` in (the method id is inside),
+// the guest's encoded response out (fresh instance, default limits, no WASI grants; direct
+// mode when exported, else command mode).
+//
+// # Safety
+// `host` NULL or live; the inputs valid for their lengths; `out_response` NULL or writable.
+sdm_status sdm_runtime_host_invoke(const struct sdm_runtime_host *host,
+                                   const uint8_t *module_id,
+                                   size_t module_id_len,
+                                   const uint8_t *request,
+                                   size_t request_len,
+                                   struct sdm_bytes *out_response);
+
+// Every installed module as a JSON array of records, in install order.
+//
+// # Safety
+// `host` NULL or live; `out_json` NULL or writable.
+sdm_status sdm_runtime_host_list_modules(const struct sdm_runtime_host *host,
+                                         struct sdm_bytes *out_json);
 
 #ifdef __cplusplus
 }  // extern "C"

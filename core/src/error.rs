@@ -243,6 +243,43 @@ error_codes! {
     HostOperationFailed = 821 => "host-operation-failed",
     // ---- end of host ----
 
+    // ---- runtime host: 850..=899 ----
+    /// A schema file id is empty after trimming, or longer than its cap.
+    RuntimeHostInvalidSchemaId = 850 => "runtime-host-invalid-schema-id",
+    /// A row id is 0 (row ids start at 1) or above the store's range.
+    RuntimeHostInvalidRowId = 851 => "runtime-host-invalid-row-id",
+    /// A region layout id is empty after trimming, or longer than its cap.
+    RuntimeHostInvalidLayoutId = 852 => "runtime-host-invalid-layout-id",
+    /// A region's record byte length is 0 or above its cap.
+    RuntimeHostInvalidRecordLength = 853 => "runtime-host-invalid-record-length",
+    /// A region alignment is not a power of two, or above its cap.
+    RuntimeHostInvalidAlignment = 854 => "runtime-host-invalid-alignment",
+    /// An initial record is longer than the region's record byte length.
+    RuntimeHostRecordTooLong = 855 => "runtime-host-record-too-long",
+    /// The record count of an externally counted region cannot be set.
+    RuntimeHostRegionExternallyCounted = 856 => "runtime-host-region-externally-counted",
+    /// An external region's source failed to report its count or a record view.
+    RuntimeHostExternalRegionFailed = 857 => "runtime-host-external-region-failed",
+    /// The row, region or record does not exist (C ABI calls that must return bytes).
+    RuntimeHostNotFound = 858 => "runtime-host-not-found",
+    /// A payload, region, module or metadata exceeds its documented cap.
+    RuntimeHostLimitExceeded = 859 => "runtime-host-limit-exceeded",
+    /// The durable row store (SQLite) failed: open, migrate, read or write.
+    RuntimeHostStoreFailed = 860 => "runtime-host-store-failed",
+    /// The durable row store holds data this version cannot read (bad schema, bad JSON).
+    RuntimeHostStoreCorrupt = 861 => "runtime-host-store-corrupt",
+    /// A module id is empty after trimming, or longer than its cap.
+    RuntimeHostInvalidModuleId = 862 => "runtime-host-invalid-module-id",
+    /// No installed module has this id or canonical hash.
+    RuntimeHostModuleUnknown = 863 => "runtime-host-module-unknown",
+    /// The module is installed but not loaded (never loaded, or unloaded).
+    RuntimeHostModuleNotLoaded = 864 => "runtime-host-module-not-loaded",
+    /// A module with this id is already installed (replacing needs `reinstall`).
+    RuntimeHostModuleExists = 865 => "runtime-host-module-exists",
+    /// The bytes carry a publication trailer: open them with `publication::open` first.
+    RuntimeHostProtectedArtifact = 866 => "runtime-host-protected-artifact",
+    // ---- end of runtime host ----
+
     // ---- compiler: 900..=999 --------------------------------------------------------------
     /// clang for `wasm32-wasi` or the WASI sysroot is not installed.
     CompilerToolchainMissing = 900 => "compiler-toolchain-missing",

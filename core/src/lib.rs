@@ -22,6 +22,7 @@
 //! - [`invoke`]: PluginInvokeRequest/Response envelopes and the shared payload arena.
 //! - [`runtime`]: wasmtime engine, module cache, direct and command modes, guest limits.
 //! - [`host`]: host operations behind capabilities and policy, and the `sdn_host` bridge.
+//! - [`runtime_host`]: durable rows, record regions and the wasm module registry (spec 6).
 //! - [`compiler`]: C source + manifest to a compliant module with Debian clang (wasm32-wasi).
 //! - [`conformance`]: runs vector directories and reports the first difference per case.
 
@@ -40,6 +41,7 @@ pub mod js;
 pub mod manifest;
 pub mod publication;
 pub mod runtime;
+pub mod runtime_host;
 pub mod wasm;
 
 pub use error::{Error, ErrorClass, ErrorCode, Result};

@@ -149,6 +149,172 @@ static void runtime_functions(void) {
   sdm_runtime_free(runtime);
 }
 
+#define STATUS_INVALID_JSON 2u
+#define STATUS_RH_INVALID_SCHEMA_ID 850u
+#define STATUS_RH_INVALID_ROW_ID 851u
+#define STATUS_RH_INVALID_ALIGNMENT 854u
+#define STATUS_RH_RECORD_NOT_FOUND 858u
+#define STATUS_RH_STORE_FAILED 860u
+#define STATUS_RH_MODULE_UNKNOWN 863u
+#define STATUS_RH_MODULE_NOT_LOADED 864u
+#define STATUS_RH_MODULE_EXISTS 865u
+
+#define TEXT(s) (const uint8_t *)(s), (sizeof(s) - 1)
+
+static void runtime_host_functions(void) {
+  sdm_bytes out = SENTINEL;
+  uint64_t id = 77;
+  bool was_loaded = true;
+  sdm_runtime_host *untouched_host = (sdm_runtime_host *)0x1;
+
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_new(NULL));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_open(NULL, 4, &untouched_host));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_open(GARBAGE, 0, &untouched_host));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_open(TEXT("/tmp/x.db"), NULL));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_open(GARBAGE, sizeof GARBAGE, &untouched_host)); /* not UTF-8 */
+  CHECK_STATUS(STATUS_RH_STORE_FAILED,
+               sdm_runtime_host_open(TEXT("/nonexistent/dir/rows.db"), &untouched_host));
+  EXPECT(untouched_host == (sdm_runtime_host *)0x1);
+
+  sdm_runtime_host *host = NULL;
+  CHECK_OK(sdm_runtime_host_new(&host));
+
+  /* rows */
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_append_row(NULL, TEXT("OMM"), TEXT("1"), &id));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_append_row(host, NULL, 3, TEXT("1"), &id));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_append_row(host, TEXT("OMM"), NULL, 0, &id));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_append_row(host, TEXT("OMM"), TEXT("1"), NULL));
+  CHECK_STATUS(STATUS_INVALID_JSON, sdm_runtime_host_append_row(host, TEXT("OMM"), TEXT("{garbage"), &id));
+  CHECK_STATUS(STATUS_RH_INVALID_SCHEMA_ID, sdm_runtime_host_append_row(host, TEXT("  "), TEXT("1"), &id));
+  EXPECT(id == 77);
+  CHECK_OK(sdm_runtime_host_append_row(host, TEXT(" OMM "), TEXT("{\"a\":1}"), &id));
+  EXPECT(id == 1); /* the failed appends burned no id */
+
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_resolve_row(NULL, TEXT("OMM"), 1, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_resolve_row(host, NULL, 3, 1, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_resolve_row(host, TEXT("OMM"), 1, NULL));
+  CHECK_STATUS(STATUS_RH_INVALID_ROW_ID, sdm_runtime_host_resolve_row(host, TEXT("OMM"), 0, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_list_rows(NULL, NULL, 0, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_list_rows(host, NULL, 3, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_list_rows(host, NULL, 0, NULL));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_list_rows(host, GARBAGE, sizeof GARBAGE, &out));
+  UNTOUCHED(out);
+  sdm_bytes json = {0};
+  CHECK_OK(sdm_runtime_host_resolve_row(host, TEXT("OMM"), 1, &json));
+  EXPECT(json_contains(&json, "\"payload\":{\"a\":1}"));
+  sdm_bytes_free(&json);
+  CHECK_OK(sdm_runtime_host_resolve_row(host, TEXT("OMM"), 2, &json));
+  EXPECT(json.len == 4 && memcmp(json.ptr, "null", 4) == 0);
+  sdm_bytes_free(&json);
+  CHECK_OK(sdm_runtime_host_list_rows(host, NULL, 0, &json));
+  EXPECT(json_contains(&json, "\"schemaFileId\":\"OMM\",\"rowId\":1"));
+  sdm_bytes_free(&json);
+
+  /* regions */
+  uint64_t region = 77;
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_allocate_region(NULL, TEXT("l"), 4, 1, NULL, 0, &region));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_allocate_region(host, NULL, 1, 4, 1, NULL, 0, &region));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_allocate_region(host, TEXT("l"), 4, 1, NULL, 5, &region));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_allocate_region(host, TEXT("l"), 4, 1, NULL, 0, NULL));
+  CHECK_ERROR(sdm_runtime_host_allocate_region(host, TEXT("l"), 0, 1, NULL, 0, &region));
+  CHECK_STATUS(STATUS_RH_INVALID_ALIGNMENT, sdm_runtime_host_allocate_region(host, TEXT("l"), 4, 3, NULL, 0, &region));
+  CHECK_ERROR(sdm_runtime_host_allocate_region(host, TEXT("l"), SIZE_MAX, 1, NULL, 0, &region));
+  EXPECT(region == 77);
+  CHECK_OK(sdm_runtime_host_allocate_region(host, TEXT("l"), 4, 4, (const uint8_t *)"\1\2\3\4\5", 5, &region));
+  EXPECT(region == 1);
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_describe_region(NULL, 1, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_describe_region(host, 1, NULL));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_set_region_record_count(NULL, 1, 1));
+  CHECK_STATUS(STATUS_RH_RECORD_NOT_FOUND, sdm_runtime_host_set_region_record_count(host, 99, 1));
+  CHECK_ERROR(sdm_runtime_host_set_region_record_count(host, 1, UINT64_MAX));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_resolve_record(NULL, 1, 0, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_resolve_record(host, 1, 0, NULL));
+  CHECK_STATUS(STATUS_RH_RECORD_NOT_FOUND, sdm_runtime_host_resolve_record(host, 1, 2, &out));
+  CHECK_STATUS(STATUS_RH_RECORD_NOT_FOUND, sdm_runtime_host_resolve_record(host, 99, 0, &out));
+  UNTOUCHED(out);
+  CHECK_OK(sdm_runtime_host_describe_region(host, 1, &json));
+  EXPECT(json_contains(&json, "\"recordCount\":2"));
+  sdm_bytes_free(&json);
+  CHECK_OK(sdm_runtime_host_describe_region(host, 99, &json));
+  EXPECT(json.len == 4 && memcmp(json.ptr, "null", 4) == 0);
+  sdm_bytes_free(&json);
+  sdm_bytes record = {0};
+  CHECK_OK(sdm_runtime_host_resolve_record(host, 1, 1, &record));
+  EXPECT(record.len == 4 && memcmp(record.ptr, "\5\0\0\0", 4) == 0); /* zero-padded */
+  sdm_bytes_free(&record);
+  CHECK_OK(sdm_runtime_host_set_region_record_count(host, 1, 3));
+  CHECK_OK(sdm_runtime_host_resolve_record(host, 1, 2, &record));
+  EXPECT(record.len == 4 && memcmp(record.ptr, "\0\0\0\0", 4) == 0);
+  sdm_bytes_free(&record);
+
+  /* modules: a minimal valid module with no exports */
+  static const uint8_t EMPTY_MODULE[8] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_install_module(NULL, TEXT("m"), EMPTY_MODULE, 8, NULL, 0, false, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_install_module(host, NULL, 1, EMPTY_MODULE, 8, NULL, 0, false, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_install_module(host, TEXT("m"), NULL, 8, NULL, 0, false, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_install_module(host, TEXT("m"), EMPTY_MODULE, 0, NULL, 0, false, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_install_module(host, TEXT("m"), EMPTY_MODULE, 8, NULL, 3, false, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_install_module(host, TEXT("m"), EMPTY_MODULE, 8, NULL, 0, false, NULL));
+  CHECK_STATUS(STATUS_INVALID_JSON, sdm_runtime_host_install_module(host, TEXT("m"), EMPTY_MODULE, 8, TEXT("{x"), false, &out));
+  CHECK_ERROR(sdm_runtime_host_install_module(host, TEXT("m"), GARBAGE, sizeof GARBAGE, NULL, 0, false, &out));
+  CHECK_STATUS(STATUS_RH_MODULE_UNKNOWN, sdm_runtime_host_install_module(host, TEXT("m"), EMPTY_MODULE, 8, NULL, 0, true, &out));
+  UNTOUCHED(out);
+  CHECK_OK(sdm_runtime_host_install_module(host, TEXT("m"), EMPTY_MODULE, 8, TEXT("{\"v\":1}"), false, &json));
+  EXPECT(json_contains(&json, "\"moduleId\":\"m\"") && json_contains(&json, "\"previous\":null"));
+  sdm_bytes_free(&json);
+  CHECK_STATUS(STATUS_RH_MODULE_EXISTS, sdm_runtime_host_install_module(host, TEXT("m"), EMPTY_MODULE, 8, NULL, 0, false, &out));
+
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_load_module(NULL, TEXT("m")));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_load_module(host, NULL, 1));
+  CHECK_STATUS(STATUS_RH_MODULE_UNKNOWN, sdm_runtime_host_load_module(host, TEXT("ghost")));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_unload_module(NULL, TEXT("m"), &was_loaded));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_unload_module(host, NULL, 1, &was_loaded));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_unload_module(host, TEXT("m"), NULL));
+  CHECK_STATUS(STATUS_RH_MODULE_UNKNOWN, sdm_runtime_host_unload_module(host, TEXT("ghost"), &was_loaded));
+  EXPECT(was_loaded == true);
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_invoke(NULL, TEXT("m"), GARBAGE, 8, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_invoke(host, NULL, 1, GARBAGE, 8, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_invoke(host, TEXT("m"), NULL, 8, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_invoke(host, TEXT("m"), GARBAGE, 0, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_invoke(host, TEXT("m"), GARBAGE, 8, NULL));
+  CHECK_STATUS(STATUS_RH_MODULE_UNKNOWN, sdm_runtime_host_invoke(host, TEXT("ghost"), GARBAGE, 8, &out));
+  CHECK_STATUS(STATUS_RH_MODULE_NOT_LOADED, sdm_runtime_host_invoke(host, TEXT("m"), GARBAGE, 8, &out));
+  CHECK_OK(sdm_runtime_host_load_module(host, TEXT("m")));
+  CHECK_ERROR(sdm_runtime_host_invoke(host, TEXT("m"), GARBAGE, sizeof GARBAGE, &out)); /* no exports */
+  CHECK_OK(sdm_runtime_host_unload_module(host, TEXT("m"), &was_loaded));
+  EXPECT(was_loaded == true);
+  CHECK_STATUS(STATUS_RH_MODULE_NOT_LOADED, sdm_runtime_host_invoke(host, TEXT("m"), GARBAGE, 8, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_list_modules(NULL, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_list_modules(host, NULL));
+  UNTOUCHED(out);
+  CHECK_OK(sdm_runtime_host_install_module(host, TEXT("m"), EMPTY_MODULE, 8, NULL, 0, true, &json));
+  EXPECT(json_contains(&json, "\"version\":2") && json_contains(&json, "\"metadata\":{\"v\":1}"));
+  sdm_bytes_free(&json);
+  CHECK_OK(sdm_runtime_host_list_modules(host, &json));
+  EXPECT(json_contains(&json, "\"moduleHashHex\":\"") && json_contains(&json, "\"loaded\":false"));
+  sdm_bytes_free(&json);
+  sdm_runtime_host_free(host);
+
+  /* A durable host: rows survive closing and reopening the file. */
+  char dir[] = "/tmp/sdm-abi-negative-XXXXXX";
+  EXPECT(mkdtemp(dir) != NULL);
+  char path[64];
+  snprintf(path, sizeof path, "%s/rows.db", dir);
+  for (int round = 1; round <= 2; round++) {
+    sdm_runtime_host *durable = NULL;
+    CHECK_OK(sdm_runtime_host_open((const uint8_t *)path, strlen(path), &durable));
+    CHECK_OK(sdm_runtime_host_append_row(durable, TEXT("OMM"), TEXT("null"), &id));
+    EXPECT(id == (uint64_t)round);
+    sdm_runtime_host_free(durable);
+  }
+  const char *suffixes[] = {"", "-wal", "-shm"};
+  for (size_t i = 0; i < 3; i++) {
+    snprintf(path, sizeof path, "%s/rows.db%s", dir, suffixes[i]);
+    remove(path);
+  }
+  EXPECT(remove(dir) == 0);
+}
+
 static void frees_and_panic(void) {
   /* Every free accepts NULL; sdm_bytes_free accepts an empty buffer and a double free. */
   sdm_bytes_free(NULL);
@@ -157,6 +323,7 @@ static void frees_and_panic(void) {
   sdm_bytes_free(&empty);
   sdm_runtime_free(NULL);
   sdm_module_free(NULL);
+  sdm_runtime_host_free(NULL);
 
   CHECK_STATUS(STATUS_PANIC, sdm_debug_force_panic());
   EXPECT(sdm_last_error_code() == STATUS_PANIC);
@@ -169,6 +336,7 @@ int main(void) {
   format_functions();
   publication_functions();
   runtime_functions();
+  runtime_host_functions();
   frees_and_panic();
   printf("abi_negative: ok\n");
   return 0;

@@ -22,6 +22,7 @@ mod envelope;
 mod format;
 mod publication;
 mod runtime;
+mod runtime_host;
 
 pub use boundary::{
     SDM_ABI_VERSION, sdm_abi_version, sdm_last_error_code, sdm_last_error_message, sdm_status,
@@ -38,3 +39,4 @@ pub use runtime::{
     sdm_module_invoke_direct, sdm_module_load, sdm_module_manifest_json, sdm_runtime,
     sdm_runtime_free, sdm_runtime_new,
 };
+pub use runtime_host::*;
