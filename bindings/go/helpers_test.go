@@ -82,6 +82,30 @@ type testModule struct {
 	wasm     []byte
 	manifest []byte
 	pluginID string
+	// request builds a call of the module's method carrying payload; check verifies the
+	// module's answer to it.
+	request func(payload []byte) InvokeRequest
+	check   func(response *InvokeResponse, payload []byte) error
+}
+
+// The vector module's `propagate` returns 5 and writes nothing.
+func propagateRequest(payload []byte) InvokeRequest {
+	return InvokeRequest{MethodID: "propagate", Inputs: []Frame{{PortID: "request",
+		TypeRef: &TypeRef{SchemaName: "OMM.fbs", FileIdentifier: "$OMM"}, Payload: payload}}}
+}
+
+func checkPropagate(response *InvokeResponse, _ []byte) error {
+	if response.StatusCode != 5 || len(response.Outputs) != 0 {
+		return fmt.Errorf("propagate: %s", response.Raw)
+	}
+	return nil
+}
+
+func checkEcho(response *InvokeResponse, payload []byte) error {
+	if response.StatusCode != 0 || len(response.Outputs) != 1 || !bytes.Equal(response.Outputs[0].Payload, payload) {
+		return fmt.Errorf("echo of %d bytes: %s", len(payload), response.Raw)
+	}
+	return nil
 }
 
 // modules are the vector module and, when compiled, the direct echo module.
@@ -92,6 +116,8 @@ func modules(t *testing.T) []testModule {
 		wasm:     readVector(t, "single-file-module.wasm"),
 		manifest: readVector(t, "manifest.json"),
 		pluginID: "com.digitalarsenal.examples.single-file-vector",
+		request:  propagateRequest,
+		check:    checkPropagate,
 	}}
 	if path := os.Getenv(envEchoDirectWasm); path != "" {
 		wasm, err := os.ReadFile(path)
@@ -103,6 +129,8 @@ func modules(t *testing.T) []testModule {
 			wasm:     wasm,
 			manifest: echoManifest(t, "direct"),
 			pluginID: "com.digitalarsenal.examples.invoke-echo",
+			request:  echoRequest,
+			check:    checkEcho,
 		})
 	} else {
 		t.Logf("echo module skipped: %s not set", envEchoDirectWasm)

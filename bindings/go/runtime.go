@@ -7,7 +7,11 @@ import (
 	"encoding/json"
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
+
+// handlesFreed counts sdm_runtime_free and sdm_module_free calls (for the finalizer test).
+var handlesFreed atomic.Int64
 
 // Limits of one invocation (sdm_limits). Start from DefaultLimits and change what you need.
 type Limits struct {
@@ -71,6 +75,7 @@ func (r *Runtime) Close() error {
 	defer r.mu.Unlock()
 	if r.ptr != nil {
 		C.sdm_runtime_free(r.ptr)
+		handlesFreed.Add(1)
 		r.ptr = nil
 		runtime.SetFinalizer(r, nil)
 	}
@@ -110,6 +115,7 @@ func (m *Module) Close() error {
 	defer m.mu.Unlock()
 	if m.ptr != nil {
 		C.sdm_module_free(m.ptr)
+		handlesFreed.Add(1)
 		m.ptr = nil
 		runtime.SetFinalizer(m, nil)
 	}

@@ -3,8 +3,10 @@ package sdm
 import (
 	"bytes"
 	"fmt"
+	"runtime"
 	"sync"
 	"testing"
+	"time"
 )
 
 func echoRequest(payload []byte) InvokeRequest {
@@ -167,26 +169,29 @@ func TestOpenedArtifactInvokes(t *testing.T) {
 }
 
 func TestCloseIsIdempotentAndFailsLaterCalls(t *testing.T) {
-	wasm := echoModule(t, envEchoDirectWasm)
-	rt, err := NewRuntime()
-	mustNoErr(t, err)
-	module, err := rt.Load(wasm)
-	mustNoErr(t, err)
-	// The module keeps its runtime alive in the library.
-	mustNoErr(t, rt.Close())
-	mustNoErr(t, rt.Close())
-	response, err := module.Invoke(Direct, echoRequest([]byte("x")), nil)
-	mustNoErr(t, err)
-	wantEcho(t, response, []byte("x"))
-	_, err = rt.Load(wasm)
-	wantCode(t, err, CodeInvalidArgument)
+	for _, tm := range modules(t) {
+		t.Run(tm.name, func(t *testing.T) {
+			rt, err := NewRuntime()
+			mustNoErr(t, err)
+			module, err := rt.Load(tm.wasm)
+			mustNoErr(t, err)
+			// The module keeps its runtime alive in the library.
+			mustNoErr(t, rt.Close())
+			mustNoErr(t, rt.Close())
+			response, err := module.Invoke(Direct, tm.request([]byte("x")), nil)
+			mustNoErr(t, err)
+			mustNoErr(t, tm.check(response, []byte("x")))
+			_, err = rt.Load(tm.wasm)
+			wantCode(t, err, CodeInvalidArgument)
 
-	mustNoErr(t, module.Close())
-	mustNoErr(t, module.Close())
-	_, err = module.Invoke(Direct, echoRequest([]byte("x")), nil)
-	wantCode(t, err, CodeInvalidArgument)
-	_, err = module.ManifestJSON()
-	wantCode(t, err, CodeInvalidArgument)
+			mustNoErr(t, module.Close())
+			mustNoErr(t, module.Close())
+			_, err = module.Invoke(Direct, tm.request([]byte("x")), nil)
+			wantCode(t, err, CodeInvalidArgument)
+			_, err = module.ManifestJSON()
+			wantCode(t, err, CodeInvalidArgument)
+		})
+	}
 }
 
 func TestLoadRejectsBadModules(t *testing.T) {
@@ -201,90 +206,137 @@ func TestLoadRejectsBadModules(t *testing.T) {
 	}
 }
 
-// TestConcurrentUse shares one runtime and one module between goroutines (the C ABI's
-// documented contract), loads from the shared runtime concurrently, and closes the handles
-// while other goroutines race to close them too.
+// TestConcurrentUse shares one runtime and one module between 8 goroutines (the C ABI's
+// documented contract), in both modes where the module has them, loads from the shared
+// runtime concurrently, and closes the handles while other goroutines race to close them too.
 func TestConcurrentUse(t *testing.T) {
-	wasm := echoModule(t, envEchoDirectWasm)
-	rt, err := NewRuntime()
-	mustNoErr(t, err)
-	module, err := rt.Load(wasm)
-	mustNoErr(t, err)
+	for _, tm := range modules(t) {
+		t.Run(tm.name, func(t *testing.T) {
+			rt, err := NewRuntime()
+			mustNoErr(t, err)
+			module, err := rt.Load(tm.wasm)
+			mustNoErr(t, err)
+			modes := []Mode{Direct}
+			if tm.name == "vector" {
+				modes = append(modes, Command) // the vector module has both surfaces
+			}
 
-	const goroutines, calls = 8, 10
-	var wg sync.WaitGroup
-	errs := make(chan error, goroutines*calls*2)
-	for g := 0; g < goroutines; g++ {
-		wg.Add(1)
-		go func(g int) {
-			defer wg.Done()
-			for i := 0; i < calls; i++ {
-				payload := []byte(fmt.Sprintf("goroutine %d call %d", g, i))
-				response, err := module.Invoke(Direct, echoRequest(payload), nil)
-				if err != nil {
-					errs <- err
-					continue
-				}
-				if len(response.Outputs) != 1 || !bytes.Equal(response.Outputs[0].Payload, payload) {
-					errs <- fmt.Errorf("goroutine %d call %d: wrong echo %s", g, i, response.Raw)
-				}
-				// Failures are per call too: the error message must be this call's.
-				tiny := DefaultLimits()
-				tiny.Fuel = 10
-				if _, err := module.Invoke(Direct, echoRequest(payload), &tiny); !IsCode(err, CodeRuntimeFuelExhausted) {
-					errs <- fmt.Errorf("goroutine %d: want fuel exhausted, got %v", g, err)
-				}
+			const goroutines, calls = 8, 6
+			var wg sync.WaitGroup
+			errs := make(chan error, goroutines*calls*2+goroutines)
+			for g := 0; g < goroutines; g++ {
+				wg.Add(1)
+				go func(g int) {
+					defer wg.Done()
+					for i := 0; i < calls; i++ {
+						mode := modes[i%len(modes)]
+						payload := []byte(fmt.Sprintf("goroutine %d call %d", g, i))
+						response, err := module.Invoke(mode, tm.request(payload), nil)
+						if err != nil {
+							errs <- err
+						} else if err := tm.check(response, payload); err != nil {
+							errs <- fmt.Errorf("goroutine %d call %d (%v): %w", g, i, mode, err)
+						}
+						// Failures are per call too: each goroutine sees its own error.
+						tiny := DefaultLimits()
+						tiny.Fuel = 10
+						if _, err := module.Invoke(mode, tm.request(payload), &tiny); !IsCode(err, CodeRuntimeFuelExhausted) {
+							errs <- fmt.Errorf("goroutine %d: want fuel exhausted, got %v", g, err)
+						}
+					}
+					loaded, err := rt.Load(tm.wasm)
+					if err != nil {
+						errs <- err
+						return
+					}
+					defer loaded.Close()
+					payload := []byte{byte(g)}
+					response, err := loaded.Invoke(Direct, tm.request(payload), nil)
+					if err == nil {
+						err = tm.check(response, payload)
+					}
+					if err != nil {
+						errs <- err
+					}
+				}(g)
 			}
-			loaded, err := rt.Load(wasm)
-			if err != nil {
-				errs <- err
-				return
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				t.Error(err)
 			}
-			defer loaded.Close()
-			if _, err := loaded.Invoke(Direct, echoRequest([]byte{byte(g)}), nil); err != nil {
-				errs <- err
-			}
-		}(g)
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
 
-	var closers sync.WaitGroup
-	for i := 0; i < 4; i++ {
-		closers.Add(1)
-		go func() {
-			defer closers.Done()
-			module.Close()
-			rt.Close()
-		}()
+			var closers sync.WaitGroup
+			for i := 0; i < 4; i++ {
+				closers.Add(1)
+				go func() {
+					defer closers.Done()
+					module.Close()
+					rt.Close()
+				}()
+			}
+			closers.Wait()
+		})
 	}
-	closers.Wait()
 }
 
 // TestCloseWaitsForCallsInFlight: Close while invocations run; every invocation either
 // succeeds or reports the closed module, never a crash.
 func TestCloseWaitsForCallsInFlight(t *testing.T) {
-	wasm := echoModule(t, envEchoDirectWasm)
-	_, module := loadModule(t, wasm)
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for g := 0; g < 8; g++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			for i := 0; i < 5; i++ {
-				_, err := module.Invoke(Direct, echoRequest([]byte("race")), nil)
-				if err != nil && !IsCode(err, CodeInvalidArgument) {
-					t.Errorf("invoke during close: %v", err)
-				}
+	for _, tm := range modules(t) {
+		t.Run(tm.name, func(t *testing.T) {
+			_, module := loadModule(t, tm.wasm)
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			for g := 0; g < 8; g++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					<-start
+					for i := 0; i < 5; i++ {
+						response, err := module.Invoke(Direct, tm.request([]byte("race")), nil)
+						if err == nil {
+							err = tm.check(response, []byte("race"))
+						}
+						if err != nil && !IsCode(err, CodeInvalidArgument) {
+							t.Errorf("invoke during close: %v", err)
+						}
+					}
+				}()
 			}
-		}()
+			close(start)
+			module.Close()
+			wg.Wait()
+		})
 	}
-	close(start)
-	module.Close()
-	wg.Wait()
+}
+
+// TestFinalizerFreesForgottenHandles: handles dropped without Close are freed by the
+// finalizer safety net once they are garbage.
+func TestFinalizerFreesForgottenHandles(t *testing.T) {
+	wasm := readVector(t, "single-file-module.wasm")
+	before := handlesFreed.Load()
+	const forgotten = 4
+	for i := 0; i < forgotten; i++ {
+		rt, err := NewRuntime()
+		mustNoErr(t, err)
+		_, err = rt.Load(wasm)
+		mustNoErr(t, err)
+	}
+	for attempt := 0; attempt < 50 && handlesFreed.Load()-before < 2*forgotten; attempt++ {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+	if freed := handlesFreed.Load() - before; freed < 2*forgotten {
+		t.Fatalf("finalizers freed %d of %d forgotten handles", freed, 2*forgotten)
+	}
+	// A closed handle's finalizer is cleared: closing frees exactly once.
+	rt, err := NewRuntime()
+	mustNoErr(t, err)
+	before = handlesFreed.Load()
+	rt.Close()
+	rt.Close()
+	if freed := handlesFreed.Load() - before; freed != 1 {
+		t.Fatalf("Close twice freed %d times", freed)
+	}
 }
