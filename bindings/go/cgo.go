@@ -13,7 +13,7 @@ import (
 	"unsafe"
 )
 
-// Sizes of the fixed-length keys (from the header).
+// Constants of the header (include/space_data_module.h).
 const (
 	// HeaderABIVersion is SDM_ABI_VERSION of the header this package was compiled against.
 	HeaderABIVersion = C.SDM_ABI_VERSION
@@ -66,14 +66,6 @@ func takeBytes(out *C.sdm_bytes) []byte {
 	copied := make([]byte, len(view))
 	copy(copied, view)
 	return copied
-}
-
-// freeBytes releases library buffers without copying them (the error paths, where the
-// library wrote nothing, and results the caller did not ask for).
-func freeBytes(outs ...*C.sdm_bytes) {
-	for _, out := range outs {
-		C.sdm_bytes_free(out)
-	}
 }
 
 // requireLen checks a fixed-size key before the call: the library reads exactly `want`

@@ -21,7 +21,7 @@ type ProtectOptions struct {
 // Protected is the result of Protect.
 type Protected struct {
 	// Artifact is the protected artifact (module + REC trailer, encrypted when requested).
-	Artifact []byte
+	Artifact []byte `json:"-"`
 	// SigningPublicKeyHex is the signer's compressed public key, hex.
 	SigningPublicKeyHex string `json:"signingPublicKeyHex"`
 	Encrypted           bool   `json:"encrypted"`
