@@ -77,7 +77,7 @@ type Opened struct {
 
 // Open verifies (and decrypts) a protected artifact, failing closed (sdm_open). A refusal is
 // the failing step's code, e.g. CodeSignatureInvalid for an untrusted signer or
-// CodeDecryptedPayloadInvalid / CodeDecryptionFailed for a wrong key.
+// CodeDecryptedPayloadInvalid for a wrong decryption key, CodeDecryptionKeyRequired without one.
 func Open(artifact []byte, opts OpenOptions) (*Opened, error) {
 	signers := make([]byte, 0, len(opts.TrustedSigners)*SigningPublicKeyLen)
 	for _, signer := range opts.TrustedSigners {
