@@ -7,7 +7,7 @@ export CARGO_TERM_COLOR ?= never
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
 CLI := $(CARGO_TARGET_DIR)/debug/space-data-module
 
-.PHONY: all build demo test deps conformance run-conformance bench fmt lint clean header header-check test-c run-test-c
+.PHONY: all build demo test deps conformance run-conformance bench fmt lint clean header header-check test-c run-test-c test-go run-test-go
 
 all: build
 
@@ -30,6 +30,7 @@ test: deps
 	@echo "demo: ok (log in $(CARGO_TARGET_DIR)/demo.log)"
 	$(MAKE) --no-print-directory header-check
 	$(MAKE) --no-print-directory run-test-c
+	$(MAKE) --no-print-directory run-test-go
 
 ## deps: tools the tests need; each step is skipped when already present.
 deps:
@@ -82,6 +83,30 @@ run-test-c:
 	$(C_RUN) $(C_BUILD)/example $(VECTOR_MODULE) vectors/single-file-bundle/manifest.json $(C_BUILD)/echo-direct.wasm
 	RUST_BACKTRACE=0 $(C_RUN) $(C_BUILD)/abi_negative
 	$(C_RUN) $(C_BUILD)/leak_cycles $(VECTOR_MODULE)
+
+## test-go: the Go binding (bindings/go, cgo) against the cdylib in $(FFI_LIB_DIR), with the
+## echo module compiled by the CLI in direct and command form. Offline: no module download,
+## no toolchain download; Go's caches live under the target dir. Skipped when go is absent.
+GO_BIN ?= $(shell command -v go 2>/dev/null)
+GO_BUILD := $(CARGO_TARGET_DIR)/go
+GO_ENV := CGO_ENABLED=1 CGO_LDFLAGS="-L$(FFI_LIB_DIR) -Wl,-rpath,$(FFI_LIB_DIR)" \
+  LD_LIBRARY_PATH="$(FFI_LIB_DIR)" RUST_BACKTRACE=0 GOCACHE="$(GO_BUILD)/cache" GOPATH="$(GO_BUILD)/path" \
+  GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local \
+  SDM_GO_ECHO_DIRECT_WASM="$(GO_BUILD)/echo-direct.wasm" SDM_GO_ECHO_COMMAND_WASM="$(GO_BUILD)/echo-command.wasm"
+test-go: build run-test-go
+
+run-test-go:
+ifeq ($(GO_BIN),)
+	@echo "test-go: go not found; skipping the Go binding tests (bindings/go)"
+else
+	@mkdir -p $(GO_BUILD)
+	for surface in direct command; do \
+	  $(CLI) compile --manifest examples/invoke-echo/manifest.$$surface.json \
+	    --source examples/invoke-echo/module.c -o $(GO_BUILD)/echo-$$surface.wasm || exit 1; \
+	done
+	cd bindings/go && $(GO_ENV) $(GO_BIN) vet ./...
+	cd bindings/go && $(GO_ENV) $(GO_BIN) test -count=1 -race ./...
+endif
 
 bench:
 	$(CARGO) bench -p space-data-module --locked

@@ -1,0 +1,42 @@
+// Package sdm is the Go binding of space-data-module over its C ABI
+// (include/space_data_module.h, docs/c-abi.md).
+//
+// It links libspace_data_module_ffi (the cdylib of the ffi-c crate). Point cgo at the
+// directory that holds it:
+//
+//	CGO_LDFLAGS="-L<dir> -Wl,-rpath,<dir>" go test ./...
+//
+// (`make test-go` at the repository root does this with the library cargo just built.)
+//
+// # Bytes and errors
+//
+// Every function copies the bytes the library returns into Go slices and frees the C buffer
+// before returning; the library never keeps a Go pointer beyond the call. Structured results
+// are the library's UTF-8 JSON (docs/c-abi.md), returned as json.RawMessage next to the
+// typed fields most callers need.
+//
+// Every failure is a *Error carrying the stable number and name of docs/errors.md (the same
+// numbers the C ABI returns as sdm_status and the CLI prints), e.g. CodeDecryptionFailed.
+// Use errors.As, or the helper IsCode:
+//
+//	if sdm.IsCode(err, sdm.CodeSignatureInvalid) { ... }
+//
+// Empty required inputs and keys of the wrong size are CodeInvalidArgument (4); key sizes
+// are checked in Go before the call, so the library never reads past a short slice.
+//
+// # Thread safety
+//
+// Following docs/c-abi.md:
+//
+//   - Runtime and Module may be shared by any number of goroutines and used concurrently;
+//     every invoke runs in a fresh wasm instance.
+//   - Close is idempotent and safe to call while other goroutines use the handle: it waits
+//     for calls in flight to return, then frees the handle; later calls fail with
+//     CodeInvalidArgument. A finalizer frees a handle that was never closed, as a safety
+//     net only: call Close.
+//   - A Module keeps its Runtime alive inside the library, so the two may be closed in any
+//     order.
+//   - Every other function only touches its arguments and may be called from any goroutine.
+//     The library's last-error message is per OS thread; the binding reads it on the thread
+//     that made the failing call (runtime.LockOSThread around the pair).
+package sdm

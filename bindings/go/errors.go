@@ -1,0 +1,68 @@
+package sdm
+
+//go:generate go run ./internal/gencodes -doc ../../docs/errors.md -out codes.go
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Error is every failure of this package: the stable code of docs/errors.md (the C ABI's
+// sdm_status), its kebab-case name and the library's message.
+type Error struct {
+	// Code is the stable number, e.g. CodeDecryptionFailed (608).
+	Code int
+	// Name is the stable kebab-case name, e.g. "decryption-failed" ("unknown" for a number
+	// this binding does not know: a newer library).
+	Name string
+	// Message is the library's human-readable message (not stable).
+	Message string
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("sdm: %s (%d): %s", e.Name, e.Code, e.Message)
+}
+
+// Is reports whether target is an *Error with the same code, so that
+// errors.Is(err, &sdm.Error{Code: sdm.CodeWasmInvalid}) works.
+func (e *Error) Is(target error) bool {
+	var other *Error
+	return errors.As(target, &other) && other.Code == e.Code
+}
+
+// CodeName is the kebab-case name of a stable code, or "unknown".
+func CodeName(code int) string {
+	if name, ok := codeNames[code]; ok {
+		return name
+	}
+	return "unknown"
+}
+
+// IsCode reports whether err is (or wraps) an *Error with the given code.
+func IsCode(err error, code int) bool {
+	var sdmErr *Error
+	return errors.As(err, &sdmErr) && sdmErr.Code == code
+}
+
+// ErrorCode is the stable code of err, or 0 when err is nil or not an *Error.
+func ErrorCode(err error) int {
+	var sdmErr *Error
+	if errors.As(err, &sdmErr) {
+		return sdmErr.Code
+	}
+	return 0
+}
+
+func newError(code int, message string) *Error {
+	name := CodeName(code)
+	// The library prefixes its messages with "[name] "; Error() already says the name.
+	message = strings.TrimPrefix(message, "["+name+"] ")
+	return &Error{Code: code, Name: name, Message: message}
+}
+
+// invalidArgument is the error the binding raises itself, before calling the library, with
+// the same code the library uses for the same mistake.
+func invalidArgument(format string, args ...any) *Error {
+	return newError(CodeInvalidArgument, fmt.Sprintf(format, args...))
+}

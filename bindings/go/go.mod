@@ -1,0 +1,3 @@
+module github.com/space-data-module/space-data-module/bindings/go
+
+go 1.22
