@@ -362,6 +362,7 @@ fn command_mode_runs_stdin_to_stdout_with_only_granted_args_and_env() {
         args: vec!["a".into()],
         env: vec![("K".into(), "V".into()), ("L".into(), "W".into())],
         preopens: vec![],
+        ..Grants::default()
     };
     assert_eq!(
         rt.run_command(&module, Vec::new(), &grants, &limits)
