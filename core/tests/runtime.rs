@@ -270,7 +270,7 @@ fn missing_or_mistyped_exports_are_reported() {
         ErrorCode::RuntimeCompileFailed
     );
     let unknown_import = wat::parse_str(
-        r#"(module (import "sdn_host" "call_json" (func (param i32 i32 i32 i32) (result i32))))"#,
+        r#"(module (import "sdn_host" "no_such_import" (func (param i32 i32 i32 i32) (result i32))))"#,
     )
     .unwrap();
     assert_eq!(
