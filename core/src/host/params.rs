@@ -74,7 +74,7 @@ pub fn required_string(value: Option<&Value>, label: &str) -> Result<String, Hos
 pub fn non_negative_integer(value: Option<&Value>, label: &str) -> Result<u64, HostError> {
     let number = value.map(js::to_number).unwrap_or(f64::NAN);
     // 2^53: beyond it doubles are no longer exact integers for any purpose here.
-    if !number.is_finite() || number.fract() != 0.0 || number < 0.0 || number > 9.0e15 {
+    if !number.is_finite() || number.fract() != 0.0 || !(0.0..=9.0e15).contains(&number) {
         return Err(HostError::invalid_params(format!(
             "{label} must be a non-negative integer."
         )));

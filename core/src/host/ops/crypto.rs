@@ -92,7 +92,10 @@ impl Gcm {
     }
 }
 
-fn gcm_inputs(params: Params) -> Result<(Gcm, Zeroizing<[u8; 12]>, Zeroizing<Vec<u8>>), HostError> {
+/// The cipher, the IV and the additional data of one AES-GCM call.
+type GcmInputs = (Gcm, Zeroizing<[u8; 12]>, Zeroizing<Vec<u8>>);
+
+fn gcm_inputs(params: Params) -> Result<GcmInputs, HostError> {
     let key = params.bytes("key", "AES-GCM key")?;
     let iv = array::<12>(&params.bytes("iv", "AES-GCM iv")?, "AES-GCM iv")?;
     let aad = params

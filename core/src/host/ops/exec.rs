@@ -29,11 +29,7 @@ const POLL: Duration = Duration::from_millis(2);
 pub(super) fn exec_file(host: &Host, params: Params) -> Result<Value, HostError> {
     let policy = &host.policy().exec;
     let file = params.string("file", "Executable path")?;
-    if !policy
-        .allowed_commands
-        .iter()
-        .any(|allowed| *allowed == file)
-    {
+    if !policy.allowed_commands.contains(&file) {
         return Err(HostError::denied(
             ErrorCode::HostCommandDenied,
             "Error",
