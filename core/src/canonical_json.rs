@@ -41,6 +41,11 @@ pub fn compare_keys(left: &str, right: &str) -> Result<Ordering> {
     Ok(compare_with(collator, left, right))
 }
 
+/// `String.prototype.localeCompare` as Node runs it (ICU root collation), for sorting names.
+pub fn locale_compare(left: &str, right: &str) -> Result<Ordering> {
+    Ok(root_collator()?.compare(left, right))
+}
+
 fn compare_with(collator: &CollatorBorrowed<'static>, left: &str, right: &str) -> Ordering {
     match (array_index(left), array_index(right)) {
         (Some(a), Some(b)) => a.cmp(&b),

@@ -270,7 +270,7 @@ fn missing_or_mistyped_exports_are_reported() {
         ErrorCode::RuntimeCompileFailed
     );
     let unknown_import = wat::parse_str(
-        r#"(module (import "sdn_host" "call_json" (func (param i32 i32 i32 i32) (result i32))))"#,
+        r#"(module (import "sdn_host" "no_such_import" (func (param i32 i32 i32 i32) (result i32))))"#,
     )
     .unwrap();
     assert_eq!(
@@ -362,6 +362,7 @@ fn command_mode_runs_stdin_to_stdout_with_only_granted_args_and_env() {
         args: vec!["a".into()],
         env: vec![("K".into(), "V".into()), ("L".into(), "W".into())],
         preopens: vec![],
+        ..Grants::default()
     };
     assert_eq!(
         rt.run_command(&module, Vec::new(), &grants, &limits)

@@ -63,6 +63,7 @@ impl Runtime {
         let mut store = store::new_store(
             &self.engine,
             wasi,
+            grants,
             limits,
             self.config.fuel_metering,
             self.config.epoch_tick,

@@ -1,7 +1,10 @@
 //! Configuration: engine-wide settings, per-call limits and what a guest is granted.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
+
+use crate::host::Host;
 
 /// Engine-wide settings, fixed when the [`crate::runtime::Runtime`] is created.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,12 +72,31 @@ pub struct Preopen {
     pub read_only: bool,
 }
 
-/// What the caller grants a guest through WASI. The default grants nothing: no arguments
-/// beyond the program name, no environment, no directories.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// What the caller grants a guest through WASI and `sdn_host`. The default grants nothing: no
+/// arguments beyond the program name, no environment, no directories, no host capability.
+#[derive(Debug, Clone, Default)]
 pub struct Grants {
     /// Arguments after the program name (`argv[1..]`).
     pub args: Vec<String>,
     pub env: Vec<(String, String)>,
     pub preopens: Vec<Preopen>,
+    /// The host behind the guest's `sdn_host` imports. `None`: a host with the empty policy
+    /// (every capability operation is denied; `host.*` still answers).
+    pub host: Option<Arc<Host>>,
 }
+
+/// Equal when the WASI grants are equal and both name the same host instance (or none).
+impl PartialEq for Grants {
+    fn eq(&self, other: &Self) -> bool {
+        self.args == other.args
+            && self.env == other.env
+            && self.preopens == other.preopens
+            && match (&self.host, &other.host) {
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            }
+    }
+}
+
+impl Eq for Grants {}

@@ -202,6 +202,7 @@ fn instantiate(
     let mut store = store::new_store(
         module.pre.module().engine(),
         wasi,
+        grants,
         limits,
         fuel_metering,
         epoch_tick,

@@ -1,4 +1,4 @@
-//! The [`Runtime`]: one wasmtime engine, one linker with the WASI preview 1 imports, an epoch
+//! The [`Runtime`]: one wasmtime engine, one linker with the WASI preview 1 and `sdn_host` imports, an epoch
 //! ticker enforcing timeouts, and a cache of compiled modules keyed by the module hash.
 
 use std::collections::{HashMap, VecDeque};
@@ -82,6 +82,10 @@ impl Runtime {
             &mut state.wasi
         })
         .map_err(|err| Error::new(ErrorCode::Internal, format!("cannot link WASI: {err}")))?;
+        crate::host::bridge::add_to_linker(&mut linker, |state: &mut StoreState| {
+            &mut state.hostcall
+        })
+        .map_err(|err| Error::new(ErrorCode::Internal, format!("cannot link sdn_host: {err}")))?;
         let ticker_stop = Arc::new(AtomicBool::new(false));
         let ticker = spawn_ticker(engine.clone(), config.epoch_tick, Arc::clone(&ticker_stop))?;
         Ok(Runtime {

@@ -27,10 +27,12 @@ impl Runtime {
                 ));
             }
         }
-        let (wasi, _pipes) = store::wasi_context(&Grants::default(), Vec::new(), limits)?;
+        let grants = Grants::default();
+        let (wasi, _pipes) = store::wasi_context(&grants, Vec::new(), limits)?;
         let mut store = store::new_store(
             &self.engine,
             wasi,
+            &grants,
             limits,
             self.config.fuel_metering,
             self.config.epoch_tick,

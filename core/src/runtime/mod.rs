@@ -9,11 +9,14 @@
 //! - [`Limits`] apply to every call: fuel, wall-clock timeout (epoch deadline), memory and
 //!   table caps (a trap at the cap), request and response sizes. Every limit has its own error
 //!   code, and a failed call never affects the next one.
-//! - [`Grants`]: the only arguments, environment variables and directories a guest sees.
+//! - [`Grants`]: the only arguments, environment variables and directories a guest sees, and
+//!   the [`crate::host::Host`] behind its `sdn_host` imports.
+//! - `sdn_host`: the five hostcall imports (spec 5.1) are in every linker
+//!   ([`crate::host::bridge`]); each store keeps its own last envelope. Without a host in the
+//!   grants, every capability operation is denied (the empty policy) and `host.*` still answers.
 //!
 //! Only raw WebAssembly is run: protected artifacts (publication trailer, encryption) must be
-//! opened and verified by `publication::open` first. `sdn_host` hostcall imports are not
-//! provided yet; a module importing them fails to load with `runtime-instantiate-failed`.
+//! opened and verified by `publication::open` first.
 
 pub mod command;
 pub mod config;

@@ -5,13 +5,16 @@ use wasmtime_wasi::p1::WasiP1Ctx;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{FsPerms, I32Exit, WasiCtxBuilder};
 
+use crate::host::bridge::{self, HostcallState};
 use crate::runtime::config::{Grants, Limits};
 use crate::{Error, ErrorCode};
 
-/// The data of one store: the guest's WASI context and its memory cap.
+/// The data of one store: the guest's WASI context, its memory cap and its `sdn_host` bridge
+/// state (one last envelope per store, so per guest instance).
 pub(crate) struct StoreState {
     pub(crate) wasi: WasiP1Ctx,
     limiter: GuestLimiter,
+    pub(crate) hostcall: HostcallState,
 }
 
 /// Captured standard streams of one store.
@@ -112,10 +115,12 @@ pub(crate) fn wasi_context(
     Ok((builder.build_p1(), Pipes { stdout, stderr }))
 }
 
-/// A store with the limits of one call applied (fuel, epoch deadline, memory and table caps).
+/// A store with the limits of one call applied (fuel, epoch deadline, memory and table caps)
+/// and the granted host (or the empty one) behind `sdn_host`.
 pub(crate) fn new_store(
     engine: &wasmtime::Engine,
     wasi: WasiP1Ctx,
+    grants: &Grants,
     limits: &Limits,
     fuel_metering: bool,
     epoch_tick: std::time::Duration,
@@ -124,7 +129,16 @@ pub(crate) fn new_store(
         max_memory_bytes: limits.max_memory_bytes,
         max_table_elements: limits.max_table_elements,
     };
-    let mut store = Store::new(engine, StoreState { wasi, limiter });
+    let host = grants.host.clone().unwrap_or_else(bridge::empty_host);
+    let hostcall = HostcallState::new(host);
+    let mut store = Store::new(
+        engine,
+        StoreState {
+            wasi,
+            limiter,
+            hostcall,
+        },
+    );
     store.limiter(|state| &mut state.limiter);
     arm(&mut store, limits, fuel_metering, epoch_tick)?;
     Ok(store)
