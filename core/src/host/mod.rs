@@ -23,6 +23,7 @@ pub mod net;
 mod ops;
 pub mod params;
 pub mod policy;
+mod policy_json;
 pub mod sandbox;
 
 pub use bridge::HostcallState;
