@@ -11,13 +11,17 @@
 //! `--decrypt-with KEYFILE` when encrypted); plain wasm runs only with `--allow-unsigned`.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine as _;
 use serde_json::{Map, Value, json};
+use space_data_module::host::{Host, HostPolicy};
 use space_data_module::invoke::json::frame_to_json;
 use space_data_module::invoke::{FrameSet, FrameSpec, InvokeRequest, InvokeResponse, TypeRef};
-use space_data_module::runtime::{Grants, InvokeMode, Limits, Preopen, Runtime, RuntimeConfig};
+use space_data_module::runtime::{
+    Grants, InvokeMode, Limits, LoadedModule, Preopen, Runtime, RuntimeConfig,
+};
 use space_data_module::{Error, ErrorCode};
 
 use super::loader::LoaderArgs;
@@ -65,6 +69,16 @@ pub struct Args {
     /// Grant the guest a host directory, read-write, as `HOST:GUEST` (repeatable).
     #[arg(long = "dir-rw", value_name = "HOST:GUEST")]
     pub dirs_rw: Vec<String>,
+    /// Host policy for the guest's `sdn_host` calls (JSON, docs/host.md). Without it the guest
+    /// is granted no capability. A guest gets at most what its manifest declares.
+    #[arg(long = "host-policy", value_name = "FILE")]
+    pub host_policy: Option<PathBuf>,
+    /// Grant a host capability (repeatable; added to `--host-policy`).
+    #[arg(long = "grant", value_name = "CAPABILITY")]
+    pub grant: Vec<String>,
+    /// The directory `filesystem.*` hostcalls are confined to (overrides `--host-policy`).
+    #[arg(long = "fs-root", value_name = "DIR")]
+    pub fs_root: Option<PathBuf>,
     /// Print the whole response as JSON.
     #[arg(long)]
     pub json: bool,
@@ -128,7 +142,9 @@ pub fn run(args: Args) -> Result<Outcome, Error> {
             )
         })?,
     };
-    let response = runtime.invoke(&module, &request, mode, &grants(&args)?, &limits)?;
+    let mut grants = grants(&args)?;
+    grants.host = host(&args, &runtime, &module, &limits)?;
+    let response = runtime.invoke(&module, &request, mode, &grants, &limits)?;
 
     if let Some(path) = &args.output {
         let payload = match response.output_frames.len() {
@@ -158,6 +174,37 @@ pub fn run(args: Args) -> Result<Outcome, Error> {
     } else {
         Outcome::Ok
     })
+}
+
+/// The host behind `sdn_host`: the policy from `--host-policy`/`--grant`/`--fs-root`,
+/// narrowed to the capabilities the module's manifest declares. `None` (nothing granted) when
+/// no host option is given.
+fn host(
+    args: &Args,
+    runtime: &Runtime,
+    module: &LoadedModule,
+    limits: &Limits,
+) -> Result<Option<Arc<Host>>, Error> {
+    if args.host_policy.is_none() && args.grant.is_empty() && args.fs_root.is_none() {
+        return Ok(None);
+    }
+    let mut policy = match &args.host_policy {
+        Some(path) => {
+            let text = output::read_input(path)?;
+            let text = std::str::from_utf8(&text)
+                .map_err(|_| Error::new(ErrorCode::InvalidJson, "host policy is not UTF-8 text"))?;
+            HostPolicy::from_json_str(text)?
+        }
+        None => HostPolicy::new(),
+    };
+    policy = policy.grant_all(args.grant.iter().map(String::as_str));
+    if let Some(root) = &args.fs_root {
+        policy = policy.filesystem_root(root);
+    }
+    let declared = runtime
+        .declared_capabilities(module, limits)
+        .map_err(|err| err.context("cannot read the capabilities the module declares"))?;
+    Ok(Some(Arc::new(Host::for_manifest(policy, &declared))))
 }
 
 fn grants(args: &Args) -> Result<Grants, Error> {

@@ -115,9 +115,8 @@ impl HostPolicy {
 
     /// As [`HostPolicy::from_json_str`], from a parsed value.
     pub fn from_json(value: &Value) -> Result<HostPolicy> {
-        let parsed = PolicyJson::deserialize(value).map_err(|err| {
-            Error::new(ErrorCode::InvalidArgument, format!("host policy: {err}"))
-        })?;
+        let parsed = PolicyJson::deserialize(value)
+            .map_err(|err| Error::new(ErrorCode::InvalidArgument, format!("host policy: {err}")))?;
         let defaults = HostLimits::default();
         let limits = HostLimits {
             max_operation_bytes: parsed
@@ -132,7 +131,10 @@ impl HostPolicy {
                 .limits
                 .max_response_bytes
                 .unwrap_or(defaults.max_response_bytes),
-            max_read_bytes: parsed.limits.max_read_bytes.unwrap_or(defaults.max_read_bytes),
+            max_read_bytes: parsed
+                .limits
+                .max_read_bytes
+                .unwrap_or(defaults.max_read_bytes),
             max_random_bytes: parsed
                 .limits
                 .max_random_bytes
@@ -197,7 +199,9 @@ fn parse_range(text: &str, protocol: &str) -> Result<ipnet::IpNet> {
         .map_err(|_| {
             Error::new(
                 ErrorCode::InvalidArgument,
-                format!("host policy: net.{protocol}.addresses: \"{text}\" is not an address or range"),
+                format!(
+                    "host policy: net.{protocol}.addresses: \"{text}\" is not an address or range"
+                ),
             )
         })
 }
@@ -208,7 +212,10 @@ mod tests {
 
     #[test]
     fn empty_object_is_the_empty_policy() {
-        assert_eq!(HostPolicy::from_json_str("{}").unwrap(), HostPolicy::default());
+        assert_eq!(
+            HostPolicy::from_json_str("{}").unwrap(),
+            HostPolicy::default()
+        );
     }
 
     #[test]
@@ -251,8 +258,14 @@ mod tests {
         for (text, code) in [
             ("{\"grnat\":[\"clock\"]}", ErrorCode::InvalidArgument),
             ("{\"grant\":\"clock\"}", ErrorCode::InvalidArgument),
-            ("{\"net\":{\"tcp\":{\"addresses\":[\"nope\"]}}}", ErrorCode::InvalidArgument),
-            ("{\"net\":{\"tcp\":{\"ports\":[70000]}}}", ErrorCode::InvalidArgument),
+            (
+                "{\"net\":{\"tcp\":{\"addresses\":[\"nope\"]}}}",
+                ErrorCode::InvalidArgument,
+            ),
+            (
+                "{\"net\":{\"tcp\":{\"ports\":[70000]}}}",
+                ErrorCode::InvalidArgument,
+            ),
             ("[]", ErrorCode::InvalidArgument),
             ("{", ErrorCode::InvalidJson),
         ] {
