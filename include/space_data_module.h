@@ -28,11 +28,21 @@
 // The ABI version: bumped on every incompatible change of the C surface.
 #define SDM_ABI_VERSION 1
 
+// Direct mode (`plugin_alloc` / `plugin_invoke_stream` / `plugin_free`).
+#define SDM_INVOKE_DIRECT 0
+
+// Command mode (`_start`, request on stdin, response on stdout).
+#define SDM_INVOKE_COMMAND 1
+
 // Length of a compressed secp256k1 public key (a trusted signer).
 #define SDM_SIGNING_PUBLIC_KEY_LEN 33
 
 // Length of a secp256k1 private scalar, an X25519 private key and an X25519 public key.
 #define SDM_KEY_LEN 32
+
+// A host policy and the hosts narrowed from it per module. Create with `sdm_host_new`,
+// release with `sdm_host_free`. Thread-safe: may be used from several threads at once.
+typedef struct sdm_host sdm_host;
 
 // A compiled module loaded into a runtime. Create with `sdm_module_load`, release with
 // `sdm_module_free`. Thread-safe: may be invoked from several threads at once.
@@ -164,6 +174,49 @@ sdm_status sdm_check(const uint8_t *manifest_json,
                      const uint8_t *wasm,
                      size_t wasm_len,
                      struct sdm_bytes *out_report_json);
+
+// Creates a host from its JSON policy (UTF-8; `{}` grants nothing; unknown members are
+// `invalid-argument`).
+//
+// # Safety
+// `policy_json` valid for `policy_len` bytes; `out_host` NULL or writable.
+sdm_status sdm_host_new(const uint8_t *policy_json, size_t policy_len, struct sdm_host **out_host);
+
+// Releases a host. Accepts NULL.
+//
+// # Safety
+// `host` is NULL or a handle from `sdm_host_new` not yet freed and not in use.
+void sdm_host_free(struct sdm_host *host);
+
+// Runs one host operation for the embedder (not narrowed by any manifest). `params_json`
+// may be empty (null params). On success `out_result_json` is the operation's result as
+// JSON; on failure the status is the operation's error code (e.g. 800
+// `host-capability-denied`) and the message says why.
+//
+// # Safety
+// `host` NULL or live; `operation` valid for `operation_len` bytes; `params_json` valid for
+// `params_len` bytes (may be NULL when `params_len` is 0); `out_result_json` NULL or writable.
+sdm_status sdm_host_invoke(const struct sdm_host *host,
+                           const uint8_t *operation,
+                           size_t operation_len,
+                           const uint8_t *params_json,
+                           size_t params_len,
+                           struct sdm_bytes *out_result_json);
+
+// Invokes a module with `host` behind its `sdn_host` imports, in `mode`
+// (`SDM_INVOKE_DIRECT` or `SDM_INVOKE_COMMAND`). The guest gets at most the capabilities
+// its manifest declares and the policy grants. `limits` NULL = defaults.
+//
+// # Safety
+// `module` and `host` NULL or live; `request` valid for `request_len` bytes; `limits` NULL
+// or readable; `out_response` NULL or writable.
+sdm_status sdm_module_invoke_hosted(const struct sdm_module *module,
+                                    const struct sdm_host *host,
+                                    uint32_t mode,
+                                    const uint8_t *request,
+                                    size_t request_len,
+                                    const struct sdm_limits *limits,
+                                    struct sdm_bytes *out_response);
 
 // Protects a module: signs it with the secp256k1 private key `signing_private_key`
 // (32 bytes), optionally wraps it into a single-file bundle first (`single_file_bundle`

@@ -9,7 +9,7 @@
 //! - bytes handed to the caller are `sdm_bytes`, released with `sdm_bytes_free`;
 //! - structured results are UTF-8 JSON with the shapes documented in docs/c-abi.md.
 //!
-//! Thread safety: `sdm_runtime` and `sdm_module` may be used from several threads at once
+//! Thread safety: `sdm_runtime`, `sdm_module`, `sdm_host` and `sdm_runtime_host` may be used from several threads at once
 //! (the core `Runtime` and `LoadedModule` are `Send + Sync`); every other function only
 //! touches its arguments. A handle must not be freed while another thread still uses it.
 //!
@@ -20,6 +20,7 @@ mod bytes;
 mod debug;
 mod envelope;
 mod format;
+mod host;
 mod publication;
 mod runtime;
 mod runtime_host;
@@ -32,6 +33,10 @@ pub use debug::sdm_debug_force_panic;
 pub use envelope::{sdm_invoke_request_from_json, sdm_invoke_response_to_json};
 pub use format::{
     sdm_bundle_create, sdm_bundle_inspect, sdm_check, sdm_manifest_decode, sdm_manifest_encode_json,
+};
+pub use host::{
+    SDM_INVOKE_COMMAND, SDM_INVOKE_DIRECT, sdm_host, sdm_host_free, sdm_host_invoke, sdm_host_new,
+    sdm_module_invoke_hosted,
 };
 pub use publication::{sdm_open, sdm_protect, sdm_signing_public_key, sdm_x25519_public_key};
 pub use runtime::{

@@ -26,8 +26,8 @@ pub struct sdm_runtime {
 /// `sdm_module_free`. Thread-safe: may be invoked from several threads at once.
 #[allow(non_camel_case_types)]
 pub struct sdm_module {
-    runtime: Arc<Runtime>,
-    module: LoadedModule,
+    pub(crate) runtime: Arc<Runtime>,
+    pub(crate) module: LoadedModule,
 }
 
 /// Limits of one invocation. Start from `sdm_limits_default()` and change what you need.
@@ -66,7 +66,7 @@ fn to_usize(value: u64) -> usize {
 }
 
 impl sdm_limits {
-    fn to_core(self) -> Limits {
+    pub(crate) fn to_core(self) -> Limits {
         Limits {
             fuel: (self.fuel != 0).then_some(self.fuel),
             timeout: (self.timeout_ms != 0).then(|| Duration::from_millis(self.timeout_ms)),
