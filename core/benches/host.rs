@@ -50,7 +50,8 @@ fn bench_host(c: &mut Criterion) {
     linker
         .func_wrap("bench", "constant", || 42i32)
         .expect("constant import");
-    let module = Module::new(&engine, GUEST_WAT).expect("guest");
+    let wasm = wat::parse_str(GUEST_WAT).expect("guest WAT");
+    let module = Module::new(&engine, wasm).expect("guest");
     let mut store = Store::new(
         &engine,
         State {

@@ -280,3 +280,40 @@ fn a_response_cap_below_the_fixed_envelope_still_stores_it() {
     let reply = guest.call("random.bytes", r#"{"length":200}"#);
     assert_eq!(reply.text(), bridge::RESPONSE_TOO_LARGE_ENVELOPE);
 }
+
+#[test]
+fn a_guest_without_memory_gets_errors_not_traps() {
+    use space_data_module::host::HostcallState;
+    use wasmtime::{Engine, Linker, Module, Store};
+
+    struct State(HostcallState);
+    let engine = Engine::default();
+    let mut linker: Linker<State> = Linker::new(&engine);
+    bridge::add_to_linker(&mut linker, |state: &mut State| &mut state.0).unwrap();
+    let wasm = wat::parse_str(
+        r#"(module
+          (import "sdn_host" "call_json" (func $call (param i32 i32 i32 i32) (result i32)))
+          (import "sdn_host" "read_response" (func $read (param i32 i32) (result i32)))
+          (func (export "call") (param i32 i32 i32 i32) (result i32)
+            (call $call (local.get 0) (local.get 1) (local.get 2) (local.get 3)))
+          (func (export "read") (result i32) (call $read (i32.const 0) (i32.const 8))))"#,
+    )
+    .unwrap();
+    let module = Module::new(&engine, wasm).unwrap();
+    let mut store = Store::new(&engine, State(HostcallState::new(bridge::empty_host())));
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let call = instance
+        .get_typed_func::<(i32, i32, i32, i32), i32>(&mut store, "call")
+        .unwrap();
+    let read = instance
+        .get_typed_func::<(), i32>(&mut store, "read")
+        .unwrap();
+    assert_eq!(read.call(&mut store, ()).unwrap(), bridge::READ_FAILED);
+    // Nothing to read the operation from: an empty name, then an out-of-bounds range.
+    assert_eq!(call.call(&mut store, (0, 0, 0, 0)).unwrap(), 1);
+    let envelope: Value = serde_json::from_slice(store.data().0.response()).unwrap();
+    assert_eq!(envelope["error"]["name"], "TypeError");
+    assert_eq!(call.call(&mut store, (0, 4, 0, 0)).unwrap(), 1);
+    let envelope: Value = serde_json::from_slice(store.data().0.response()).unwrap();
+    assert_eq!(envelope["error"]["sdmCode"], "host-bridge-out-of-bounds");
+}

@@ -109,13 +109,13 @@ impl HostcallState {
     ) -> Result<Value, HostError> {
         let limits = self.host.limits();
         // Caps first: nothing is read (or allocated) for an oversized request.
-        if i64::from(payload_len) > limits.max_request_bytes as i64 {
+        if i64::from(payload_len) > as_i64(limits.max_request_bytes) {
             return Err(too_large(format!(
                 "Hostcall request exceeds {} byte limit.",
                 limits.max_request_bytes
             )));
         }
-        if i64::from(op_len) > limits.max_operation_bytes as i64 {
+        if i64::from(op_len) > as_i64(limits.max_operation_bytes) {
             return Err(too_large(format!(
                 "Hostcall operation name exceeds {} byte limit.",
                 limits.max_operation_bytes
@@ -181,6 +181,11 @@ impl HostcallState {
     pub fn response_len(&self) -> i32 {
         i32::try_from(self.response.len()).unwrap_or(i32::MAX)
     }
+}
+
+/// A cap as i64 (caps beyond i64 saturate: no i32 length can exceed them).
+fn as_i64(cap: usize) -> i64 {
+    i64::try_from(cap).unwrap_or(i64::MAX)
 }
 
 fn too_large(message: String) -> HostError {
