@@ -15,6 +15,7 @@
 //!
 //! This crate is thin: it converts types and calls the core; it holds no format logic.
 
+mod auth;
 mod boundary;
 mod bytes;
 mod debug;
@@ -23,6 +24,7 @@ mod format;
 mod publication;
 mod runtime;
 
+pub use auth::{sdm_authorization_create, sdm_authorization_verify};
 pub use boundary::{
     SDM_ABI_VERSION, sdm_abi_version, sdm_last_error_code, sdm_last_error_message, sdm_status,
 };
@@ -32,7 +34,9 @@ pub use envelope::{sdm_invoke_request_from_json, sdm_invoke_response_to_json};
 pub use format::{
     sdm_bundle_create, sdm_bundle_inspect, sdm_check, sdm_manifest_decode, sdm_manifest_encode_json,
 };
-pub use publication::{sdm_open, sdm_protect, sdm_signing_public_key, sdm_x25519_public_key};
+pub use publication::{
+    sdm_open, sdm_open_report, sdm_protect, sdm_signing_public_key, sdm_x25519_public_key,
+};
 pub use runtime::{
     sdm_limits, sdm_limits_default, sdm_module, sdm_module_free, sdm_module_invoke_command,
     sdm_module_invoke_direct, sdm_module_load, sdm_module_manifest_json, sdm_runtime,
