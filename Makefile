@@ -97,7 +97,7 @@ install:
 	install -m 644 include/space_data_module.h $(DESTDIR)$(PREFIX)/include/
 	install -m 755 $(INSTALL_LIB_DIR)/libspace_data_module_ffi.so $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 $(INSTALL_LIB_DIR)/libspace_data_module_ffi.a $(DESTDIR)$(PREFIX)/lib/
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' ffi-c/space_data_module.pc.in \
+	sed -e '/^#/d' -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' ffi-c/space_data_module.pc.in \
 	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/space_data_module.pc
 
 ## run-test-pkgconfig: `make install` into a scratch DESTDIR (the debug libraries `cargo test`
@@ -111,7 +111,11 @@ run-test-pkgconfig:
 	PKG_CONFIG_PATH=$(PKG_DESTDIR)$(PKG_PREFIX)/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$(PKG_DESTDIR) \
 	  sh -c 'gcc $(filter-out -Iinclude,$(C_FLAGS)) examples/c/example.c -o $(C_BUILD)/example-pkgconfig \
 	    $$(pkg-config --cflags --libs space_data_module) -Wl,-rpath,$(PKG_DESTDIR)$(PKG_PREFIX)/lib -lpthread'
+	@# It must run against the installed copy, not the build tree's.
+	ldd $(C_BUILD)/example-pkgconfig | grep -q '$(PKG_DESTDIR)$(PKG_PREFIX)/lib/libspace_data_module_ffi.so'
 	$(C_BUILD)/example-pkgconfig $(VECTOR_MODULE) vectors/single-file-bundle/manifest.json $(C_BUILD)/echo-direct.wasm > $(C_BUILD)/example-pkgconfig.log
+	@# The staged debug libraries are about 1 GiB; nothing else needs them.
+	rm -rf $(PKG_DESTDIR)
 	@echo "run-test-pkgconfig: example.c built with pkg-config against $(PKG_DESTDIR)$(PKG_PREFIX): ok"
 
 bench:
