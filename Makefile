@@ -7,7 +7,7 @@ export CARGO_TERM_COLOR ?= never
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
 CLI := $(CARGO_TARGET_DIR)/debug/space-data-module
 
-.PHONY: all build demo test deps conformance run-conformance bench fmt lint clean header header-check test-c run-test-c test-go run-test-go
+.PHONY: all build demo test deps conformance run-conformance bench fmt lint clean header header-check test-c run-test-c test-go run-test-go install run-test-pkgconfig
 
 all: build
 
@@ -31,6 +31,7 @@ test: deps
 	$(MAKE) --no-print-directory header-check
 	$(MAKE) --no-print-directory run-test-c
 	$(MAKE) --no-print-directory run-test-go
+	$(MAKE) --no-print-directory run-test-pkgconfig
 
 ## deps: tools the tests need; each step is skipped when already present.
 deps:
@@ -76,13 +77,51 @@ run-test-c:
 	@mkdir -p $(C_BUILD)
 	$(CLI) compile --manifest examples/invoke-echo/manifest.direct.json \
 	  --source examples/invoke-echo/module.c -o $(C_BUILD)/echo-direct.wasm
-	for program in example abi_negative leak_cycles; do \
+	$(CLI) compile --manifest examples/host-proxy/manifest.json --source examples/host-proxy/module.c \
+	  --allow-undefined-imports -o $(C_BUILD)/host-proxy.wasm
+	for program in example abi_negative leak_cycles threads host; do \
 	  gcc $(C_FLAGS) examples/c/$$program.c -o $(C_BUILD)/$$program $(C_LIBS) || exit 1; \
 	done
 	@$(if $(VALGRIND),,echo "test-c: valgrind not found; running without it")
 	$(C_RUN) $(C_BUILD)/example $(VECTOR_MODULE) vectors/single-file-bundle/manifest.json $(C_BUILD)/echo-direct.wasm
 	RUST_BACKTRACE=0 $(C_RUN) $(C_BUILD)/abi_negative
 	$(C_RUN) $(C_BUILD)/leak_cycles $(VECTOR_MODULE)
+	RUST_BACKTRACE=0 $(C_RUN) $(C_BUILD)/threads $(C_BUILD)/echo-direct.wasm $(VECTOR_MODULE)
+	rm -rf $(C_BUILD)/host-root && mkdir -p $(C_BUILD)/host-root
+	RUST_BACKTRACE=0 $(C_RUN) $(C_BUILD)/host $(C_BUILD)/host-proxy.wasm $(C_BUILD)/host-root
+
+## install: the header, libspace_data_module_ffi.so/.a and space_data_module.pc under
+## $(DESTDIR)$(PREFIX) (include/, lib/, lib/pkgconfig/). The libraries come from
+## INSTALL_LIB_DIR (default: the release build; `make install INSTALL_LIB_DIR=...` for another).
+PREFIX ?= /usr/local
+INSTALL_LIB_DIR ?= $(CARGO_TARGET_DIR)/release
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+install:
+	@test -f $(INSTALL_LIB_DIR)/libspace_data_module_ffi.so || { echo "install: no library in $(INSTALL_LIB_DIR); run 'cargo build --release -p space-data-module-ffi' or set INSTALL_LIB_DIR" >&2; exit 1; }
+	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 644 include/space_data_module.h $(DESTDIR)$(PREFIX)/include/
+	install -m 755 $(INSTALL_LIB_DIR)/libspace_data_module_ffi.so $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 $(INSTALL_LIB_DIR)/libspace_data_module_ffi.a $(DESTDIR)$(PREFIX)/lib/
+	sed -e '/^#/d' -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' ffi-c/space_data_module.pc.in \
+	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/space_data_module.pc
+
+## run-test-pkgconfig: `make install` into a scratch DESTDIR (the debug libraries `cargo test`
+## built), then build example.c with nothing but `pkg-config --cflags --libs` and run it.
+PKG_DESTDIR := $(CARGO_TARGET_DIR)/pkgconfig-test
+PKG_PREFIX := /opt/space-data-module
+run-test-pkgconfig:
+	rm -rf $(PKG_DESTDIR) && mkdir -p $(C_BUILD)
+	$(MAKE) --no-print-directory install DESTDIR=$(PKG_DESTDIR) PREFIX=$(PKG_PREFIX) INSTALL_LIB_DIR=$(FFI_LIB_DIR)
+	@# The .pc names the final prefix; a DESTDIR staging copy needs it redirected (pkg-config's sysroot).
+	PKG_CONFIG_PATH=$(PKG_DESTDIR)$(PKG_PREFIX)/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$(PKG_DESTDIR) \
+	  sh -c 'gcc $(filter-out -Iinclude,$(C_FLAGS)) examples/c/example.c -o $(C_BUILD)/example-pkgconfig \
+	    $$(pkg-config --cflags --libs space_data_module) -Wl,-rpath,$(PKG_DESTDIR)$(PKG_PREFIX)/lib -lpthread'
+	@# It must run against the installed copy, not the build tree's.
+	ldd $(C_BUILD)/example-pkgconfig | grep -q '$(PKG_DESTDIR)$(PKG_PREFIX)/lib/libspace_data_module_ffi.so'
+	$(C_BUILD)/example-pkgconfig $(VECTOR_MODULE) vectors/single-file-bundle/manifest.json $(C_BUILD)/echo-direct.wasm > $(C_BUILD)/example-pkgconfig.log
+	@# The staged debug libraries are about 1 GiB; nothing else needs them.
+	rm -rf $(PKG_DESTDIR)
+	@echo "run-test-pkgconfig: example.c built with pkg-config against $(PKG_DESTDIR)$(PKG_PREFIX): ok"
 
 ## test-go: the Go binding (bindings/go, cgo) against the cdylib in $(FFI_LIB_DIR), with the
 ## echo module compiled by the CLI in direct and command form. Offline: no module download,

@@ -87,6 +87,51 @@ typedef struct sdm_limits {
 extern "C" {
 #endif // __cplusplus
 
+// Creates a deployment authorization and signs it (spec 11.2 and 11.4), as the CLI's
+// `authorize`.
+//
+// `options_json`: the reference's `createDeploymentAuthorization` options (`artifact`,
+// `artifactId`, `programId`, `graphHash`, `manifestHash`, `target`, `capabilities`,
+// `issuedAt`, `ttlMs`, `nonce`, `constraints`); `issuedAt` defaults to the system clock,
+// `ttlMs` to 300000, `nonce` to 16 random bytes. `signing_private_key`: 32-byte secp256k1
+// scalar. `signer_json`: optional (NULL with length 0) `{"derivationPath", "keyId"}` copied
+// into the unsigned `protected` header.
+//
+// On success `out_envelope_json` holds the envelope
+// `{"protected": {...}, "payload": {...}, "signatureHex"}` (docs/c-abi.md).
+//
+// # Safety
+// Inputs valid for their lengths (key: 32 bytes); `out_envelope_json` NULL or writable.
+sdm_status sdm_authorization_create(const uint8_t *options_json,
+                                    size_t options_json_len,
+                                    const uint8_t *signing_private_key,
+                                    const uint8_t *signer_json,
+                                    size_t signer_json_len,
+                                    struct sdm_bytes *out_envelope_json);
+
+// Verifies a deployment authorization envelope (spec 11.7), as the CLI's
+// `verify-authorization`: first failure wins (shape 611, algorithm 604, untrusted signer 612,
+// expired / not yet valid 613, signature 614, expectations 615).
+//
+// `trusted_signers`: concatenated 33-byte compressed secp256k1 public keys (as `sdm_open`).
+// `options_json`: optional (NULL with length 0) `{"now", "clockSkewMs", "artifact",
+// "target", "requiredCapabilities"}`: `now` in ms since the epoch (default: the system
+// clock), `clockSkewMs` (default 0), and the expectations of the reference's
+// `assertDeploymentAuthorization` (`artifact` with `artifactId` / `programId` / `graphHash` /
+// `manifestHash`; `target` string or `{id, audience}`; `requiredCapabilities` array).
+//
+// On success `out_result_json` holds `{"signerPublicKeyHex", "payload"}`.
+//
+// # Safety
+// Inputs valid for their lengths; `out_result_json` NULL or writable.
+sdm_status sdm_authorization_verify(const uint8_t *envelope_json,
+                                    size_t envelope_json_len,
+                                    const uint8_t *trusted_signers,
+                                    size_t trusted_signers_len,
+                                    const uint8_t *options_json,
+                                    size_t options_json_len,
+                                    struct sdm_bytes *out_result_json);
+
 // The ABI version of the loaded library (compare with `SDM_ABI_VERSION` from the header).
 uint32_t sdm_abi_version(void);
 
@@ -256,6 +301,29 @@ sdm_status sdm_open(const uint8_t *artifact,
                     const uint8_t *recipient_private_key,
                     struct sdm_bytes *out_wasm,
                     struct sdm_bytes *out_report_json);
+
+// Opens a protected artifact as `sdm_open` does, but reports the loader's verdict instead of
+// failing with it, so that a refusal comes with the partial report (what was established
+// before the failing step; the CLI's `open --json`).
+//
+// Status 0 means the loader ran to a verdict, "opened" or "refused"; then `out_outcome_json`
+// holds `{"outcome": "ok", "status": 0, "report": {...}}` or `{"outcome": "error",
+// "status": N, "errorClass", "detail", "report": {partial}}` (N the status `sdm_open` would
+// return), and `out_wasm` (may be NULL: report only) holds the plain module when opened and
+// `{NULL, 0}` when refused. A non-zero status is an argument error (NULL, bad lengths, a
+// malformed trusted key or recipient key): nothing is written. The policy is the same
+// fail-closed one as `sdm_open`; the report never holds a secret.
+//
+// # Safety
+// Inputs valid for their lengths; `out_wasm` NULL or writable; `out_outcome_json` NULL or
+// writable.
+sdm_status sdm_open_report(const uint8_t *artifact,
+                           size_t artifact_len,
+                           const uint8_t *trusted_signers,
+                           size_t trusted_signers_len,
+                           const uint8_t *recipient_private_key,
+                           struct sdm_bytes *out_wasm,
+                           struct sdm_bytes *out_outcome_json);
 
 // The 33-byte compressed secp256k1 public key of a 32-byte signing private key (for
 // `sdm_open` trust lists). `out_public_key` must have room for 33 bytes.

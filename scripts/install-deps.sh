@@ -15,6 +15,7 @@ ls /usr/lib/llvm-*/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a >/dev/null
 
 # The C ABI tests: gcc builds examples/c; valgrind (optional) checks them for leaks.
 have gcc || need_apt+=(gcc libc6-dev)
+have pkg-config || need_apt+=(pkgconf)
 if ! have valgrind; then
   if [ "$(id -u)" = 0 ]; then need_apt+=(valgrind); else echo "install-deps: valgrind missing (optional)" >&2; fi
 fi

@@ -107,6 +107,91 @@ static void publication_functions(void) {
   UNTOUCHED(report);
 }
 
+static void authorization_and_open_report(void) {
+  sdm_bytes out = SENTINEL, wasm = SENTINEL;
+  const uint8_t *object = (const uint8_t *)"{}";
+  const uint8_t *array = (const uint8_t *)"[]";
+  const uint8_t *typo = (const uint8_t *)"{\"nowMs\":1}";
+  static const uint8_t ONE_KEY[32] = {1};
+  uint8_t trusted[33];
+  CHECK_OK(sdm_signing_public_key(ONE_KEY, trusted));
+
+  /* sdm_authorization_create: options, key, optional signer JSON, out. */
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_authorization_create(NULL, 2, ONE_KEY, NULL, 0, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_authorization_create(object, 0, ONE_KEY, NULL, 0, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_authorization_create(object, SIZE_MAX, ONE_KEY, NULL, 0, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_authorization_create(object, 2, NULL, NULL, 0, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_authorization_create(object, 2, ONE_KEY, NULL, 2, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_authorization_create(object, 2, ONE_KEY, object, 0, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_authorization_create(object, 2, ONE_KEY, NULL, 0, NULL));
+  CHECK_ERROR(sdm_authorization_create(GARBAGE, sizeof GARBAGE, ONE_KEY, NULL, 0, &out));
+  CHECK_ERROR(sdm_authorization_create(array, 2, ONE_KEY, NULL, 0, &out));
+  CHECK_ERROR(sdm_authorization_create(object, 2, ZERO_KEY, NULL, 0, &out)); /* zero scalar */
+  CHECK_ERROR(sdm_authorization_create(object, 2, ONE_KEY, GARBAGE, sizeof GARBAGE, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_authorization_create(object, 2, ONE_KEY, typo, strlen((const char *)typo),
+                                        &out));
+  UNTOUCHED(out);
+
+  /* sdm_authorization_verify: envelope, trust list, optional options JSON, out. */
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_authorization_verify(NULL, 2, trusted, 33, NULL, 0, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_authorization_verify(object, 0, trusted, 33, NULL, 0, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_authorization_verify(object, 2, NULL, 33, NULL, 0, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_authorization_verify(object, 2, trusted, 0, NULL, 0, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_authorization_verify(object, 2, trusted, 32, NULL, 0, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_authorization_verify(object, 2, trusted, 33, NULL, 5, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_authorization_verify(object, 2, trusted, 33, object, 0, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_authorization_verify(object, 2, trusted, 33, NULL, 0, NULL));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_authorization_verify(object, 2, trusted, 33, typo,
+                                        strlen((const char *)typo), &out));
+  CHECK_ERROR(sdm_authorization_verify(GARBAGE, sizeof GARBAGE, trusted, 33, NULL, 0, &out));
+  CHECK_ERROR(sdm_authorization_verify(object, 2, GARBAGE, 33, NULL, 0, &out)); /* not a key */
+  CHECK_ERROR(sdm_authorization_verify(object, 2, trusted, 33, GARBAGE, sizeof GARBAGE, &out));
+  CHECK_STATUS(611u, sdm_authorization_verify(object, 2, trusted, 33, NULL, 0, &out));
+  CHECK_STATUS(611u, sdm_authorization_verify(array, 2, trusted, 33, NULL, 0, &out));
+  UNTOUCHED(out);
+
+  /* sdm_open_report: argument errors write nothing; garbage is a verdict, not an error. */
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_open_report(NULL, 8, trusted, 33, NULL, &wasm, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_open_report(GARBAGE, 0, trusted, 33, NULL, &wasm, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_open_report(GARBAGE, 8, NULL, 33, NULL, &wasm, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_open_report(GARBAGE, 8, trusted, 34, NULL, &wasm, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_open_report(GARBAGE, 8, trusted, 33, NULL, &wasm, NULL));
+  CHECK_ERROR(sdm_open_report(GARBAGE, 8, GARBAGE, 33, NULL, &wasm, &out));
+  UNTOUCHED(out);
+  UNTOUCHED(wasm);
+  sdm_bytes verdict = {0}, refused = SENTINEL;
+  CHECK_OK(sdm_open_report(GARBAGE, sizeof GARBAGE, trusted, 33, GARBAGE, &refused, &verdict));
+  EXPECT(refused.ptr == NULL && refused.len == 0);
+  EXPECT(json_contains(&verdict, "\"outcome\":\"error\""));
+  EXPECT(json_contains(&verdict, "\"report\":{"));
+  sdm_bytes_free(&verdict);
+  /* out_wasm NULL: the report alone. */
+  CHECK_OK(sdm_open_report(GARBAGE, sizeof GARBAGE, trusted, 33, NULL, NULL, &verdict));
+  EXPECT(json_contains(&verdict, "\"errorClass\""));
+  sdm_bytes_free(&verdict);
+}
+
 static void runtime_functions(void) {
   sdm_bytes out = SENTINEL;
   sdm_runtime *untouched_runtime = (sdm_runtime *)0x1;
@@ -335,6 +420,7 @@ static void frees_and_panic(void) {
 int main(void) {
   format_functions();
   publication_functions();
+  authorization_and_open_report();
   runtime_functions();
   runtime_host_functions();
   frees_and_panic();

@@ -1,6 +1,7 @@
 /*
  * The C ABI end to end: inspect and check the vector module, protect it (signed and
- * encrypted) and open it again (plus wrong-key negatives), then load and invoke a direct-mode
+ * encrypted) and open it again (plus wrong-key negatives, and a refusal's partial report),
+ * sign and verify a deployment authorization, then load and invoke a direct-mode
  * module from several threads at once.
  *
  * usage: example VECTOR_MODULE.wasm VECTOR_MANIFEST.json ECHO_MODULE.wasm
@@ -86,7 +87,61 @@ static void protect_and_open(const unsigned char *module, size_t module_len,
   printf("open with an untrusted signer: status %u (%s)\n", sdm_last_error_code(),
          sdm_last_error_message());
   EXPECT(untouched.ptr == (uint8_t *)0x1 && untouched_report.len == 7);
+
+  /* sdm_open_report: the refusal comes back as a verdict with the partial report. */
+  sdm_bytes refused_wasm = {(uint8_t *)0x1, 7}, outcome = {0};
+  CHECK_OK(sdm_open_report(artifact.ptr, artifact.len, untrusted, sizeof untrusted,
+                           RECIPIENT_KEY, &refused_wasm, &outcome));
+  EXPECT(refused_wasm.ptr == NULL && refused_wasm.len == 0);
+  EXPECT(json_contains(&outcome, "\"outcome\":\"error\""));
+  EXPECT(json_contains(&outcome, "\"trailer\":{\"present\":true"));
+  printf("open_report with an untrusted signer: %.*s...\n", 96, (const char *)outcome.ptr);
+  sdm_bytes_free(&outcome);
+  sdm_bytes opened_wasm = {0};
+  CHECK_OK(sdm_open_report(artifact.ptr, artifact.len, trusted, sizeof trusted, RECIPIENT_KEY,
+                           &opened_wasm, &outcome));
+  EXPECT(json_contains(&outcome, "\"outcome\":\"ok\",\"status\":0,\"report\":{"));
+  EXPECT(opened_wasm.len > 8 && memcmp(opened_wasm.ptr, "\0asm", 4) == 0);
+  sdm_bytes_free(&opened_wasm);
+  sdm_bytes_free(&outcome);
   sdm_bytes_free(&artifact);
+}
+
+/* A deployment authorization signed in C and verified against a trust list and expectations. */
+static void authorize_and_verify(void) {
+  unsigned char trusted[33];
+  CHECK_OK(sdm_signing_public_key(SIGNING_KEY, trusted));
+  static const char options[] =
+      "{\"artifactId\":\"demo-artifact\",\"programId\":\"demo\",\"target\":"
+      "{\"id\":\"edge-1\",\"audience\":\"ops\"},\"capabilities\":[\"clock\",\"http\"]}";
+  static const char signer[] = "{\"keyId\":\"demo-key\"}";
+  sdm_bytes envelope = {0};
+  CHECK_OK(sdm_authorization_create((const uint8_t *)options, strlen(options), SIGNING_KEY,
+                                    (const uint8_t *)signer, strlen(signer), &envelope));
+  EXPECT(json_contains(&envelope, "\"signatureHex\""));
+  EXPECT(json_contains(&envelope, "\"keyId\":\"demo-key\""));
+
+  static const char expect_ok[] =
+      "{\"artifact\":{\"artifactId\":\"demo-artifact\"},\"target\":{\"id\":\"edge-1\"},"
+      "\"requiredCapabilities\":[\"http\"]}";
+  sdm_bytes verified = {0};
+  CHECK_OK(sdm_authorization_verify(envelope.ptr, envelope.len, trusted, sizeof trusted,
+                                    (const uint8_t *)expect_ok, strlen(expect_ok), &verified));
+  EXPECT(json_contains(&verified, "\"signerPublicKeyHex\""));
+  printf("authorization: %zu-byte envelope verified\n", envelope.len);
+  sdm_bytes_free(&verified);
+
+  /* A capability the authorization does not grant: 615 authorization-mismatch. */
+  static const char expect_more[] = "{\"requiredCapabilities\":[\"filesystem\"]}";
+  CHECK_STATUS(615, sdm_authorization_verify(envelope.ptr, envelope.len, trusted,
+                                             sizeof trusted, (const uint8_t *)expect_more,
+                                             strlen(expect_more), &verified));
+  /* Verified in the year 2100: 613 authorization-expired (the default ttl is 5 minutes). */
+  static const char later[] = "{\"now\":4102444800000}";
+  CHECK_STATUS(613, sdm_authorization_verify(envelope.ptr, envelope.len, trusted,
+                                             sizeof trusted, (const uint8_t *)later,
+                                             strlen(later), &verified));
+  sdm_bytes_free(&envelope);
 }
 
 #define THREADS 4
@@ -180,6 +235,7 @@ int main(int argc, char **argv) {
 
   inspect_and_check(module, module_len, manifest, manifest_len);
   protect_and_open(module, module_len, manifest, manifest_len);
+  authorize_and_verify();
   invoke_echo(echo, echo_len);
 
   free(module);

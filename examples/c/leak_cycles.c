@@ -1,6 +1,6 @@
 /*
  * 1,000 create/free cycles of every handle type (sdm_runtime, sdm_module, sdm_bytes,
- * sdm_runtime_host), run
+ * sdm_runtime_host) and of the authorization / open-report results, run
  * under valgrind by `make test-c`: any leak fails the run.
  *
  * usage: leak_cycles MODULE.wasm
@@ -60,8 +60,30 @@ int main(int argc, char **argv) {
     sdm_runtime_host_free(host);
   }
 
+  /* The authorization and open-report results (sdm_bytes, success and error paths). */
+  static const unsigned char KEY[32] = {7};
+  unsigned char trusted[33];
+  CHECK_OK(sdm_signing_public_key(KEY, trusted));
+  static const char options[] = "{\"artifactId\":\"a\",\"capabilities\":[\"clock\"]}";
+  static const char expired[] = "{\"now\":4102444800000}";
+  for (int i = 0; i < CYCLES; i++) {
+    sdm_bytes envelope = {0}, verified = {0}, outcome = {0}, opened = {0};
+    CHECK_OK(sdm_authorization_create((const uint8_t *)options, strlen(options), KEY, NULL, 0,
+                                      &envelope));
+    CHECK_OK(sdm_authorization_verify(envelope.ptr, envelope.len, trusted, sizeof trusted, NULL,
+                                      0, &verified));
+    CHECK_ERROR(sdm_authorization_verify(envelope.ptr, envelope.len, trusted, sizeof trusted,
+                                         (const uint8_t *)expired, strlen(expired), &verified));
+    CHECK_OK(sdm_open_report(wasm, wasm_len, trusted, sizeof trusted, NULL, &opened, &outcome));
+    sdm_bytes_free(&outcome);
+    sdm_bytes_free(&opened);
+    sdm_bytes_free(&verified);
+    sdm_bytes_free(&envelope);
+  }
+
   free(wasm);
-  printf("leak_cycles: %d cycles of sdm_runtime, sdm_module, sdm_bytes, sdm_runtime_host: ok\n",
+  printf("leak_cycles: %d cycles of sdm_runtime, sdm_module, sdm_bytes, sdm_runtime_host, authorization, "
+         "open report: ok\n",
          CYCLES);
   return 0;
 }

@@ -15,6 +15,7 @@
 //!
 //! This crate is thin: it converts types and calls the core; it holds no format logic.
 
+mod auth;
 mod boundary;
 mod bytes;
 mod debug;
@@ -25,6 +26,7 @@ mod publication;
 mod runtime;
 mod runtime_host;
 
+pub use auth::{sdm_authorization_create, sdm_authorization_verify};
 pub use boundary::{
     SDM_ABI_VERSION, sdm_abi_version, sdm_last_error_code, sdm_last_error_message, sdm_status,
 };
@@ -38,7 +40,9 @@ pub use host::{
     SDM_INVOKE_COMMAND, SDM_INVOKE_DIRECT, sdm_host, sdm_host_free, sdm_host_invoke, sdm_host_new,
     sdm_module_invoke_hosted,
 };
-pub use publication::{sdm_open, sdm_protect, sdm_signing_public_key, sdm_x25519_public_key};
+pub use publication::{
+    sdm_open, sdm_open_report, sdm_protect, sdm_signing_public_key, sdm_x25519_public_key,
+};
 pub use runtime::{
     sdm_limits, sdm_limits_default, sdm_module, sdm_module_free, sdm_module_invoke_command,
     sdm_module_invoke_direct, sdm_module_load, sdm_module_manifest_json, sdm_runtime,

@@ -3,6 +3,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use serde_json::json;
 use space_data_module::publication::encryption::X25519PrivateKey;
 use space_data_module::publication::random::OsRandom;
 use space_data_module::publication::signing::{PublicKey, Signer};
@@ -19,6 +20,55 @@ pub const SDM_KEY_LEN: usize = 32;
 
 /// Most trusted signers accepted by `sdm_open`: 4096 (a trust list, not a key store).
 const MAX_TRUSTED_SIGNERS: usize = 4096;
+
+/// The system clock in ms since the Unix epoch.
+pub(crate) fn now_ms() -> Result<i64, Error> {
+    let millis = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_err(|err| Error::new(ErrorCode::Internal, format!("system clock: {err}")))?
+        .as_millis();
+    Ok(i64::try_from(millis).unwrap_or(i64::MAX))
+}
+
+/// A trust list: concatenated 33-byte compressed secp256k1 public keys, at most
+/// `MAX_TRUSTED_SIGNERS` of them.
+///
+/// # Safety
+/// `ptr` is NULL or valid for reads of `len` bytes.
+pub(crate) unsafe fn parse_trusted_signers(
+    ptr: *const u8,
+    len: usize,
+) -> Result<Vec<PublicKey>, Error> {
+    // SAFETY: caller contract.
+    let keys = unsafe { input(ptr, len, "trusted_signers") }?;
+    if keys.len() % SDM_SIGNING_PUBLIC_KEY_LEN != 0 {
+        return Err(invalid_argument(format!(
+            "trusted_signers_len {} is not a multiple of {SDM_SIGNING_PUBLIC_KEY_LEN}",
+            keys.len()
+        )));
+    }
+    if keys.len() / SDM_SIGNING_PUBLIC_KEY_LEN > MAX_TRUSTED_SIGNERS {
+        return Err(invalid_argument(format!(
+            "more than {MAX_TRUSTED_SIGNERS} trusted signers"
+        )));
+    }
+    keys.chunks_exact(SDM_SIGNING_PUBLIC_KEY_LEN)
+        .map(PublicKey::from_sec1)
+        .collect()
+}
+
+/// The optional X25519 recipient private key of an encrypted artifact (NULL: none).
+///
+/// # Safety
+/// `ptr` is NULL or valid for reads of 32 bytes.
+unsafe fn recipient_key(ptr: *const u8) -> Result<Option<X25519PrivateKey>, Error> {
+    if ptr.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: caller contract (32 bytes); borrowed, so no unzeroized copy is left here.
+    let key = unsafe { input(ptr, SDM_KEY_LEN, "recipient_private_key") }?;
+    X25519PrivateKey::from_slice(key).map(Some)
+}
 
 /// Protects a module: signs it with the secp256k1 private key `signing_private_key`
 /// (32 bytes), optionally wraps it into a single-file bundle first (`single_file_bundle`
@@ -62,10 +112,6 @@ pub unsafe extern "C" fn sdm_protect(
                 fixed_input::<SDM_KEY_LEN>(recipient_public_key, "recipient_public_key")
             }?)
         };
-        let now_ms = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_err(|err| Error::new(ErrorCode::Internal, format!("system clock: {err}")))?
-            .as_millis();
         let options = ProtectOptions {
             manifest: space_data_module::js::parse_json(text)?,
             wasm: wasm.to_vec(),
@@ -74,7 +120,7 @@ pub unsafe extern "C" fn sdm_protect(
             artifact_id: None,
             target: serde_json::Value::Null,
             capabilities: None,
-            now_ms: i64::try_from(now_ms).unwrap_or(i64::MAX),
+            now_ms: now_ms()?,
         };
         let protected = publication::protect(&options, &signer, &mut OsRandom)?;
         let result = json_bytes(&protected.to_json())?;
@@ -117,31 +163,9 @@ pub unsafe extern "C" fn sdm_open(
         // SAFETY: caller contract.
         let artifact = unsafe { input(artifact, artifact_len, "artifact") }?;
         // SAFETY: caller contract.
-        let keys = unsafe { input(trusted_signers, trusted_signers_len, "trusted_signers") }?;
-        if keys.len() % SDM_SIGNING_PUBLIC_KEY_LEN != 0 {
-            return Err(invalid_argument(format!(
-                "trusted_signers_len {} is not a multiple of {SDM_SIGNING_PUBLIC_KEY_LEN}",
-                keys.len()
-            )));
-        }
-        if keys.len() / SDM_SIGNING_PUBLIC_KEY_LEN > MAX_TRUSTED_SIGNERS {
-            return Err(invalid_argument(format!(
-                "more than {MAX_TRUSTED_SIGNERS} trusted signers"
-            )));
-        }
-        let trusted = keys
-            .chunks_exact(SDM_SIGNING_PUBLIC_KEY_LEN)
-            .map(PublicKey::from_sec1)
-            .collect::<Result<Vec<_>, _>>()?;
-        let recipient = if recipient_private_key.is_null() {
-            None
-        } else {
-            // SAFETY: caller contract (32 bytes).
-            let key = unsafe {
-                fixed_input::<SDM_KEY_LEN>(recipient_private_key, "recipient_private_key")
-            }?;
-            Some(X25519PrivateKey::from_bytes(key))
-        };
+        let trusted = unsafe { parse_trusted_signers(trusted_signers, trusted_signers_len) }?;
+        // SAFETY: caller contract (32 bytes or NULL).
+        let recipient = unsafe { recipient_key(recipient_private_key) }?;
         let opened =
             publication::open(artifact, &OpenPolicy::trusting(trusted), recipient.as_ref())
                 .map_err(Error::from)?;
@@ -150,6 +174,68 @@ pub unsafe extern "C" fn sdm_open(
         unsafe {
             write_out(out_wasm, sdm_bytes::from_vec(opened.wasm));
             write_out(out_report_json, sdm_bytes::from_vec(report));
+        }
+        Ok(())
+    })
+}
+
+/// Opens a protected artifact as `sdm_open` does, but reports the loader's verdict instead of
+/// failing with it, so that a refusal comes with the partial report (what was established
+/// before the failing step; the CLI's `open --json`).
+///
+/// Status 0 means the loader ran to a verdict, "opened" or "refused"; then `out_outcome_json`
+/// holds `{"outcome": "ok", "status": 0, "report": {...}}` or `{"outcome": "error",
+/// "status": N, "errorClass", "detail", "report": {partial}}` (N the status `sdm_open` would
+/// return), and `out_wasm` (may be NULL: report only) holds the plain module when opened and
+/// `{NULL, 0}` when refused. A non-zero status is an argument error (NULL, bad lengths, a
+/// malformed trusted key or recipient key): nothing is written. The policy is the same
+/// fail-closed one as `sdm_open`; the report never holds a secret.
+///
+/// # Safety
+/// Inputs valid for their lengths; `out_wasm` NULL or writable; `out_outcome_json` NULL or
+/// writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sdm_open_report(
+    artifact: *const u8,
+    artifact_len: usize,
+    trusted_signers: *const u8,
+    trusted_signers_len: usize,
+    recipient_private_key: *const u8,
+    out_wasm: *mut sdm_bytes,
+    out_outcome_json: *mut sdm_bytes,
+) -> sdm_status {
+    guard(|| {
+        require_out(out_outcome_json, "out_outcome_json")?;
+        // SAFETY: caller contract.
+        let artifact = unsafe { input(artifact, artifact_len, "artifact") }?;
+        // SAFETY: caller contract.
+        let trusted = unsafe { parse_trusted_signers(trusted_signers, trusted_signers_len) }?;
+        // SAFETY: caller contract (32 bytes or NULL).
+        let recipient = unsafe { recipient_key(recipient_private_key) }?;
+        let (wasm, outcome) =
+            match publication::open(artifact, &OpenPolicy::trusting(trusted), recipient.as_ref()) {
+                Ok(opened) => (
+                    opened.wasm,
+                    json!({"outcome": "ok", "status": 0, "report": opened.report.to_json()}),
+                ),
+                Err(failure) => (
+                    Vec::new(),
+                    json!({
+                        "outcome": "error",
+                        "status": failure.error.code().number(),
+                        "errorClass": failure.error.code().as_str(),
+                        "detail": failure.error.message(),
+                        "report": failure.partial.to_json(),
+                    }),
+                ),
+            };
+        let outcome = json_bytes(&outcome)?;
+        // SAFETY: `out_outcome_json` checked non-NULL above; `out_wasm` checked here.
+        unsafe {
+            if !out_wasm.is_null() {
+                write_out(out_wasm, sdm_bytes::from_vec(wasm));
+            }
+            write_out(out_outcome_json, sdm_bytes::from_vec(outcome));
         }
         Ok(())
     })
