@@ -86,7 +86,9 @@ impl Sandbox {
         let file = cap_primitives::fs::open(&self.root, at(relative), &options)
             .map_err(|err| io_error("read", relative, &err))?;
         let cap = u64::try_from(max_bytes).unwrap_or(u64::MAX);
-        let mut out = Vec::new();
+        // Size the buffer from the metadata (bounded by the cap) so the read does not regrow it.
+        let expected = file.metadata().map(|m| m.len().min(cap)).unwrap_or(0);
+        let mut out = Vec::with_capacity(usize::try_from(expected).unwrap_or(0).saturating_add(1));
         file.take(cap.saturating_add(1))
             .read_to_end(&mut out)
             .map_err(|err| io_error("read", relative, &err))?;
