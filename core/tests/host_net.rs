@@ -1,6 +1,8 @@
 //! Network host operations against real servers on 127.0.0.1 (ephemeral ports, one thread each):
 //! the granted exchange, policy refusals that never reach the server, read caps and timeouts.
 
+mod support;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, TcpListener, TcpStream, UdpSocket};
 use std::sync::Arc;
@@ -1259,5 +1261,185 @@ fn mqtt_refusals_caps_and_timeouts() {
         &limits(),
     );
     assert_quick_timeout(result, started);
+    server.join().unwrap();
+}
+
+// ---- Through a guest: the same operations called by a wasm guest over `sdn_host` -----------
+
+use space_data_module::host::{Host, HostPolicy};
+
+const NET_CAPABILITIES: [&str; 6] = ["http", "websocket", "mqtt", "tcp", "udp", "tls"];
+
+/// A guest whose manifest declares every network capability, on a host granting `granted`
+/// with `net` rules.
+fn net_guest(granted: &[&str], net: NetPolicy) -> support::Guest {
+    let policy = HostPolicy::new()
+        .grant_all(granted.iter().copied())
+        .net(net)
+        .limits(limits());
+    support::Guest::new(Some(Arc::new(Host::for_manifest(
+        policy,
+        &NET_CAPABILITIES,
+    ))))
+}
+
+/// The guest's call was refused with the capability error, as a status-1 envelope.
+fn assert_guest_denied(reply: &support::Reply, operation: &str, capability: &str) {
+    assert_eq!(reply.status, 1, "{}", reply.text());
+    let error = reply.error();
+    assert_eq!(error["code"], "host-capability-denied", "{error}");
+    assert_eq!(error["operation"], operation);
+    assert_eq!(error["capability"], capability);
+}
+
+#[test]
+fn guest_tcp_and_udp_granted_run_and_ungranted_never_connect() {
+    let (listener, port) = listen();
+    let server = serve(listener, 1, tcp_echo);
+    let all = NetPolicy {
+        tcp: loopback(port),
+        ..NetPolicy::default()
+    };
+    let params =
+        json!({"host": "127.0.0.1", "port": port, "data": "ping", "responseEncoding": "utf8"});
+    let reply = net_guest(&["tcp"], all.clone()).call_value("tcp.request", &params);
+    assert_eq!(reply.status, 0, "{}", reply.text());
+    assert_eq!(reply.result()["body"], "echo:ping");
+    server.join().unwrap();
+
+    // Capability not granted (rules present): denied envelope, no connection.
+    let (listener, port) = listen();
+    let rules = NetPolicy {
+        tcp: loopback(port),
+        ..NetPolicy::default()
+    };
+    let params = json!({"host": "127.0.0.1", "port": port, "data": "ping"});
+    let reply = net_guest(&["udp"], rules.clone()).call_value("tcp.request", &params);
+    assert_guest_denied(&reply, "tcp.request", "tcp");
+    assert_untouched(&listener);
+    // Granted but the policy does not allow the target: the network denial, no connection.
+    let reply = net_guest(&["tcp"], NetPolicy::default()).call_value("tcp.request", &params);
+    assert_eq!(reply.status, 1);
+    assert_eq!(reply.error()["sdmCode"], "host-network-denied");
+    assert_untouched(&listener);
+
+    let (socket, port) = udp_server();
+    let params = json!({"host": "127.0.0.1", "port": port, "data": [104, 105]});
+    let reply = net_guest(
+        &["tcp"],
+        NetPolicy {
+            udp: loopback(port),
+            ..NetPolicy::default()
+        },
+    )
+    .call_value("udp.request", &params);
+    assert_guest_denied(&reply, "udp.request", "udp");
+    assert_udp_untouched(&socket);
+    socket.set_nonblocking(false).unwrap();
+    let server = std::thread::spawn(move || {
+        let mut buffer = [0u8; 64];
+        let (count, peer) = socket.recv_from(&mut buffer).unwrap();
+        socket.send_to(&buffer[..count], peer).unwrap();
+    });
+    let reply = net_guest(
+        &["udp"],
+        NetPolicy {
+            udp: loopback(port),
+            ..NetPolicy::default()
+        },
+    )
+    .call_value("udp.request", &params);
+    assert_eq!(bytes_of(&reply.result()["body"]), b"hi");
+    server.join().unwrap();
+}
+
+#[test]
+fn guest_http_websocket_and_mqtt_granted_run_and_ungranted_never_connect() {
+    // HTTP
+    let (listener, port) = listen();
+    let http = NetPolicy {
+        http: loopback(port),
+        ..NetPolicy::default()
+    };
+    let params = json!({"url": format!("http://127.0.0.1:{port}/echo"), "method": "POST",
+                        "body": "from a guest", "responseType": "text"});
+    let reply = net_guest(&["websocket"], http.clone()).call_value("http.request", &params);
+    assert_guest_denied(&reply, "http.request", "http");
+    assert_untouched(&listener);
+    let server = serve(listener, 1, |stream| serve_http(stream, 1));
+    let reply = net_guest(&["http"], http).call_value("http.request", &params);
+    assert_eq!(reply.result()["body"], "POST from a guest");
+    assert_eq!(reply.result()["status"], 200);
+    server.join().unwrap();
+
+    // WebSocket
+    let (listener, port) = listen();
+    let ws = NetPolicy {
+        websocket: loopback(port),
+        ..NetPolicy::default()
+    };
+    let params = json!({"url": format!("ws://127.0.0.1:{port}/socket"), "message": "hello"});
+    let reply = net_guest(&["http"], ws.clone()).call_value("websocket.exchange", &params);
+    assert_guest_denied(&reply, "websocket.exchange", "websocket");
+    assert_untouched(&listener);
+    let server = serve(listener, 1, ws_echo);
+    let reply = net_guest(&["websocket"], ws).call_value("websocket.exchange", &params);
+    assert_eq!(reply.result()["body"], "ws:hello");
+    server.join().unwrap();
+
+    // MQTT
+    let (listener, port) = listen();
+    let mqtt = NetPolicy {
+        mqtt: loopback(port),
+        ..NetPolicy::default()
+    };
+    let params = json!({"host": "127.0.0.1", "port": port, "topic": "sdm/guest",
+                        "payload": "hi", "clientId": "guest"});
+    let reply = net_guest(&["tcp"], mqtt.clone()).call_value("mqtt.publish", &params);
+    assert_guest_denied(&reply, "mqtt.publish", "mqtt");
+    assert_untouched(&listener);
+    let (sender, received) = mpsc::channel();
+    let server = serve(listener, 1, move |stream| {
+        mqtt_broker(stream, Vec::new(), sender.clone())
+    });
+    let reply = net_guest(&["mqtt"], mqtt).call_value("mqtt.publish", &params);
+    assert_eq!(reply.result()["payloadBytes"], 2);
+    let (topic, payload, client) = received.recv_timeout(Duration::from_secs(5)).unwrap();
+    assert_eq!(
+        (topic.as_str(), payload.as_slice(), client.as_str()),
+        ("sdm/guest", &b"hi"[..], "guest")
+    );
+    server.join().unwrap();
+}
+
+#[test]
+fn guest_tls_granted_runs_and_ungranted_never_connects() {
+    let certificate = test_certificate();
+    let (listener, port) = listen();
+    let tls = NetPolicy {
+        tls: localhost(port),
+        extra_roots_pem: vec![certificate.pem.clone()],
+        ..NetPolicy::default()
+    };
+    let params =
+        json!({"host": "localhost", "port": port, "data": "secret", "responseEncoding": "utf8"});
+    let reply = net_guest(&["tcp"], tls.clone()).call_value("tls.request", &params);
+    assert_guest_denied(&reply, "tls.request", "tls");
+    assert_untouched(&listener);
+    let config = certificate.server.clone();
+    let server = serve(listener, 1, move |stream| {
+        let mut tls = tls_accept(&config, stream);
+        let mut request = Vec::new();
+        tls.read_to_end(&mut request).unwrap();
+        tls.write_all(b"tls:").unwrap();
+        tls.write_all(&request).unwrap();
+        tls.conn.send_close_notify();
+        let _ = tls.flush();
+        let _ = tls.sock.shutdown(Shutdown::Both);
+    });
+    let reply = net_guest(&["tls"], tls).call_value("tls.request", &params);
+    assert_eq!(reply.status, 0, "{}", reply.text());
+    assert_eq!(reply.result()["body"], "tls:secret");
+    assert_eq!(reply.result()["authorized"], true);
     server.join().unwrap();
 }
