@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"testing"
+	"time"
 )
 
 func newTestRuntimeHost(t *testing.T) *RuntimeHost {
@@ -285,4 +287,67 @@ func TestRuntimeHostCloseIsIdempotent(t *testing.T) {
 	_, err = host.ListModules()
 	wantCode(t, err, CodeInvalidArgument)
 	wantCode(t, host.LoadModule("echo"), CodeInvalidArgument)
+}
+
+// TestRuntimeHostCloseWaitsForCallsInFlight: Close while appends and hosted calls run; each
+// either succeeds or reports the closed handle, never a crash.
+func TestRuntimeHostCloseWaitsForCallsInFlight(t *testing.T) {
+	runtimeHost, err := NewRuntimeHost()
+	mustNoErr(t, err)
+	host, err := NewHost([]byte(`{"grant":["clock"]}`))
+	mustNoErr(t, err)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			for i := 0; i < 20; i++ {
+				_, rowErr := runtimeHost.AppendRow("OMM", []byte(`{}`))
+				_, hostErr := host.Invoke("clock.now", nil)
+				for _, err := range []error{rowErr, hostErr} {
+					if err != nil && !IsCode(err, CodeInvalidArgument) {
+						t.Errorf("call during close: %v", err)
+					}
+				}
+			}
+		}()
+	}
+	close(start)
+	runtimeHost.Close()
+	host.Close()
+	wg.Wait()
+}
+
+// TestFinalizerFreesForgottenHostHandles: Host and RuntimeHost handles dropped without Close
+// are freed by the finalizer; Close frees exactly once.
+func TestFinalizerFreesForgottenHostHandles(t *testing.T) {
+	before := handlesFreed.Load()
+	const forgotten = 4
+	for i := 0; i < forgotten; i++ {
+		_, err := NewHost([]byte(`{}`))
+		mustNoErr(t, err)
+		_, err = NewRuntimeHost()
+		mustNoErr(t, err)
+	}
+	for attempt := 0; attempt < 50 && handlesFreed.Load()-before < 2*forgotten; attempt++ {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+	if freed := handlesFreed.Load() - before; freed < 2*forgotten {
+		t.Fatalf("finalizers freed %d of %d forgotten handles", freed, 2*forgotten)
+	}
+	host, err := NewHost([]byte(`{}`))
+	mustNoErr(t, err)
+	runtimeHost, err := NewRuntimeHost()
+	mustNoErr(t, err)
+	before = handlesFreed.Load()
+	host.Close()
+	host.Close()
+	runtimeHost.Close()
+	runtimeHost.Close()
+	if freed := handlesFreed.Load() - before; freed != 2 {
+		t.Fatalf("Close twice on two handles freed %d times", freed)
+	}
 }
