@@ -124,14 +124,16 @@ run-test-pkgconfig:
 	@echo "run-test-pkgconfig: example.c built with pkg-config against $(PKG_DESTDIR)$(PKG_PREFIX): ok"
 
 ## test-go: the Go binding (bindings/go, cgo) against the cdylib in $(FFI_LIB_DIR), with the
-## echo module compiled by the CLI in direct and command form. Offline: no module download,
-## no toolchain download; Go's caches live under the target dir. Skipped when go is absent.
+## echo module compiled by the CLI in direct and command form, and the host-proxy guest.
+## Offline: no module download, no toolchain download; Go's caches live under the target dir.
+## Skipped when go is absent.
 GO_BIN ?= $(shell command -v go 2>/dev/null)
 GO_BUILD := $(CARGO_TARGET_DIR)/go
 GO_ENV := CGO_ENABLED=1 CGO_LDFLAGS="-L$(FFI_LIB_DIR) -Wl,-rpath,$(FFI_LIB_DIR)" \
   LD_LIBRARY_PATH="$(FFI_LIB_DIR)" RUST_BACKTRACE=0 GOCACHE="$(GO_BUILD)/cache" GOPATH="$(GO_BUILD)/path" \
   GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local \
-  SDM_GO_ECHO_DIRECT_WASM="$(GO_BUILD)/echo-direct.wasm" SDM_GO_ECHO_COMMAND_WASM="$(GO_BUILD)/echo-command.wasm"
+  SDM_GO_ECHO_DIRECT_WASM="$(GO_BUILD)/echo-direct.wasm" SDM_GO_ECHO_COMMAND_WASM="$(GO_BUILD)/echo-command.wasm" \
+  SDM_GO_HOST_PROXY_WASM="$(GO_BUILD)/host-proxy.wasm"
 test-go: build run-test-go
 
 run-test-go:
@@ -143,6 +145,8 @@ else
 	  $(CLI) compile --manifest examples/invoke-echo/manifest.$$surface.json \
 	    --source examples/invoke-echo/module.c -o $(GO_BUILD)/echo-$$surface.wasm || exit 1; \
 	done
+	$(CLI) compile --manifest examples/host-proxy/manifest.json --source examples/host-proxy/module.c \
+	  --allow-undefined-imports -o $(GO_BUILD)/host-proxy.wasm
 	cd bindings/go && $(GO_ENV) $(GO_BIN) vet ./...
 	cd bindings/go && $(GO_ENV) $(GO_BIN) test -count=1 -race ./...
 endif

@@ -30,12 +30,21 @@
 //
 //   - Runtime and Module may be shared by any number of goroutines and used concurrently;
 //     every invoke runs in a fresh wasm instance.
+//   - Host (a host policy, NewHost) may be shared by any number of goroutines: Invoke and
+//     Module.InvokeHosted may run concurrently on one Host, and one Host may serve several
+//     modules. InvokeHosted holds both the Module and the Host against Close for the call.
+//   - RuntimeHost (NewRuntimeHost, OpenRuntimeHost) may be shared by any number of
+//     goroutines: its row store, region store and module registry each lock inside the
+//     library, so concurrent AppendRow calls get distinct row ids. Several RuntimeHosts, even
+//     in several processes, may open the same SQLite file. It owns its own runtime.
 //   - Close is idempotent and safe to call while other goroutines use the handle: it waits
 //     for calls in flight to return, then frees the handle; later calls fail with
 //     CodeInvalidArgument. A finalizer frees a handle that was never closed, as a safety
 //     net only: call Close.
 //   - A Module keeps its Runtime alive inside the library, so the two may be closed in any
 //     order.
+//   - A Host only needs to be open for the calls that use it; closing it does not affect
+//     Modules (a hosted invoke in flight keeps Close waiting).
 //   - Every other function only touches its arguments and may be called from any goroutine.
 //     The library's last-error message is per OS thread; the binding reads it on the thread
 //     that made the failing call (runtime.LockOSThread around the pair).

@@ -98,3 +98,35 @@ func ExampleModule_Invoke() {
 	}
 	fmt.Printf("%s: %s\n", response.Outputs[0].PortID, response.Outputs[0].Payload)
 }
+
+// A host policy answers host operations for the embedder and for guests (InvokeHosted);
+// what the policy does not grant is refused with a stable code.
+func ExampleNewHost() {
+	host, err := sdm.NewHost([]byte(`{"grant": ["clock"]}`))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer host.Close()
+	granted, _ := host.Invoke("host.listCapabilities", nil)
+	fmt.Println("granted:", string(granted))
+	_, err = host.Invoke("random.bytes", []byte(`{"length": 4}`))
+	fmt.Println(sdm.IsCode(err, sdm.CodeHostCapabilityDenied), sdm.ErrorCode(err))
+	// Output:
+	// granted: ["clock"]
+	// true 800
+}
+
+// A runtime host's rows: ids per schema from 1, never reused (durable with OpenRuntimeHost).
+func ExampleRuntimeHost_AppendRow() {
+	host, err := sdm.NewRuntimeHost()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer host.Close()
+	first, _ := host.AppendRow("OMM", []byte(`{"norad": 25544}`))
+	second, _ := host.AppendRow("OMM", []byte(`{"norad": 20580}`))
+	row, _ := host.ResolveRow("OMM", second)
+	fmt.Println(first, second, string(row.Payload))
+	// Output:
+	// 1 2 {"norad":20580}
+}

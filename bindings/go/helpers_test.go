@@ -36,9 +36,9 @@ func seq(start byte, n int) []byte {
 }
 
 func TestMain(m *testing.M) {
-	for _, name := range []string{envEchoDirectWasm, envEchoCommandWasm} {
+	for _, name := range []string{envEchoDirectWasm, envEchoCommandWasm, envHostProxyWasm} {
 		if os.Getenv(name) == "" {
-			fmt.Fprintf(os.Stderr, "sdm tests: %s is not set; the echo-module tests will be skipped (run `make test-go`)\n", name)
+			fmt.Fprintf(os.Stderr, "sdm tests: %s is not set; the tests that need it will be skipped (run `make test-go`)\n", name)
 		}
 	}
 	os.Exit(m.Run())

@@ -13,6 +13,14 @@ func TestEmptyAndGarbageInputs(t *testing.T) {
 	manifest := readVector(t, "manifest.json")
 	trusted, err := SigningPublicKey(signingKey)
 	mustNoErr(t, err)
+	envelope, err := CreateAuthorization([]byte(`{}`), signingKey, nil)
+	mustNoErr(t, err)
+	host, err := NewHost([]byte(`{"grant":["clock"]}`))
+	mustNoErr(t, err)
+	defer host.Close()
+	runtimeHost, err := NewRuntimeHost()
+	mustNoErr(t, err)
+	defer runtimeHost.Close()
 
 	cases := []struct {
 		name string
@@ -57,6 +65,49 @@ func TestEmptyAndGarbageInputs(t *testing.T) {
 		}, CodeInvokeMethodIDRequired},
 		{"DecodeInvokeResponseJSON nil", func() error { _, err := DecodeInvokeResponseJSON(nil); return err }, CodeInvalidArgument},
 		{"DecodeInvokeResponse garbage", func() error { _, err := DecodeInvokeResponse(garbage); return err }, CodeInvokeResponseIdentifierMismatch},
+		{"CreateAuthorization nil options", func() error { _, err := CreateAuthorization(nil, signingKey, nil); return err }, CodeInvalidArgument},
+		{"CreateAuthorization garbage options", func() error { _, err := CreateAuthorization(garbage, signingKey, nil); return err }, 0},
+		{"CreateAuthorization not an object", func() error { _, err := CreateAuthorization([]byte(`[]`), signingKey, nil); return err }, CodeInvalidJSON},
+		{"CreateAuthorization nil key", func() error { _, err := CreateAuthorization([]byte(`{}`), nil, nil); return err }, CodeInvalidArgument},
+		{"CreateAuthorization short key", func() error { _, err := CreateAuthorization([]byte(`{}`), signingKey[:31], nil); return err }, CodeInvalidArgument},
+		{"CreateAuthorization zero key", func() error { _, err := CreateAuthorization([]byte(`{}`), make([]byte, 32), nil); return err }, 0},
+		{"VerifyAuthorization nil envelope", func() error { _, err := VerifyAuthorization(nil, [][]byte{trusted}, nil); return err }, CodeInvalidArgument},
+		{"VerifyAuthorization garbage envelope", func() error { _, err := VerifyAuthorization(garbage, [][]byte{trusted}, nil); return err }, 0},
+		{"VerifyAuthorization empty object", func() error { _, err := VerifyAuthorization([]byte(`{}`), [][]byte{trusted}, nil); return err }, CodeAuthorizationMalformed},
+		{"VerifyAuthorization no signers", func() error { _, err := VerifyAuthorization(envelope, nil, nil); return err }, CodeInvalidArgument},
+		{"VerifyAuthorization short signer", func() error { _, err := VerifyAuthorization(envelope, [][]byte{trusted[:5]}, nil); return err }, CodeInvalidArgument},
+		{"VerifyAuthorization garbage signer", func() error { _, err := VerifyAuthorization(envelope, [][]byte{garbage[:1]}, nil); return err }, CodeInvalidArgument},
+		{"VerifyAuthorization garbage options", func() error { _, err := VerifyAuthorization(envelope, [][]byte{trusted}, garbage); return err }, 0},
+		{"OpenReport nil artifact", func() error { _, err := OpenReport(nil, OpenOptions{TrustedSigners: [][]byte{trusted}}); return err }, CodeInvalidArgument},
+		{"OpenReport no signers", func() error { _, err := OpenReport(garbage, OpenOptions{}); return err }, CodeInvalidArgument},
+		{"OpenReport short decryption key", func() error {
+			_, err := OpenReport(garbage, OpenOptions{TrustedSigners: [][]byte{trusted}, DecryptionKey: recipientKey[:8]})
+			return err
+		}, CodeInvalidArgument},
+		{"NewHost nil", func() error { _, err := NewHost(nil); return err }, CodeInvalidArgument},
+		{"NewHost garbage", func() error { _, err := NewHost(garbage); return err }, 0},
+		{"NewHost not an object", func() error { _, err := NewHost([]byte(`[1]`)); return err }, 0},
+		{"Host.Invoke empty operation", func() error { _, err := host.Invoke("", nil); return err }, CodeInvalidArgument},
+		{"Host.Invoke garbage operation", func() error { _, err := host.Invoke(string(garbage), nil); return err }, CodeInvalidArgument},
+		{"Host.Invoke garbage params", func() error { _, err := host.Invoke("clock.now", garbage); return err }, 0},
+		{"OpenRuntimeHost empty path", func() error { _, err := OpenRuntimeHost(""); return err }, CodeInvalidArgument},
+		{"OpenRuntimeHost not UTF-8", func() error { _, err := OpenRuntimeHost(string(garbage)); return err }, 0},
+		{"AppendRow empty schema", func() error { _, err := runtimeHost.AppendRow("", []byte(`1`)); return err }, CodeInvalidArgument},
+		{"AppendRow nil payload", func() error { _, err := runtimeHost.AppendRow("OMM", nil); return err }, CodeInvalidArgument},
+		{"AppendRow garbage payload", func() error { _, err := runtimeHost.AppendRow("OMM", garbage); return err }, 0},
+		{"ResolveRow empty schema", func() error { _, err := runtimeHost.ResolveRow("", 1); return err }, CodeInvalidArgument},
+		{"ResolveRow row 0", func() error { _, err := runtimeHost.ResolveRow("OMM", 0); return err }, CodeRuntimeHostInvalidRowID},
+		{"ListRows garbage schema", func() error { _, err := runtimeHost.ListRows(string(garbage)); return err }, 0},
+		{"AllocateRegion empty layout", func() error { _, err := runtimeHost.AllocateRegion("", 4, 4, nil); return err }, CodeInvalidArgument},
+		{"AllocateRegion bad alignment", func() error { _, err := runtimeHost.AllocateRegion("l", 4, 6, nil); return err }, CodeRuntimeHostInvalidAlignment},
+		{"ResolveRecord unknown region", func() error { _, err := runtimeHost.ResolveRecord(12345, 0); return err }, CodeRuntimeHostNotFound},
+		{"InstallModule empty id", func() error { _, err := runtimeHost.InstallModule("", wasm, nil, false); return err }, CodeInvalidArgument},
+		{"InstallModule nil wasm", func() error { _, err := runtimeHost.InstallModule("m", nil, nil, false); return err }, CodeInvalidArgument},
+		{"InstallModule garbage metadata", func() error { _, err := runtimeHost.InstallModule("m", wasm, garbage, false); return err }, 0},
+		{"LoadModule empty id", func() error { return runtimeHost.LoadModule("") }, CodeInvalidArgument},
+		{"UnloadModule unknown", func() error { _, err := runtimeHost.UnloadModule("nope"); return err }, 0},
+		{"RuntimeHost.Invoke nil request", func() error { _, err := runtimeHost.Invoke("nope", nil); return err }, CodeInvalidArgument},
+		{"RuntimeHost.Invoke unknown module", func() error { _, err := runtimeHost.Invoke("nope", garbage); return err }, CodeRuntimeHostModuleUnknown},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -83,6 +134,13 @@ func TestEmptyInputsOnHandles(t *testing.T) {
 	_, err = module.InvokeDirect(nil, nil)
 	wantCode(t, err, CodeInvalidArgument)
 	_, err = module.InvokeCommand([]byte{}, nil)
+	wantCode(t, err, CodeInvalidArgument)
+	host, err := NewHost([]byte(`{}`))
+	mustNoErr(t, err)
+	defer host.Close()
+	_, err = module.InvokeHosted(host, Direct, nil, nil)
+	wantCode(t, err, CodeInvalidArgument)
+	_, err = module.InvokeHosted(host, Command, []byte{}, nil)
 	wantCode(t, err, CodeInvalidArgument)
 	// A request that is not a PluginInvokeRequest reaches the guest, which answers with its
 	// own error response (the host does not judge the request bytes).

@@ -79,17 +79,9 @@ type Opened struct {
 // the failing step's code, e.g. CodeSignatureInvalid for an untrusted signer or
 // CodeDecryptedPayloadInvalid for a wrong decryption key, CodeDecryptionKeyRequired without one.
 func Open(artifact []byte, opts OpenOptions) (*Opened, error) {
-	signers := make([]byte, 0, len(opts.TrustedSigners)*SigningPublicKeyLen)
-	for _, signer := range opts.TrustedSigners {
-		if err := requireLen("trusted signer", signer, SigningPublicKeyLen); err != nil {
-			return nil, err
-		}
-		signers = append(signers, signer...)
-	}
-	if opts.DecryptionKey != nil {
-		if err := requireLen("decryption key", opts.DecryptionKey, KeyLen); err != nil {
-			return nil, err
-		}
+	signers, err := openTrust(opts)
+	if err != nil {
+		return nil, err
 	}
 	var wasm, report C.sdm_bytes
 	if err := call(func() C.sdm_status {
@@ -99,6 +91,76 @@ func Open(artifact []byte, opts OpenOptions) (*Opened, error) {
 		return nil, err
 	}
 	return &Opened{Wasm: takeBytes(&wasm), Report: takeBytes(&report)}, nil
+}
+
+// openTrust checks the key sizes of opts and returns the concatenated trusted signers.
+func openTrust(opts OpenOptions) ([]byte, error) {
+	signers, err := concatSigners(opts.TrustedSigners)
+	if err != nil {
+		return nil, err
+	}
+	if opts.DecryptionKey != nil {
+		if err := requireLen("decryption key", opts.DecryptionKey, KeyLen); err != nil {
+			return nil, err
+		}
+	}
+	return signers, nil
+}
+
+// OpenOutcome is the loader's verdict from OpenReport: opened, or refused with the report
+// of what was established before the failing step.
+type OpenOutcome struct {
+	// Opened is true when the artifact opened ("outcome": "ok").
+	Opened bool `json:"-"`
+	// Outcome is "ok" or "error".
+	Outcome string `json:"outcome"`
+	// Status is 0 when opened, else the code Open would fail with (e.g. CodeSignatureInvalid).
+	Status int `json:"status"`
+	// ErrorClass and Detail describe a refusal (empty when opened).
+	ErrorClass string `json:"errorClass"`
+	Detail     string `json:"detail"`
+	// Report is the open report; partial when refused.
+	Report json.RawMessage `json:"report"`
+	// Wasm is the plain module when opened, nil when refused.
+	Wasm []byte `json:"-"`
+	// Raw is the whole outcome JSON (docs/c-abi.md, "sdm_open_report"); it holds no secret.
+	Raw json.RawMessage `json:"-"`
+}
+
+// Err is the refusal as an *Error (the same Open returns), or nil when opened.
+func (o *OpenOutcome) Err() error {
+	if o.Opened {
+		return nil
+	}
+	return newError(o.Status, o.Detail)
+}
+
+// OpenReport opens a protected artifact as Open does, but returns the loader's verdict
+// instead of failing with it, so that a refusal comes with its partial report
+// (sdm_open_report; the CLI's `open --json`). The error is non-nil only for argument errors
+// (empty artifact, no signers, malformed keys): a refusal is an OpenOutcome with Opened
+// false and Status the refusal's code.
+func OpenReport(artifact []byte, opts OpenOptions) (*OpenOutcome, error) {
+	signers, err := openTrust(opts)
+	if err != nil {
+		return nil, err
+	}
+	var wasm, outcome C.sdm_bytes
+	if err := call(func() C.sdm_status {
+		return C.sdm_open_report(inPtr(artifact), inLen(artifact), inPtr(signers), inLen(signers),
+			inPtr(opts.DecryptionKey), &wasm, &outcome)
+	}); err != nil {
+		return nil, err
+	}
+	result := &OpenOutcome{Wasm: takeBytes(&wasm), Raw: takeBytes(&outcome)}
+	if err := decodeResult(result.Raw, result); err != nil {
+		return nil, err
+	}
+	result.Opened = result.Outcome == "ok"
+	if !result.Opened {
+		result.Wasm = nil
+	}
+	return result, nil
 }
 
 // SigningPublicKey is the 33-byte compressed secp256k1 public key of a 32-byte signing
