@@ -4,7 +4,14 @@ namespace SpaceDataModule
 {
     public static partial class ErrorCodes
     {
-        static readonly Dictionary<int, string> nameByNumber = BuildNameIndex();
+        // Built in the static constructor, which runs after every field initializer of both
+        // partial files (an initializer here could run before the generated arrays exist).
+        static readonly Dictionary<int, string> nameByNumber;
+
+        static ErrorCodes()
+        {
+            nameByNumber = BuildNameIndex();
+        }
 
         static Dictionary<int, string> BuildNameIndex()
         {

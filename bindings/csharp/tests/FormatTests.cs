@@ -26,8 +26,10 @@ namespace SpaceDataModule.Tests
         [Test]
         public void InspectEchoModuleHasNoBundle()
         {
-            string json = Sdm.BundleInspect(Fixtures.EchoDirectModule);
-            StringAssert.Contains("\"canonicalModuleHashHex\"", json);
+            // The CLI compiles plain modules: inspect needs the sds.bundle section.
+            Fixtures.AssertCode(ErrorCodes.BundleMissing, "bundle-missing", () => Sdm.BundleInspect(Fixtures.EchoDirectModule));
+            byte[] bundled = Sdm.BundleCreate(Fixtures.EchoDirectModule, Fixtures.EchoDirectManifestJson);
+            StringAssert.Contains("\"pluginId\":\"", Sdm.BundleInspect(bundled));
         }
 
         [Test]
@@ -55,9 +57,11 @@ namespace SpaceDataModule.Tests
         [Test]
         public void CheckReportsNonComplianceAsOkFalse()
         {
-            // The echo manifest against a module without its exports: a report, not an exception.
-            string report = Sdm.Check(Fixtures.EchoDirectManifestJson, Fixtures.VectorBaseModule);
+            // A manifest without identity or methods: a report, not an exception.
+            string report = Sdm.Check("{}", Fixtures.EchoDirectModule);
             StringAssert.StartsWith("{\"ok\":false", report);
+            StringAssert.Contains("\"code\":\"missing-methods\"", report);
+            StringAssert.Contains("\"location\":\"manifest.pluginId\"", report);
         }
 
         [Test]

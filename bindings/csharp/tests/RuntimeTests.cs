@@ -84,16 +84,21 @@ namespace SpaceDataModule.Tests
         }
 
         [Test]
-        public void VectorModuleLoadsButIsNotInvokable()
+        public void VectorModuleAnswersUnknownMethodInBothModes()
         {
-            // The vector module exports only `propagate`: no invoke surface, no manifest exports.
+            // The vector module implements `propagate` only: an `echo` request is a guest-level
+            // 404 in the response envelope, not a runtime error.
             using (var runtime = new Runtime())
             using (Module module = runtime.Load(Fixtures.VectorModule))
             {
+                StringAssert.Contains("\"pluginId\":\"" + Fixtures.VectorPluginId + "\"", module.ManifestJson());
                 byte[] request = Sdm.InvokeRequestFromJson(Fixtures.EchoRequestJson);
-                Fixtures.AssertCode(ErrorCodes.RuntimeMissingExport, "runtime-missing-export", () => module.InvokeDirect(request));
-                Fixtures.AssertCode(ErrorCodes.RuntimeMissingExport, "runtime-missing-export", () => module.InvokeCommand(request));
-                Fixtures.AssertCode(ErrorCodes.RuntimeMissingExport, "runtime-missing-export", () => module.ManifestJson());
+                foreach (byte[] response in new[] { module.InvokeDirect(request), module.InvokeCommand(request) })
+                {
+                    string json = Sdm.InvokeResponseToJson(response);
+                    StringAssert.StartsWith("{\"statusCode\":404,", json);
+                    StringAssert.Contains("\"errorCode\":\"unknown-method\"", json);
+                }
             }
         }
 
