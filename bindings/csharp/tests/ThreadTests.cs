@@ -61,6 +61,40 @@ namespace SpaceDataModule.Tests
         }
 
         [Test]
+        public void DisposeWhileOtherThreadsInvokeNeverFreesUnderARunningCall()
+        {
+            byte[] request = Sdm.InvokeRequestFromJson(Fixtures.EchoRequestJson);
+            var runtime = new Runtime();
+            Module module = runtime.Load(Fixtures.EchoDirectModule);
+            runtime.Dispose();
+            int successes = 0, disposedSeen = 0;
+            var firstCallDone = new ManualResetEvent(false);
+            var disposer = new Thread(() =>
+            {
+                firstCallDone.WaitOne(TimeSpan.FromMinutes(1));
+                Thread.Sleep(50);
+                module.Dispose();
+            });
+            disposer.Start();
+            RunOnThreads(_ =>
+            {
+                while (true)
+                {
+                    byte[] response;
+                    try { response = module.InvokeDirect(request); }
+                    catch (ObjectDisposedException) { Interlocked.Increment(ref disposedSeen); return; }
+                    StringAssert.Contains(Fixtures.EchoedPayload, Sdm.InvokeResponseToJson(response));
+                    Interlocked.Increment(ref successes);
+                    firstCallDone.Set();
+                }
+            });
+            Assert.IsTrue(disposer.Join(TimeSpan.FromMinutes(1)));
+            Assert.Greater(successes, 0);
+            Assert.AreEqual(Threads, disposedSeen, "every thread stops with ObjectDisposedException");
+            Assert.IsTrue(module.IsDisposed);
+        }
+
+        [Test]
         public void OneRuntimeLoadsOnSeveralThreads()
         {
             byte[] echo = Fixtures.EchoDirectModule;
