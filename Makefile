@@ -32,6 +32,7 @@ test: deps
 	$(MAKE) --no-print-directory run-test-c
 	$(MAKE) --no-print-directory run-test-go
 	$(MAKE) --no-print-directory run-test-pkgconfig
+	$(MAKE) --no-print-directory run-test-csharp
 
 ## deps: tools the tests need; each step is skipped when already present.
 deps:
@@ -163,3 +164,17 @@ lint:
 
 clean:
 	$(CARGO) clean
+
+## test-csharp: the C# bindings (bindings/csharp) under Mono: the P/Invoke layer csbindgen
+## generates in ffi-c/build.rs, the wrapper and its NUnit 2.6 tests, built with mcs and run
+## by nunit-console. Prints "skipped: mono not found" when Mono cannot be installed.
+CS_BUILD := $(CARGO_TARGET_DIR)/csharp
+.PHONY: test-csharp run-test-csharp csharp-error-codes
+test-csharp: build run-test-csharp
+
+run-test-csharp:
+	CARGO="$(CARGO)" bash bindings/csharp/test.sh "$(CARGO_TARGET_DIR)" "$(FFI_LIB_DIR)" "$(CLI)" "$(CS_BUILD)"
+
+## csharp-error-codes: regenerate bindings/csharp/src/ErrorCodes.g.cs from docs/errors.md.
+csharp-error-codes:
+	bash bindings/csharp/gen-error-codes.sh docs/errors.md bindings/csharp/src/ErrorCodes.g.cs

@@ -20,6 +20,17 @@ if ! have valgrind; then
   if [ "$(id -u)" = 0 ]; then need_apt+=(valgrind); else echo "install-deps: valgrind missing (optional)" >&2; fi
 fi
 
+# The C# bindings (make test-csharp): Mono's mcs and runtime, NUnit 2.6 and its console runner.
+# Optional without root: the C# tests then print "skipped: mono not found".
+csharp_apt=()
+have mcs || csharp_apt+=(mono-mcs)
+have mono || csharp_apt+=(mono-runtime)
+have nunit-console || csharp_apt+=(nunit-console)
+pkg-config --exists nunit 2>/dev/null || csharp_apt+=(libnunit-cil-dev pkg-config)
+if ((${#csharp_apt[@]})); then
+  if [ "$(id -u)" = 0 ]; then need_apt+=("${csharp_apt[@]}"); else echo "install-deps: ${csharp_apt[*]} missing (optional, for the C# tests)" >&2; fi
+fi
+
 if ((${#need_apt[@]})); then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq

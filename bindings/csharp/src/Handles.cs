@@ -1,0 +1,89 @@
+using System;
+using System.Runtime.InteropServices;
+using SpaceDataModule.Native;
+
+namespace SpaceDataModule
+{
+    /// <summary>
+    /// Owns one native sdm_runtime. SafeHandle reference counting keeps the native handle alive
+    /// while any call on another thread still uses it, so Dispose never frees it under a
+    /// running call (the C ABI's rule), and a forgotten Dispose is covered by the finalizer.
+    /// </summary>
+    sealed class RuntimeHandle : SafeHandle
+    {
+        RuntimeHandle() : base(IntPtr.Zero, true) { }
+
+        public override bool IsInvalid { get { return handle == IntPtr.Zero; } }
+
+        internal static unsafe RuntimeHandle Create()
+        {
+            var owner = new RuntimeHandle();
+            sdm_runtime* raw = null;
+            Interop.Check(NativeMethods.sdm_runtime_new(&raw));
+            owner.SetHandle((IntPtr)raw);
+            return owner;
+        }
+
+        protected override unsafe bool ReleaseHandle()
+        {
+            NativeMethods.sdm_runtime_free((sdm_runtime*)handle);
+            return true;
+        }
+    }
+
+    /// <summary>Owns one native sdm_module; as <see cref="RuntimeHandle"/>.</summary>
+    sealed class ModuleHandle : SafeHandle
+    {
+        ModuleHandle() : base(IntPtr.Zero, true) { }
+
+        public override bool IsInvalid { get { return handle == IntPtr.Zero; } }
+
+        internal static unsafe ModuleHandle Load(RuntimeHandle runtime, byte[] wasm)
+        {
+            var owner = new ModuleHandle();
+            sdm_module* raw = null;
+            using (var lease = new Lease(runtime))
+            {
+                fixed (byte* wasmPtr = wasm)
+                {
+                    Interop.Check(NativeMethods.sdm_module_load(
+                        (sdm_runtime*)lease.Pointer, wasmPtr, Interop.Length(wasm), &raw));
+                }
+            }
+            owner.SetHandle((IntPtr)raw);
+            return owner;
+        }
+
+        protected override unsafe bool ReleaseHandle()
+        {
+            NativeMethods.sdm_module_free((sdm_module*)handle);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// One use of a handle: adds a reference for the duration of a native call (throws
+    /// ObjectDisposedException once the owner was disposed) and releases it afterwards.
+    /// </summary>
+    struct Lease : IDisposable
+    {
+        readonly SafeHandle owner;
+        readonly bool added;
+
+        internal Lease(SafeHandle owner)
+        {
+            this.owner = owner;
+            bool success = false;
+            owner.DangerousAddRef(ref success);
+            added = success;
+        }
+
+        internal IntPtr Pointer { get { return owner.DangerousGetHandle(); } }
+
+        public void Dispose()
+        {
+            if (added)
+                owner.DangerousRelease();
+        }
+    }
+}

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Builds the C# bindings and their NUnit tests with Mono's mcs and runs them with nunit-console.
+# Called by `make run-test-csharp`; every path comes from the Makefile.
+#
+# usage: test.sh CARGO_TARGET_DIR FFI_LIB_DIR CLI BUILD_DIR
+#
+# The P/Invoke layer (NativeMethods.g.cs) is not checked in: ffi-c/build.rs generates it with
+# csbindgen into its OUT_DIR on every build of the ffi crate, and this script copies the newest
+# one into BUILD_DIR. The error-code constants (src/ErrorCodes.g.cs) are checked in and must
+# match a fresh generation from docs/errors.md.
+set -euo pipefail
+
+target_dir=$1 lib_dir=$2 cli=$3 build=$4
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+cargo=${CARGO:-cargo}
+
+have() { command -v "$1" >/dev/null 2>&1; }
+tools_present() { have mcs && have mono && have nunit-console && pkg-config --exists nunit 2>/dev/null; }
+
+# Mono and NUnit 2.6 come from Debian (no NuGet needed); install them when we can.
+if ! tools_present && [ "$(id -u)" = 0 ] && have apt-get; then
+  echo "test-csharp: installing mono-mcs mono-runtime libnunit-cil-dev nunit-console"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+      mono-mcs mono-runtime libnunit-cil-dev nunit-console; } >/dev/null 2>&1 || true
+fi
+if ! tools_present; then
+  echo "test-csharp: skipped: mono not found (mcs, mono, nunit-console and libnunit-cil-dev are needed)"
+  exit 0
+fi
+
+echo "== C#: error codes against docs/errors.md"
+fresh=$(mktemp)
+trap 'rm -f "$fresh"' EXIT
+bash "$here/gen-error-codes.sh" "$repo/docs/errors.md" "$fresh"
+if ! diff -u "$here/src/ErrorCodes.g.cs" "$fresh"; then
+  echo "test-csharp: bindings/csharp/src/ErrorCodes.g.cs is stale; run 'make csharp-error-codes'" >&2
+  exit 1
+fi
+
+# What the tests need from the Rust build: the cdylib, the generated P/Invoke layer, the CLI.
+generated() { ls -t "$target_dir"/debug/build/space-data-module-ffi-*/out/NativeMethods.g.cs 2>/dev/null | head -n 1; }
+if [ ! -f "$lib_dir/libspace_data_module_ffi.so" ] || [ -z "$(generated)" ]; then
+  (cd "$repo" && "$cargo" build --locked -p space-data-module-ffi)
+fi
+[ -x "$cli" ] || (cd "$repo" && "$cargo" build --locked -p space-data-module-cli)
+native_methods=$(generated)
+[ -n "$native_methods" ] || { echo "test-csharp: ffi-c/build.rs wrote no NativeMethods.g.cs (see its cargo warnings)" >&2; exit 1; }
+
+mkdir -p "$build"
+cp "$native_methods" "$build/NativeMethods.g.cs"
+
+# Every function of the C header has a P/Invoke entry and is called by the wrapper.
+echo "== C#: every sdm_ function of include/space_data_module.h is bound and wrapped"
+functions=$(grep -oE '\bsdm_[a-z0-9_]+\(' "$repo/include/space_data_module.h" | tr -d '(' | sort -u)
+[ -n "$functions" ] || { echo "test-csharp: no functions found in the header" >&2; exit 1; }
+missing=0
+for function in $functions; do
+  grep -q "EntryPoint = \"$function\"" "$build/NativeMethods.g.cs" ||
+    { echo "test-csharp: $function has no P/Invoke entry in NativeMethods.g.cs" >&2; missing=1; }
+  grep -q "NativeMethods\.$function(" "$here"/src/*.cs ||
+    { echo "test-csharp: $function is not wrapped in bindings/csharp/src" >&2; missing=1; }
+done
+[ "$missing" = 0 ] || exit 1
+echo "$(wc -w <<<"$functions") functions bound and wrapped"
+echo "== C#: echo modules compiled by the CLI"
+for surface in direct command; do
+  "$cli" compile --manifest "$repo/examples/invoke-echo/manifest.$surface.json" \
+    --source "$repo/examples/invoke-echo/module.c" -o "$build/echo-$surface.wasm"
+done
+
+echo "== C#: mcs"
+mcs -nologo -target:library -unsafe -warnaserror+ -out:"$build/SpaceDataModule.dll" \
+  "$build/NativeMethods.g.cs" "$here"/src/*.cs
+mcs -nologo -target:library -warnaserror+ -r:"$build/SpaceDataModule.dll" \
+  -pkg:nunit \
+  -out:"$build/SpaceDataModule.Tests.dll" "$here"/tests/*.cs
+
+echo "== C#: nunit-console"
+export LD_LIBRARY_PATH="$lib_dir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+export SDM_REPO_ROOT="$repo"
+export SDM_ECHO_DIRECT_WASM="$build/echo-direct.wasm"
+export SDM_ECHO_COMMAND_WASM="$build/echo-command.wasm"
+export RUST_BACKTRACE=0
+status=0
+(cd "$build" && nunit-console -nologo -noshadow "$build/SpaceDataModule.Tests.dll" -xml="$build/TestResult.xml") || status=$?
+
+# One plain closing line for CI logs (NUnit 2.6 prints "Tests run: N, Errors: E, Failures: F").
+if [ -f "$build/TestResult.xml" ]; then
+  attribute() { sed -n "s/.*<test-results [^>]*\b$1=\"\([0-9]*\)\".*/\1/p" "$build/TestResult.xml" | head -n 1; }
+  total=$(attribute total) errors=$(attribute errors) failures=$(attribute failures) not_run=$(attribute not-run)
+  failed=$((errors + failures))
+  echo "csharp: $((total - failed)) passed, $failed failed, ${not_run:-0} skipped"
+  [ "$total" -gt 0 ] || { echo "test-csharp: no test ran" >&2; exit 1; }
+fi
+exit "$status"
