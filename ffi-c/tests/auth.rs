@@ -246,7 +246,7 @@ fn verify_checks_expectations_and_rejects_unknown_options() {
 
 fn open_report(artifact: &[u8], trusted: &[u8], recipient: Option<&[u8]>) -> (u32, Vec<u8>, Value) {
     let mut wasm = sdm_bytes {
-        ptr: 0x1 as *mut u8,
+        ptr: ptr::dangling_mut::<u8>(),
         len: 9,
     };
     let mut outcome = empty();
