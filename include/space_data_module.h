@@ -150,8 +150,9 @@ const char *sdm_last_error_message(void);
 // `bytes` is NULL or points to an `sdm_bytes` filled by this library and not modified since.
 void sdm_bytes_free(struct sdm_bytes *bytes);
 
-// TEST ONLY: panics inside the library on purpose. Always returns 6 (`panic`) with the
-// message "panic: sdm_debug_force_panic"; shows that no panic crosses the C boundary.
+// TEST ONLY: calls a core function that panics on purpose. Always returns 6 (`panic`) with
+// a message naming `sdm_debug_force_panic` and the core function; shows that a panic raised
+// inside the core never crosses the C boundary.
 sdm_status sdm_debug_force_panic(void);
 
 // Encodes a `PluginInvokeRequest` from its JSON form, e.g.

@@ -452,3 +452,10 @@ mod tests {
         assert_eq!(ErrorCode::Panic.class(), ErrorClass::Internal);
     }
 }
+
+/// TEST SUPPORT for API boundaries: panics inside the core on purpose, so a binding can show
+/// that a panic raised deep in the library comes back as the `panic` status, not a crash.
+#[doc(hidden)]
+pub fn debug_force_panic() -> Result<()> {
+    panic!("sdm_debug_force_panic: raised inside space_data_module::error::debug_force_panic")
+}

@@ -2,9 +2,10 @@
 
 use crate::boundary::{guard, sdm_status};
 
-/// TEST ONLY: panics inside the library on purpose. Always returns 6 (`panic`) with the
-/// message "panic: sdm_debug_force_panic"; shows that no panic crosses the C boundary.
+/// TEST ONLY: calls a core function that panics on purpose. Always returns 6 (`panic`) with
+/// a message naming `sdm_debug_force_panic` and the core function; shows that a panic raised
+/// inside the core never crosses the C boundary.
 #[unsafe(no_mangle)]
 pub extern "C" fn sdm_debug_force_panic() -> sdm_status {
-    guard(|| panic!("sdm_debug_force_panic"))
+    guard(space_data_module::error::debug_force_panic)
 }
