@@ -35,7 +35,6 @@ namespace SpaceDataModule.Tests
             {
                 string now = host.Invoke("clock.now");
                 Assert.IsTrue(Regex.IsMatch(now, "\\d{12,}"), now);
-                Assert.AreEqual(now.Length > 0, true);
                 Fixtures.AssertCode(ErrorCodes.HostCapabilityDenied, "host-capability-denied",
                     () => host.Invoke("random.bytes", "{\"length\":4}"));
                 Fixtures.AssertCode(ErrorCodes.HostCapabilityDenied, "host-capability-denied",
