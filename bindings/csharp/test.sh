@@ -63,11 +63,13 @@ for function in $functions; do
 done
 [ "$missing" = 0 ] || exit 1
 echo "$(wc -w <<<"$functions") functions bound and wrapped"
-echo "== C#: echo modules compiled by the CLI"
+echo "== C#: echo and host-proxy modules compiled by the CLI"
 for surface in direct command; do
   "$cli" compile --manifest "$repo/examples/invoke-echo/manifest.$surface.json" \
     --source "$repo/examples/invoke-echo/module.c" -o "$build/echo-$surface.wasm"
 done
+"$cli" compile --manifest "$repo/examples/host-proxy/manifest.json" \
+  --source "$repo/examples/host-proxy/module.c" --allow-undefined-imports -o "$build/host-proxy.wasm"
 
 echo "== C#: mcs"
 mcs -nologo -target:library -unsafe -warnaserror+ -out:"$build/SpaceDataModule.dll" \
@@ -81,6 +83,7 @@ export LD_LIBRARY_PATH="$lib_dir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export SDM_REPO_ROOT="$repo"
 export SDM_ECHO_DIRECT_WASM="$build/echo-direct.wasm"
 export SDM_ECHO_COMMAND_WASM="$build/echo-command.wasm"
+export SDM_HOST_PROXY_WASM="$build/host-proxy.wasm"
 export RUST_BACKTRACE=0
 status=0
 (cd "$build" && nunit-console -nologo -noshadow "$build/SpaceDataModule.Tests.dll" -xml="$build/TestResult.xml") || status=$?

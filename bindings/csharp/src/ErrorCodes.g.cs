@@ -173,6 +173,40 @@ namespace SpaceDataModule
         public const int HostScheduleNoOccurrence = 820;
         /// <summary>821 `host-operation-failed`: the operation failed for a reason of its own (the message says which)</summary>
         public const int HostOperationFailed = 821;
+        /// <summary>850 `runtime-host-invalid-schema-id`: a schema file id is empty after trimming, or longer than 256 bytes</summary>
+        public const int RuntimeHostInvalidSchemaId = 850;
+        /// <summary>851 `runtime-host-invalid-row-id`: a row id is 0 (row ids start at 1) or above 2^63-1</summary>
+        public const int RuntimeHostInvalidRowId = 851;
+        /// <summary>852 `runtime-host-invalid-layout-id`: a region layout id is empty after trimming, or longer than 256 bytes</summary>
+        public const int RuntimeHostInvalidLayoutId = 852;
+        /// <summary>853 `runtime-host-invalid-record-length`: a region's record byte length is 0 or above its cap</summary>
+        public const int RuntimeHostInvalidRecordLength = 853;
+        /// <summary>854 `runtime-host-invalid-alignment`: a region alignment is not a power of two, or above 32768</summary>
+        public const int RuntimeHostInvalidAlignment = 854;
+        /// <summary>855 `runtime-host-record-too-long`: an initial record is longer than the region's record byte length</summary>
+        public const int RuntimeHostRecordTooLong = 855;
+        /// <summary>856 `runtime-host-region-externally-counted`: the record count of an externally counted region cannot be set</summary>
+        public const int RuntimeHostRegionExternallyCounted = 856;
+        /// <summary>857 `runtime-host-external-region-failed`: an external region's source failed to report its count or a record view</summary>
+        public const int RuntimeHostExternalRegionFailed = 857;
+        /// <summary>858 `runtime-host-not-found`: the row, region or record does not exist (C ABI calls that must return bytes)</summary>
+        public const int RuntimeHostNotFound = 858;
+        /// <summary>859 `runtime-host-limit-exceeded`: a payload, region, module or metadata exceeds its documented cap (docs/limits.md)</summary>
+        public const int RuntimeHostLimitExceeded = 859;
+        /// <summary>860 `runtime-host-store-failed`: the durable row store (SQLite) failed: open, migrate, read or write</summary>
+        public const int RuntimeHostStoreFailed = 860;
+        /// <summary>861 `runtime-host-store-corrupt`: the durable row store holds data this version cannot read</summary>
+        public const int RuntimeHostStoreCorrupt = 861;
+        /// <summary>862 `runtime-host-invalid-module-id`: a module id is empty after trimming, or longer than 256 bytes</summary>
+        public const int RuntimeHostInvalidModuleId = 862;
+        /// <summary>863 `runtime-host-module-unknown`: no installed module has this id or canonical hash</summary>
+        public const int RuntimeHostModuleUnknown = 863;
+        /// <summary>864 `runtime-host-module-not-loaded`: the module is installed but not loaded (never loaded, or unloaded)</summary>
+        public const int RuntimeHostModuleNotLoaded = 864;
+        /// <summary>865 `runtime-host-module-exists`: a module with this id is already installed (replacing needs `reinstall`)</summary>
+        public const int RuntimeHostModuleExists = 865;
+        /// <summary>866 `runtime-host-protected-artifact`: the bytes carry a publication trailer: open them with `publication::open` / `sdm_open` first</summary>
+        public const int RuntimeHostProtectedArtifact = 866;
         /// <summary>900 `compiler-toolchain-missing`: clang for `wasm32-wasi` or the WASI sysroot is not installed (the message gives the apt-get command)</summary>
         public const int CompilerToolchainMissing = 900;
         /// <summary>901 `compiler-invalid-manifest`: the manifest lacks what the compiler needs (port ids, manifest bytes)</summary>
@@ -274,6 +308,23 @@ namespace SpaceDataModule
             819,
             820,
             821,
+            850,
+            851,
+            852,
+            853,
+            854,
+            855,
+            856,
+            857,
+            858,
+            859,
+            860,
+            861,
+            862,
+            863,
+            864,
+            865,
+            866,
             900,
             901,
             902,
@@ -369,6 +420,23 @@ namespace SpaceDataModule
             "host-response-too-large",
             "host-schedule-no-occurrence",
             "host-operation-failed",
+            "runtime-host-invalid-schema-id",
+            "runtime-host-invalid-row-id",
+            "runtime-host-invalid-layout-id",
+            "runtime-host-invalid-record-length",
+            "runtime-host-invalid-alignment",
+            "runtime-host-record-too-long",
+            "runtime-host-region-externally-counted",
+            "runtime-host-external-region-failed",
+            "runtime-host-not-found",
+            "runtime-host-limit-exceeded",
+            "runtime-host-store-failed",
+            "runtime-host-store-corrupt",
+            "runtime-host-invalid-module-id",
+            "runtime-host-module-unknown",
+            "runtime-host-module-not-loaded",
+            "runtime-host-module-exists",
+            "runtime-host-protected-artifact",
             "compiler-toolchain-missing",
             "compiler-invalid-manifest",
             "compiler-invalid-method-id",

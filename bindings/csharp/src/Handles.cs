@@ -61,6 +61,63 @@ namespace SpaceDataModule
         }
     }
 
+    /// <summary>Owns one native sdm_host; as <see cref="RuntimeHandle"/>.</summary>
+    sealed class HostHandle : SafeHandle
+    {
+        HostHandle() : base(IntPtr.Zero, true) { }
+
+        public override bool IsInvalid { get { return handle == IntPtr.Zero; } }
+
+        internal static unsafe HostHandle Create(byte[] policyJson)
+        {
+            var owner = new HostHandle();
+            sdm_host* raw = null;
+            fixed (byte* policyPtr = policyJson)
+                Interop.Check(NativeMethods.sdm_host_new(policyPtr, Interop.Length(policyJson), &raw));
+            owner.SetHandle((IntPtr)raw);
+            return owner;
+        }
+
+        protected override unsafe bool ReleaseHandle()
+        {
+            NativeMethods.sdm_host_free((sdm_host*)handle);
+            return true;
+        }
+    }
+
+    /// <summary>Owns one native sdm_runtime_host; as <see cref="RuntimeHandle"/>.</summary>
+    sealed class RuntimeHostHandle : SafeHandle
+    {
+        RuntimeHostHandle() : base(IntPtr.Zero, true) { }
+
+        public override bool IsInvalid { get { return handle == IntPtr.Zero; } }
+
+        /// <summary>In memory (sdm_runtime_host_new) when <paramref name="path"/> is null,
+        /// else rows in the SQLite file at <paramref name="path"/> (sdm_runtime_host_open).</summary>
+        internal static unsafe RuntimeHostHandle Create(byte[] path)
+        {
+            var owner = new RuntimeHostHandle();
+            sdm_runtime_host* raw = null;
+            if (path == null)
+            {
+                Interop.Check(NativeMethods.sdm_runtime_host_new(&raw));
+            }
+            else
+            {
+                fixed (byte* pathPtr = path)
+                    Interop.Check(NativeMethods.sdm_runtime_host_open(pathPtr, Interop.Length(path), &raw));
+            }
+            owner.SetHandle((IntPtr)raw);
+            return owner;
+        }
+
+        protected override unsafe bool ReleaseHandle()
+        {
+            NativeMethods.sdm_runtime_host_free((sdm_runtime_host*)handle);
+            return true;
+        }
+    }
+
     /// <summary>
     /// One use of a handle: adds a reference for the duration of a native call (throws
     /// ObjectDisposedException once the owner was disposed) and releases it afterwards.

@@ -33,6 +33,28 @@ namespace SpaceDataModule
             return Invoke(request, limits, true);
         }
 
+        /// <summary>Invokes the module with <paramref name="host"/> behind its sdn_host imports
+        /// (sdm_module_invoke_hosted), in <paramref name="mode"/>. The guest gets at most the
+        /// capabilities its manifest declares and the host's policy grants; a refused host call
+        /// is an error envelope the guest sees, not an exception. <paramref name="limits"/> null =
+        /// the defaults.</summary>
+        public unsafe byte[] InvokeHosted(Host host, InvokeMode mode, byte[] request, Limits limits = null)
+        {
+            Interop.RequireNotNull(host, "host");
+            Interop.RequireNotNull(request, "request");
+            sdm_limits nativeLimits = limits == null ? default(sdm_limits) : limits.ToNative();
+            sdm_limits* limitsPtr = limits == null ? null : &nativeLimits;
+            sdm_bytes response = default(sdm_bytes);
+            using (var moduleLease = new Lease(handle))
+            using (var hostLease = new Lease(host.Handle))
+            {
+                fixed (byte* requestPtr = request)
+                    Interop.Check(NativeMethods.sdm_module_invoke_hosted((sdm_module*)moduleLease.Pointer,
+                        (sdm_host*)hostLease.Pointer, (uint)mode, requestPtr, Interop.Length(request), limitsPtr, &response));
+            }
+            return Interop.Take(&response);
+        }
+
         /// <summary>The manifest the module embeds, as decoded-manifest JSON
         /// (sdm_module_manifest_json).</summary>
         public unsafe string ManifestJson()

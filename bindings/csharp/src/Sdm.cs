@@ -40,7 +40,7 @@ namespace SpaceDataModule
     /// native buffer is freed before the method returns); JSON goes in and out as strings.
     /// Every method is safe to call from several threads at once.
     /// </summary>
-    public static unsafe class Sdm
+    public static unsafe partial class Sdm
     {
         /// <summary>The ABI version these bindings were generated for (SDM_ABI_VERSION).</summary>
         public const uint AbiVersion = NativeMethods.SDM_ABI_VERSION;
