@@ -401,6 +401,13 @@ impl From<std::io::Error> for Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// TEST SUPPORT for API boundaries: panics inside the core on purpose, so a binding can show
+/// that a panic raised deep in the library comes back as the `panic` status, not a crash.
+#[doc(hidden)]
+pub fn debug_force_panic() -> Result<()> {
+    panic!("sdm_debug_force_panic: raised inside space_data_module::error::debug_force_panic")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -451,11 +458,4 @@ mod tests {
         assert_eq!(ErrorCode::BundleMissing.class(), ErrorClass::Bundle);
         assert_eq!(ErrorCode::Panic.class(), ErrorClass::Internal);
     }
-}
-
-/// TEST SUPPORT for API boundaries: panics inside the core on purpose, so a binding can show
-/// that a panic raised deep in the library comes back as the `panic` status, not a crash.
-#[doc(hidden)]
-pub fn debug_force_panic() -> Result<()> {
-    panic!("sdm_debug_force_panic: raised inside space_data_module::error::debug_force_panic")
 }
