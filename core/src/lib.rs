@@ -7,6 +7,8 @@
 //! Byte-compatible with the JavaScript reference SDK `space-data-module-sdk` 0.5.10
 //! (commit d7030ae). Module map (one concern each):
 //!
+//! - [`api`]: the front-end API every front end calls (typed requests and reports, one clock,
+//!   one set of input caps, key files, fail-closed loading).
 //! - [`error`]: the one error type and its stable codes.
 //! - [`js`]: the JavaScript coercions (`Number()`, `String()`, truthiness) the reference
 //!   applies to JSON input; byte identity depends on them.
@@ -26,6 +28,7 @@
 //! - [`compiler`]: C source + manifest to a compliant module with Debian clang (wasm32-wasi).
 //! - [`conformance`]: runs vector directories and reports the first difference per case.
 
+pub mod api;
 pub mod auth;
 pub mod bundle;
 pub mod canonical_json;

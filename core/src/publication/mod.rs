@@ -14,6 +14,7 @@
 //! - [`open`](mod@open) and [`report`]: the loader and its report.
 //! - [`protect`](mod@protect): protect a module (bundle, encrypt, sign, append).
 //! - [`random`]: random sources (OS or scripted for reproducible vectors).
+//! - [`verified`]: [`VerifiedModule`], the only input the runtime and registry accept.
 
 pub mod cid;
 pub mod decode;
@@ -33,11 +34,13 @@ pub mod signing;
 pub mod timestamp;
 pub mod transport;
 mod verify;
+pub mod verified;
 
 pub use decode::{decode_collection, decode_enc_record, decode_pnm_record};
 pub use encode::{encode_collection, encode_enc_record, encode_pnm_record};
 pub use footer::{DetectedTrailer, append_collection, detect_trailer, strip_trailer};
 pub use open::{OpenFailure, OpenPolicy, Opened, open};
-pub use protect::{ProtectOptions, Protected, protect};
+pub use protect::{ProtectOptions, ProtectResult, Protected, protect};
 pub use records::{EncRecord, PnmRecord, RecordCollection, RecordEntry};
-pub use report::OpenReport;
+pub use report::{OpenReport, OpenReportView};
+pub use verified::{VerifiedModule, declared_capabilities, open_verified};

@@ -1,0 +1,34 @@
+//! The front-end API: one function per operation every front end offers (CLI, C ABI, Go, C#,
+//! Python, Java, Kotlin, Swift), with typed requests and results.
+//!
+//! Front ends convert arguments and format output; everything else lives here: one clock
+//! ([`clock`]), one set of input caps ([`caps`]), one trusted-signer parser and the key files
+//! ([`keys`]), atomic output files ([`files`]), host narrowing ([`invoke::narrowed_host`]).
+//! Every report is a serde type with a JSON Schema in `docs/schemas/` ([`schemas`]).
+//!
+//! | operation | function |
+//! |---|---|
+//! | manifest encode / decode | [`format::encode_manifest`], [`format::decode_manifest`] |
+//! | compliance check | [`format::check`] |
+//! | bundle create / parse / verify / inspect | [`format::create_bundle`], [`format::parse_bundle`], [`format::verify_bundle`], [`format::inspect`] |
+//! | keys and key files | [`keys::SigningKey`], [`keys::RecipientKey`], [`keys::trusted_signers`] |
+//! | protect / open | [`publication::protect`], [`publication::open`] |
+//! | authorization create / verify | [`authorization::create`], [`authorization::verify`] |
+//! | load / invoke (direct, command, hosted) | `Runtime::load(&VerifiedModule)`, [`invoke::invoke`] |
+//! | runtime host (rows, regions, registry) | [`crate::runtime_host::RuntimeHost`] |
+//!
+//! Fail-closed is a type: the runtime and the module registry take only a
+//! [`crate::publication::VerifiedModule`], which only [`publication::open`] (or the explicit
+//! `VerifiedModule::allow_unsigned`) creates.
+
+pub mod authorization;
+pub mod caps;
+pub mod clock;
+pub mod files;
+pub mod format;
+pub mod invoke;
+pub mod keys;
+pub mod publication;
+pub mod schemas;
+
+pub use crate::publication::VerifiedModule;
