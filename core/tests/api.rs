@@ -64,15 +64,30 @@ fn a_registry_modules_hostcall_runs_when_granted_and_declared() {
     // Not granted by the policy: denied, although declared.
     let ungranted = RuntimeHost::in_memory().unwrap();
     let reply = registry_call(&ungranted, "m", &bundled_guest(&["clock"]), "clock.now");
-    assert_eq!(reply.error()["sdmCode"], "host-capability-denied", "{}", reply.text());
+    assert_eq!(
+        reply.error()["sdmCode"],
+        "host-capability-denied",
+        "{}",
+        reply.text()
+    );
 
     // Granted but not declared by the verified manifest: denied.
     let reply = registry_call(&granted, "n", &bundled_guest(&["random"]), "clock.now");
-    assert_eq!(reply.error()["sdmCode"], "host-capability-denied", "{}", reply.text());
+    assert_eq!(
+        reply.error()["sdmCode"],
+        "host-capability-denied",
+        "{}",
+        reply.text()
+    );
 
     // No manifest at all: nothing can be granted.
     let reply = registry_call(&granted, "plain", &guest_wasm(), "clock.now");
-    assert_eq!(reply.error()["sdmCode"], "host-capability-denied", "{}", reply.text());
+    assert_eq!(
+        reply.error()["sdmCode"],
+        "host-capability-denied",
+        "{}",
+        reply.text()
+    );
 }
 
 #[test]
@@ -89,7 +104,10 @@ fn the_capability_ceiling_comes_from_the_bundle_not_the_guest() {
     let ops = host.list_operations();
     assert!(ops.iter().any(|op| op == "clock.now"), "{ops:?}");
     assert!(ops.iter().any(|op| op == "random.bytes"), "{ops:?}");
-    assert!(!ops.iter().any(|op| op.starts_with("filesystem.")), "{ops:?}");
+    assert!(
+        !ops.iter().any(|op| op.starts_with("filesystem.")),
+        "{ops:?}"
+    );
 }
 
 #[test]
@@ -139,7 +157,10 @@ fn only_the_loader_makes_verified_modules() {
     )
     .unwrap();
     assert_eq!(refused.outcome.outcome, "error");
-    assert_eq!(refused.outcome.code.as_deref(), Some("decryption-key-required"));
+    assert_eq!(
+        refused.outcome.code.as_deref(),
+        Some("decryption-key-required")
+    );
     assert!(refused.outcome.report.trailer.is_some());
     assert!(refused.module.is_none());
     assert_eq!(

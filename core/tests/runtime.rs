@@ -253,7 +253,9 @@ fn missing_or_mistyped_exports_are_reported() {
             ErrorCode::RuntimeMissingExport,
             "{wat_text}: {err}"
         );
-        let module = rt.load(&unsigned(&wat::parse_str(wat_text).unwrap())).unwrap();
+        let module = rt
+            .load(&unsigned(&wat::parse_str(wat_text).unwrap()))
+            .unwrap();
         let err = rt
             .run_command(&module, Vec::new(), &Grants::default(), &small_limits())
             .unwrap_err();

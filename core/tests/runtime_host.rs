@@ -570,7 +570,9 @@ fn modules_install_load_invoke_unload_and_reinstall() {
     assert_eq!(record.hash, fixed_hash);
     assert_eq!((record.version, record.loaded), (1, false));
     assert_eq!(record.to_json()["moduleHashHex"], json!(hex(&fixed_hash)));
-    modules.install("echo", &unsigned(&echo), &Value::Null).unwrap();
+    modules
+        .install("echo", &unsigned(&echo), &Value::Null)
+        .unwrap();
     assert_eq!(
         code(modules.install("fixed", &unsigned(&echo), &Value::Null)),
         ErrorCode::RuntimeHostModuleExists
@@ -581,7 +583,9 @@ fn modules_install_load_invoke_unload_and_reinstall() {
     );
     // Bytes that are not wasm never become a verified module, so they cannot be installed.
     assert_eq!(
-        VerifiedModule::allow_unsigned(b"not wasm").unwrap_err().code(),
+        VerifiedModule::allow_unsigned(b"not wasm")
+            .unwrap_err()
+            .code(),
         ErrorCode::WasmInvalid
     );
 
@@ -654,7 +658,9 @@ fn modules_install_load_invoke_unload_and_reinstall() {
     // Reinstall replaces explicitly, returns the previous record, keeps the position, and
     // needs a new load.
     modules.load(&fixed_ref).unwrap();
-    let previous = modules.reinstall("fixed", &unsigned(&echo), &json!({"v": 2})).unwrap();
+    let previous = modules
+        .reinstall("fixed", &unsigned(&echo), &json!({"v": 2}))
+        .unwrap();
     assert_eq!(
         (previous.hash, previous.version, previous.loaded),
         (fixed_hash, 1, true)
@@ -704,7 +710,9 @@ fn protected_artifacts_and_oversized_metadata_are_refused() {
     // A protected artifact only becomes installable through the loader: without a trusted
     // signer the explicit allow-unsigned path still refuses its signature.
     assert_eq!(
-        VerifiedModule::allow_unsigned(&artifact).unwrap_err().code(),
+        VerifiedModule::allow_unsigned(&artifact)
+            .unwrap_err()
+            .code(),
         ErrorCode::SignatureInvalid
     );
     let big = Value::String("m".repeat(space_data_module::runtime_host::MAX_METADATA_BYTES));

@@ -9,7 +9,9 @@ use space_data_module::api::authorization::{
 use space_data_module::api::keys::SigningKey;
 
 use crate::boundary::{guard, sdm_status};
-use crate::bytes::{input, json_bytes, optional_input, require_out, sdm_bytes, to_json_bytes, utf8_input, write_out};
+use crate::bytes::{
+    input, json_bytes, optional_input, require_out, sdm_bytes, to_json_bytes, utf8_input, write_out,
+};
 use crate::publication::{SDM_KEY_LEN, parse_trusted_signers};
 
 /// Creates a deployment authorization and signs it (spec 11.2 and 11.4), as the CLI's
@@ -44,10 +46,11 @@ pub unsafe extern "C" fn sdm_authorization_create(
         // SAFETY: caller contract (32 bytes); borrowed, so no copy of the secret is left behind.
         let private = unsafe { input(signing_private_key, SDM_KEY_LEN, "signing_private_key") }?;
         // SAFETY: caller contract.
-        let signer_info = match unsafe { optional_input(signer_json, signer_json_len, "signer_json") }? {
-            Some(bytes) => Some(SignerInfo::from_json(utf8(bytes, "signer_json")?)?),
-            None => None,
-        };
+        let signer_info =
+            match unsafe { optional_input(signer_json, signer_json_len, "signer_json") }? {
+                Some(bytes) => Some(SignerInfo::from_json(utf8(bytes, "signer_json")?)?),
+                None => None,
+            };
         let key = SigningKey::from_private_key(private)?;
         // Without signer JSON the header names no path: a raw key was not derived.
         let signer_info = signer_info.unwrap_or_default();
@@ -91,10 +94,11 @@ pub unsafe extern "C" fn sdm_authorization_verify(
         // SAFETY: caller contract.
         let trusted = unsafe { parse_trusted_signers(trusted_signers, trusted_signers_len) }?;
         // SAFETY: caller contract.
-        let request = match unsafe { optional_input(options_json, options_json_len, "options_json") }? {
-            Some(bytes) => VerifyRequest::from_json(utf8(bytes, "options_json")?)?,
-            None => VerifyRequest::default(),
-        };
+        let request =
+            match unsafe { optional_input(options_json, options_json_len, "options_json") }? {
+                Some(bytes) => VerifyRequest::from_json(utf8(bytes, "options_json")?)?,
+                None => VerifyRequest::default(),
+            };
         let verified = authorization::verify(utf8(envelope, "envelope_json")?, &trusted, &request)?;
         let json = to_json_bytes(&verified)?;
         // SAFETY: checked non-NULL above.

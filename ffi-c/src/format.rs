@@ -4,8 +4,7 @@ use space_data_module::api::format::{self, BundleOptions, CheckRequest};
 
 use crate::boundary::{guard, sdm_status};
 use crate::bytes::{
-    input, json_bytes, optional_input, require_out, sdm_bytes, to_json_bytes, utf8_input,
-    write_out,
+    input, json_bytes, optional_input, require_out, sdm_bytes, to_json_bytes, utf8_input, write_out,
 };
 
 /// Encodes manifest JSON text (UTF-8) to its `PMAN` FlatBuffer, byte-identical to the

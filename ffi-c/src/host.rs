@@ -40,7 +40,10 @@ impl sdm_host {
     /// The host narrowed for `module`, cached per (module hash, declared capabilities) so
     /// `context.*` state persists across calls of the same module.
     fn for_module(&self, module: &sdm_module) -> Arc<Host> {
-        let key = (module.module.hash(), module.module.declared_capabilities().to_vec());
+        let key = (
+            module.module.hash(),
+            module.module.declared_capabilities().to_vec(),
+        );
         if let Some(host) = self.lock().get(&key) {
             return Arc::clone(host);
         }

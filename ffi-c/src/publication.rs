@@ -7,7 +7,9 @@ use space_data_module::api::publication::{self as api, OpenRequest, ProtectReque
 use space_data_module::publication::signing::PublicKey;
 
 use crate::boundary::{guard, sdm_status};
-use crate::bytes::{fixed_input, input, require_out, sdm_bytes, to_json_bytes, utf8_input, write_out};
+use crate::bytes::{
+    fixed_input, input, require_out, sdm_bytes, to_json_bytes, utf8_input, write_out,
+};
 
 /// Length of a compressed secp256k1 public key (a trusted signer).
 pub const SDM_SIGNING_PUBLIC_KEY_LEN: usize = 33;

@@ -13,8 +13,8 @@ use space_data_module::runtime::{
 };
 
 use crate::boundary::{guard, invalid_argument, sdm_status};
-use crate::verified::{sdm_verified, verified_ref};
 use crate::bytes::{input, json_bytes, require_out, sdm_bytes, write_out};
+use crate::verified::{sdm_verified, verified_ref};
 
 /// A wasmtime engine with its module cache. Create with `sdm_runtime_new`, release with
 /// `sdm_runtime_free`. Thread-safe: may be used from several threads at once.

@@ -9,11 +9,11 @@ use space_data_module::{Error, ErrorCode, Result};
 
 use space_data_module::host::HostPolicy;
 
-use crate::verified::{sdm_verified, verified_ref};
 use crate::boundary::{guard, invalid_argument, sdm_status};
 use crate::bytes::{
     input, json_bytes, optional_input, require_out, sdm_bytes, utf8_input, write_out,
 };
+use crate::verified::{sdm_verified, verified_ref};
 
 /// A runtime host: an append-only row store (in memory, or durable in a SQLite file),
 /// record regions and a wasm module registry with its own runtime. Create with
@@ -63,7 +63,9 @@ pub unsafe extern "C" fn sdm_runtime_host_new_with_policy(
     guard(|| {
         require_out(out_host, "out_host")?;
         // SAFETY: caller contract.
-        let policy = HostPolicy::from_json_str(unsafe { utf8_input(policy_json, policy_len, "policy_json") }?)?;
+        let policy = HostPolicy::from_json_str(unsafe {
+            utf8_input(policy_json, policy_len, "policy_json")
+        }?)?;
         // SAFETY: caller contract.
         let host = match unsafe { optional_input(path, path_len, "path") }? {
             None => RuntimeHost::in_memory()?,

@@ -40,12 +40,16 @@ pub(crate) unsafe fn loader_inputs(
     trusted_signers_len: usize,
     recipient_private_key: *const u8,
     recipient_private_key_len: usize,
-) -> space_data_module::Result<(Vec<space_data_module::publication::signing::PublicKey>, Option<RecipientKey>)> {
+) -> space_data_module::Result<(
+    Vec<space_data_module::publication::signing::PublicKey>,
+    Option<RecipientKey>,
+)> {
     // SAFETY: caller contract.
-    let trusted = match unsafe { optional_input(trusted_signers, trusted_signers_len, "trusted_signers") }? {
-        Some(bytes) => keys::trusted_signers_from_bytes(bytes)?,
-        None => Vec::new(),
-    };
+    let trusted =
+        match unsafe { optional_input(trusted_signers, trusted_signers_len, "trusted_signers") }? {
+            Some(bytes) => keys::trusted_signers_from_bytes(bytes)?,
+            None => Vec::new(),
+        };
     // SAFETY: caller contract; the key is borrowed, never copied here.
     let recipient = unsafe {
         optional_input(

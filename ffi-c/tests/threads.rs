@@ -77,9 +77,7 @@ fn runtime_and_module_are_shared_across_threads() {
                         // Loading through the shared runtime hits its module cache.
                         let mut loaded: *mut sdm_module = ptr::null_mut();
                         // SAFETY: live handles, valid buffers.
-                        let status = unsafe {
-                            sdm_module_load(runtime.0, verified.0, &mut loaded)
-                        };
+                        let status = unsafe { sdm_module_load(runtime.0, verified.0, &mut loaded) };
                         assert_eq!(status, 0, "{}", last_message());
                         // SAFETY: loaded above.
                         unsafe { sdm_module_free(loaded) };

@@ -58,8 +58,8 @@ pub struct Args {
 pub fn run(args: Args) -> Result<Outcome, Error> {
     let key = match &args.key {
         Some(path) => SigningKey::read_file(path)?,
-        None => keys::signer_from_mnemonic_source(args.mnemonic_file.as_deref())?.ok_or_else(
-            || {
+        None => {
+            keys::signer_from_mnemonic_source(args.mnemonic_file.as_deref())?.ok_or_else(|| {
                 Error::new(
                     ErrorCode::InvalidArgument,
                     format!(
@@ -67,8 +67,8 @@ pub fn run(args: Args) -> Result<Outcome, Error> {
                         keys::MNEMONIC_ENV
                     ),
                 )
-            },
-        )?,
+            })?
+        }
     };
     let mut options = match &args.options {
         Some(path) => AuthorizationOptions::from_json(&output::read_json_text(path)?)

@@ -104,7 +104,10 @@ pub fn run(args: Args) -> Result<Outcome, Error> {
             summary.entry_ids.len(),
             summary.entry_ids.join(", ")
         );
-        println!("canonical module hash: {}", summary.canonical_module_hash_hex);
+        println!(
+            "canonical module hash: {}",
+            summary.canonical_module_hash_hex
+        );
         if !summary.manifest_hash_hex.is_empty() {
             println!("manifest hash: {}", summary.manifest_hash_hex);
         }
@@ -124,8 +127,7 @@ fn build_options(args: &Args) -> Result<CreateOptions, Error> {
                 .map_err(|err| err.context(path.display()))?,
         );
     } else if let Some(path) = &contents.manifest_fb {
-        options.manifest =
-            ManifestInput::Bytes(read_input(path, caps::MANIFEST_FLATBUFFER_BYTES)?);
+        options.manifest = ManifestInput::Bytes(read_input(path, caps::MANIFEST_FLATBUFFER_BYTES)?);
     }
     options.authorization = contents
         .authorization

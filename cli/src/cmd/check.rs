@@ -42,7 +42,11 @@ pub fn run(args: Args) -> Result<Outcome, Error> {
         wasm_name: args.wasm.as_ref().map(|path| path.display().to_string()),
     })
     .map_err(|err| err.context(&manifest_name))?;
-    let warnings = report.issues.iter().filter(|i| i.severity == "warning").count();
+    let warnings = report
+        .issues
+        .iter()
+        .filter(|i| i.severity == "warning")
+        .count();
     let failed = !report.ok || (args.strict && warnings > 0);
     if args.json {
         print_json(&report);
@@ -70,6 +74,9 @@ fn print_human(report: &CheckReport, name: &str, failed: bool, warnings: usize) 
     if report.issues.is_empty() {
         println!("  No issues found.");
     } else {
-        println!("  {} error(s), {warnings} warning(s)", report.issues.len() - warnings);
+        println!(
+            "  {} error(s), {warnings} warning(s)",
+            report.issues.len() - warnings
+        );
     }
 }

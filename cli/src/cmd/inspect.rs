@@ -85,7 +85,10 @@ fn print_human(args: &Args, parsed: &ParsedBundleView) {
     );
     println!(
         "plugin id: {}",
-        parsed.plugin_id.as_str().map_or_else(|| parsed.plugin_id.to_string(), str::to_owned)
+        parsed
+            .plugin_id
+            .as_str()
+            .map_or_else(|| parsed.plugin_id.to_string(), str::to_owned)
     );
     println!(
         "deployment plan: {}",

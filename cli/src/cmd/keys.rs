@@ -12,7 +12,9 @@ pub const MNEMONIC_ENV: &str = "SPACE_DATA_MODULE_MNEMONIC";
 
 /// The signing key from `--mnemonic-file`, else from the environment variable; `None` when
 /// neither is given.
-pub fn signer_from_mnemonic_source(mnemonic_file: Option<&Path>) -> Result<Option<SigningKey>, Error> {
+pub fn signer_from_mnemonic_source(
+    mnemonic_file: Option<&Path>,
+) -> Result<Option<SigningKey>, Error> {
     if let Some(path) = mnemonic_file {
         let phrase = read_secret_text(path)?;
         return SigningKey::from_mnemonic(&phrase)

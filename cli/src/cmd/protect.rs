@@ -70,9 +70,14 @@ pub fn run(args: Args) -> Result<Outcome, Error> {
     } else {
         println!(
             "artifactId={}",
-            protected.result.payload["artifactId"].as_str().unwrap_or_default()
+            protected.result.payload["artifactId"]
+                .as_str()
+                .unwrap_or_default()
         );
-        println!("signingPublicKeyHex={}", protected.result.signing_public_key_hex);
+        println!(
+            "signingPublicKeyHex={}",
+            protected.result.signing_public_key_hex
+        );
         println!("encrypted={}", protected.result.encrypted);
         println!("singleFileBundle={}", args.single_file_bundle);
         println!("protectedBytes={}", protected.artifact.len());

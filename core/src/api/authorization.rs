@@ -79,8 +79,8 @@ pub fn create(
     key: &SigningKey,
     signer_info: Option<&SignerInfo>,
 ) -> Result<Value> {
-    let options_value =
-        serde_json::to_value(options).map_err(|err| Error::new(ErrorCode::Internal, err.to_string()))?;
+    let options_value = serde_json::to_value(options)
+        .map_err(|err| Error::new(ErrorCode::Internal, err.to_string()))?;
     let payload = create_authorization(&options_value, clock::now_ms_f64()?, &mut OsRandom)?;
     let header = SignerHeader {
         derivation_path: match signer_info {
@@ -131,7 +131,11 @@ pub fn verify(
     trusted: &[PublicKey],
     request: &VerifyRequest,
 ) -> Result<VerifiedAuthorization> {
-    caps::check_len("authorization envelope", envelope_json.len(), caps::JSON_DOCUMENT_BYTES)?;
+    caps::check_len(
+        "authorization envelope",
+        envelope_json.len(),
+        caps::JSON_DOCUMENT_BYTES,
+    )?;
     let envelope = crate::js::parse_json(envelope_json)?;
     let now_ms = match request.now {
         Some(now) if now.is_finite() => now,
@@ -140,10 +144,15 @@ pub fn verify(
     };
     let clock_skew_ms = request.clock_skew_ms.unwrap_or(0.0);
     if !clock_skew_ms.is_finite() || clock_skew_ms < 0.0 {
-        return Err(invalid("clockSkewMs must be a finite, non-negative number of ms"));
+        return Err(invalid(
+            "clockSkewMs must be a finite, non-negative number of ms",
+        ));
     }
     let expectations = Expectations {
-        artifact: request.artifact.clone().unwrap_or(Value::Object(Map::new())),
+        artifact: request
+            .artifact
+            .clone()
+            .unwrap_or(Value::Object(Map::new())),
         target: request.target.clone().unwrap_or(Value::Null),
         required_capabilities: request
             .required_capabilities
@@ -175,7 +184,10 @@ fn strict_json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result
     // invalid-argument (an unknown member, a wrong type).
     let value = crate::js::parse_json(text).map_err(|err| err.context(what))?;
     if !value.is_object() {
-        return Err(Error::new(ErrorCode::InvalidJson, format!("{what} must be a JSON object")));
+        return Err(Error::new(
+            ErrorCode::InvalidJson,
+            format!("{what} must be a JSON object"),
+        ));
     }
     serde_json::from_value(value).map_err(|err| invalid(&format!("{what}: {err}")))
 }

@@ -49,7 +49,9 @@ pub fn read_file_capped(path: &Path, cap: usize) -> Result<Vec<u8>> {
         .unwrap_or(0)
         .min(cap);
     let mut bytes = Vec::with_capacity(hint.saturating_add(1));
-    file.take(cap as u64 + 1).read_to_end(&mut bytes).map_err(io)?;
+    file.take(cap as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
     if bytes.len() > cap {
         return Err(Error::new(
             ErrorCode::InputTooLarge,

@@ -64,7 +64,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: FileMode) -> Result<()> {
     #[cfg(not(unix))]
     let _ = mode;
     tmp.write_all(bytes).map_err(|err| io_error(path, err))?;
-    tmp.as_file().sync_all().map_err(|err| io_error(path, err))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|err| io_error(path, err))?;
     tmp.persist(path).map_err(|err| io_error(path, err.error))?;
     Ok(())
 }
@@ -143,7 +145,10 @@ mod tests {
         }
         write_atomic(&path, b"x", FileMode::Public).unwrap();
         assert!(!stale.exists(), "a stale temp file of this target must go");
-        assert!(other.exists(), "another target's temp file is not ours to remove");
+        assert!(
+            other.exists(),
+            "another target's temp file is not ours to remove"
+        );
         assert!(foreign.exists(), "files of other naming are left alone");
         let mut left: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
@@ -152,6 +157,9 @@ mod tests {
             .collect();
         left.sort();
         // The write itself left no temporary file behind.
-        assert_eq!(left, [".a.wasm.tmpXYZ", ".b.wasm.sdm-tmp.2147483632.XyZ", "a.wasm"]);
+        assert_eq!(
+            left,
+            [".a.wasm.tmpXYZ", ".b.wasm.sdm-tmp.2147483632.XyZ", "a.wasm"]
+        );
     }
 }

@@ -31,7 +31,11 @@ pub fn parse_manifest_json(text: &str) -> Result<Value> {
 
 /// [`parse_manifest_json`] for bytes that must be UTF-8.
 pub fn parse_manifest_bytes(bytes: &[u8]) -> Result<Value> {
-    parse_manifest_json(caps::text("manifest JSON", bytes, caps::MANIFEST_JSON_BYTES)?)
+    parse_manifest_json(caps::text(
+        "manifest JSON",
+        bytes,
+        caps::MANIFEST_JSON_BYTES,
+    )?)
 }
 
 /// Encodes manifest JSON text to its `PMAN` FlatBuffer, byte-identical to the reference.
@@ -45,7 +49,11 @@ pub fn encode_manifest(manifest_json: &str) -> Result<EncodedManifest> {
 
 /// Decodes (and verifies) a `PMAN` FlatBuffer to the reference's decoded-manifest JSON.
 pub fn decode_manifest(flatbuffer: &[u8]) -> Result<Value> {
-    caps::check_len("manifest FlatBuffer", flatbuffer.len(), caps::MANIFEST_FLATBUFFER_BYTES)?;
+    caps::check_len(
+        "manifest FlatBuffer",
+        flatbuffer.len(),
+        caps::MANIFEST_FLATBUFFER_BYTES,
+    )?;
     crate::manifest::decode_to_json(flatbuffer)
 }
 
@@ -139,7 +147,11 @@ pub struct BundleSummary {
 
 /// Embeds an `sds.bundle` section holding the manifest (and the optional entries) into
 /// `wasm`; existing `sds.*` sections are replaced.
-pub fn create_bundle(wasm: &[u8], manifest_json: &str, options: &BundleOptions) -> Result<CreatedBundle> {
+pub fn create_bundle(
+    wasm: &[u8],
+    manifest_json: &str,
+    options: &BundleOptions,
+) -> Result<CreatedBundle> {
     caps::check_len("wasm", wasm.len(), caps::MODULE_BYTES)?;
     let json_document = |what: &str, text: &Option<String>| -> Result<Option<Value>> {
         text.as_deref()
@@ -152,7 +164,8 @@ pub fn create_bundle(wasm: &[u8], manifest_json: &str, options: &BundleOptions) 
     let create = CreateOptions {
         wasm: wasm.to_vec(),
         manifest: ManifestInput::Json(parse_manifest_json(manifest_json)?),
-        authorization: json_document("authorization", &options.authorization_json)?.map(Payload::Json),
+        authorization: json_document("authorization", &options.authorization_json)?
+            .map(Payload::Json),
         deployment_plan: json_document("deployment plan", &options.deployment_plan_json)?,
         bundle_section_name: options.bundle_section_name.clone(),
         custom_section_prefix: options.strip_prefix.clone(),
@@ -177,7 +190,12 @@ pub fn create_bundle_from(options: &CreateOptions) -> Result<CreatedBundle> {
         } else {
             created.manifest_hash_hex()
         },
-        entry_ids: created.bundle.entries.iter().map(|e| e.entry_id.clone()).collect(),
+        entry_ids: created
+            .bundle
+            .entries
+            .iter()
+            .map(|e| e.entry_id.clone())
+            .collect(),
     };
     Ok(CreatedBundle {
         wasm: created.wasm,

@@ -17,7 +17,10 @@ use crate::{Error, ErrorCode, Result};
 /// The host a module runs under: `policy` narrowed to the capabilities its verified manifest
 /// declares (a module without a manifest is granted nothing). The one place a host is narrowed.
 pub fn narrowed_host(policy: &HostPolicy, module: &LoadedModule) -> Arc<Host> {
-    Arc::new(Host::for_manifest(policy.clone(), module.declared_capabilities()))
+    Arc::new(Host::for_manifest(
+        policy.clone(),
+        module.declared_capabilities(),
+    ))
 }
 
 /// The mode to use when the caller names none: direct when exported, else command.
@@ -122,7 +125,10 @@ impl Invoked {
                 .enumerate()
                 .map(|(index, frame)| OutputFrame {
                     port_id: frame.port_id.clone(),
-                    type_ref: frame.type_ref.as_ref().map_or(Value::Null, type_ref_to_json),
+                    type_ref: frame
+                        .type_ref
+                        .as_ref()
+                        .map_or(Value::Null, type_ref_to_json),
                     alignment: frame.alignment,
                     offset: frame.offset,
                     size: frame.size,

@@ -216,7 +216,12 @@ fn parse_key_file(text: &str, expected: &str) -> Result<KeyFile> {
 
 // serde_json messages may quote the offending input (a private key): keep only the position.
 fn redact(err: &serde_json::Error) -> String {
-    format!("{:?} error at line {} column {}", err.classify(), err.line(), err.column())
+    format!(
+        "{:?} error at line {} column {}",
+        err.classify(),
+        err.line(),
+        err.column()
+    )
 }
 
 fn check_public(file: &KeyFile, derived: &str) -> Result<()> {
@@ -273,18 +278,27 @@ pub fn trusted_signers_from_bytes(bytes: &[u8]) -> Result<Vec<PublicKey>> {
     if bytes.len() % COMPRESSED != 0 {
         return Err(Error::new(
             ErrorCode::InvalidArgument,
-            format!("trusted signers: {} bytes is not a multiple of {COMPRESSED}", bytes.len()),
+            format!(
+                "trusted signers: {} bytes is not a multiple of {COMPRESSED}",
+                bytes.len()
+            ),
         ));
     }
     check_signer_count(bytes.len() / COMPRESSED)?;
-    bytes.chunks_exact(COMPRESSED).map(PublicKey::from_sec1).collect()
+    bytes
+        .chunks_exact(COMPRESSED)
+        .map(PublicKey::from_sec1)
+        .collect()
 }
 
 fn check_signer_count(count: usize) -> Result<()> {
     if count > caps::TRUSTED_SIGNERS {
         return Err(Error::new(
             ErrorCode::InputTooLarge,
-            format!("{count} trusted signers is above the cap of {}", caps::TRUSTED_SIGNERS),
+            format!(
+                "{count} trusted signers is above the cap of {}",
+                caps::TRUSTED_SIGNERS
+            ),
         ));
     }
     Ok(())
@@ -337,7 +351,10 @@ mod tests {
         let text = recipient.to_file_text().unwrap();
         let other = RecipientKey::generate().unwrap().public_key_hex();
         let edited = text.replace(&recipient.public_key_hex(), &other);
-        assert_eq!(RecipientKey::from_file_text(&edited).unwrap_err().code(), ErrorCode::KeyInvalid);
+        assert_eq!(
+            RecipientKey::from_file_text(&edited).unwrap_err().code(),
+            ErrorCode::KeyInvalid
+        );
         let secret = hex::encode(*recipient.key.to_bytes());
         let broken = text.replace("\"type\"", "\"tipe\"");
         let err = RecipientKey::from_file_text(&broken).unwrap_err();
@@ -352,15 +369,29 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("signer.json");
         signing.write_file(&path).unwrap();
-        assert_eq!(trusted_signer(path.to_str().unwrap()).unwrap().to_hex(), hex_key);
-        assert_eq!(trusted_signer("nope").unwrap_err().code(), ErrorCode::KeyInvalid);
+        assert_eq!(
+            trusted_signer(path.to_str().unwrap()).unwrap().to_hex(),
+            hex_key
+        );
+        assert_eq!(
+            trusted_signer("nope").unwrap_err().code(),
+            ErrorCode::KeyInvalid
+        );
         let raw = signing.signer.public_key();
-        assert_eq!(trusted_signers_from_bytes(&[raw, raw].concat()).unwrap().len(), 2);
+        assert_eq!(
+            trusted_signers_from_bytes(&[raw, raw].concat())
+                .unwrap()
+                .len(),
+            2
+        );
         assert_eq!(
             trusted_signers_from_bytes(&raw[..32]).unwrap_err().code(),
             ErrorCode::InvalidArgument
         );
         let too_many = vec![raw; caps::TRUSTED_SIGNERS + 1].concat();
-        assert_eq!(trusted_signers_from_bytes(&too_many).unwrap_err().code(), ErrorCode::InputTooLarge);
+        assert_eq!(
+            trusted_signers_from_bytes(&too_many).unwrap_err().code(),
+            ErrorCode::InputTooLarge
+        );
     }
 }

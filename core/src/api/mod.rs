@@ -32,3 +32,17 @@ pub mod publication;
 pub mod schemas;
 
 pub use crate::publication::VerifiedModule;
+
+// The types a front end needs besides the operations above, under one path: bindings import
+// from `api` only, so reorganizing the core's modules never breaks them.
+pub use crate::compliance::{CheckReport, IssueView};
+pub use crate::error::{Error, ErrorClass, ErrorCode, Result};
+pub use crate::host::HostPolicy;
+pub use crate::invoke::{InvokeRequest, InvokeResponse};
+pub use crate::publication::ProtectResult;
+pub use crate::publication::report::OpenReportView;
+pub use crate::publication::signing::PublicKey;
+pub use crate::runtime::{
+    Grants, InvokeMode, Limits, LoadedModule, Preopen, Runtime, RuntimeConfig,
+};
+pub use crate::runtime_host::{ModuleRecordView, ModuleRef, RuntimeHost};

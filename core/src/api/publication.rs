@@ -144,36 +144,38 @@ pub fn open(artifact: &[u8], request: &OpenRequest<'_>) -> Result<Opened> {
         max_artifact_bytes: caps::MODULE_BYTES,
     };
     let recipient = request.decrypt_with.map(|key| &key.key);
-    Ok(match publication::open_verified(artifact, &policy, recipient) {
-        Ok(module) => {
-            let view = module.report().view();
-            Opened {
-                outcome: OpenOutcome {
-                    outcome: "ok".to_owned(),
-                    status: 0,
-                    code: None,
-                    detail: None,
-                    authentication: authentication(&view),
-                    report: view,
-                },
-                module: Some(module),
+    Ok(
+        match publication::open_verified(artifact, &policy, recipient) {
+            Ok(module) => {
+                let view = module.report().view();
+                Opened {
+                    outcome: OpenOutcome {
+                        outcome: "ok".to_owned(),
+                        status: 0,
+                        code: None,
+                        detail: None,
+                        authentication: authentication(&view),
+                        report: view,
+                    },
+                    module: Some(module),
+                }
             }
-        }
-        Err(failure) => {
-            let view = failure.partial.view();
-            Opened {
-                outcome: OpenOutcome {
-                    outcome: "error".to_owned(),
-                    status: failure.error.code().number(),
-                    code: Some(failure.error.code().as_str().to_owned()),
-                    detail: Some(failure.error.message().to_owned()),
-                    authentication: authentication(&view),
-                    report: view,
-                },
-                module: None,
+            Err(failure) => {
+                let view = failure.partial.view();
+                Opened {
+                    outcome: OpenOutcome {
+                        outcome: "error".to_owned(),
+                        status: failure.error.code().number(),
+                        code: Some(failure.error.code().as_str().to_owned()),
+                        detail: Some(failure.error.message().to_owned()),
+                        authentication: authentication(&view),
+                        report: view,
+                    },
+                    module: None,
+                }
             }
-        }
-    })
+        },
+    )
 }
 
 fn authentication(view: &OpenReportView) -> Authentication {
@@ -187,6 +189,9 @@ fn authentication(view: &OpenReportView) -> Authentication {
         publish_timestamp: pnm
             .filter(|_| timestamp_signed)
             .and_then(|p| p.publish_timestamp.clone()),
-        unauthenticated: UNAUTHENTICATED_FIELDS.iter().map(|f| (*f).to_owned()).collect(),
+        unauthenticated: UNAUTHENTICATED_FIELDS
+            .iter()
+            .map(|f| (*f).to_owned())
+            .collect(),
     }
 }

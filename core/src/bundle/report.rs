@@ -97,7 +97,11 @@ pub fn parsed_view(parsed: &Parsed) -> ParsedBundleView {
         plugin_id: plugin_id(parsed.manifest.as_ref()),
         bundle_sha256_hex: hex::encode(Sha256::digest(&parsed.bundle_bytes)),
         bundle_byte_length: parsed.bundle_bytes.len(),
-        custom_sections: parsed.custom_sections.iter().map(|s| s.name.clone()).collect(),
+        custom_sections: parsed
+            .custom_sections
+            .iter()
+            .map(|s| s.name.clone())
+            .collect(),
         deployment_plan_present: deployment_plan_present(parsed),
         entries: parsed.entries.iter().map(parsed_entry_view).collect(),
     }
@@ -146,7 +150,10 @@ fn parsed_entry_view(parsed: &ParsedEntry) -> ParsedEntryView {
         payload_encoding: entry.encoding_name().to_owned(),
         payload_encoding_value: entry.payload_encoding_or_default(),
         flags: entry.flags_or_default(),
-        type_ref: entry.type_ref.as_ref().map_or(Value::Null, type_ref_to_json),
+        type_ref: entry
+            .type_ref
+            .as_ref()
+            .map_or(Value::Null, type_ref_to_json),
         payload_length: entry.payload.len(),
         payload_sha256_hex: hex::encode(Sha256::digest(&entry.payload)),
         sha256_hex: hex::encode(&entry.sha256),

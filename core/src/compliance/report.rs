@@ -118,7 +118,11 @@ impl Report {
     fn shape(&self, with_message: bool) -> CheckReport {
         CheckReport {
             ok: self.ok(),
-            issues: self.issues.iter().map(|issue| issue.view(with_message)).collect(),
+            issues: self
+                .issues
+                .iter()
+                .map(|issue| issue.view(with_message))
+                .collect(),
         }
     }
 }

@@ -33,8 +33,8 @@ pub mod report;
 pub mod signing;
 pub mod timestamp;
 pub mod transport;
-mod verify;
 pub mod verified;
+mod verify;
 
 pub use decode::{decode_collection, decode_enc_record, decode_pnm_record};
 pub use encode::{encode_collection, encode_enc_record, encode_pnm_record};

@@ -30,9 +30,8 @@ pub use regions::{
     RecordIdentity, RecordView, RegionDescriptor, RegionSpec, RegionStore,
 };
 pub use registry::{
-    ModuleRecordView,
-    MAX_INSTALLED_MODULES, MAX_METADATA_BYTES, MAX_MODULE_BYTES, ModuleRecord, ModuleRef,
-    ModuleRegistry,
+    MAX_INSTALLED_MODULES, MAX_METADATA_BYTES, MAX_MODULE_BYTES, ModuleRecord, ModuleRecordView,
+    ModuleRef, ModuleRegistry,
 };
 pub use rows::{MAX_ROW_ID, MAX_ROW_PAYLOAD_BYTES, MemoryRowStore, Row, RowHandle, RowStore};
 pub use sqlite::SqliteRowStore;

@@ -439,16 +439,26 @@ impl ModuleRegistry {
     pub fn invoke_bytes(&self, reference: &ModuleRef, request: &[u8]) -> Result<Vec<u8>> {
         let loaded = self.loaded(reference)?;
         let mode = self.mode(&loaded.module);
-        self.runtime
-            .invoke_bytes(&loaded.module, request, mode, &loaded.grants(), &self.limits)
+        self.runtime.invoke_bytes(
+            &loaded.module,
+            request,
+            mode,
+            &loaded.grants(),
+            &self.limits,
+        )
     }
 
     /// As [`ModuleRegistry::invoke_bytes`], with the envelopes encoded and decoded (verified).
     pub fn invoke(&self, reference: &ModuleRef, request: &InvokeRequest) -> Result<InvokeResponse> {
         let loaded = self.loaded(reference)?;
         let mode = self.mode(&loaded.module);
-        self.runtime
-            .invoke(&loaded.module, request, mode, &loaded.grants(), &self.limits)
+        self.runtime.invoke(
+            &loaded.module,
+            request,
+            mode,
+            &loaded.grants(),
+            &self.limits,
+        )
     }
 }
 

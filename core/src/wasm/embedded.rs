@@ -117,7 +117,10 @@ mod tests {
 
     #[test]
     fn computed_or_out_of_segment_pointers_give_nothing() {
-        assert_eq!(embedded_manifest_bytes(&module("i32.const 1020 i32.const 6 i32.add")), None);
+        assert_eq!(
+            embedded_manifest_bytes(&module("i32.const 1020 i32.const 6 i32.add")),
+            None
+        );
         assert_eq!(embedded_manifest_bytes(&module("i32.const 1030")), None);
         assert_eq!(embedded_manifest_bytes(&module("i32.const 4000")), None);
         assert_eq!(embedded_manifest_bytes(b"\0asm\x01\0\0\0"), None);

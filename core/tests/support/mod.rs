@@ -133,7 +133,9 @@ impl Guest {
     pub fn new(host: Option<Arc<Host>>) -> Guest {
         let wasm = guest_wasm();
         let runtime = Runtime::new(RuntimeConfig::default()).expect("runtime");
-        let module = runtime.load(&unsigned(&wasm)).expect("the sdn_host imports link");
+        let module = runtime
+            .load(&unsigned(&wasm))
+            .expect("the sdn_host imports link");
         let grants = Grants {
             host,
             ..Grants::default()
