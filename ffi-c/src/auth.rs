@@ -13,7 +13,9 @@ use space_data_module::publication::signing::Signer;
 use space_data_module::{Error, Result};
 
 use crate::boundary::{guard, invalid_argument, sdm_status};
-use crate::bytes::{input, json_bytes, optional_input, require_out, sdm_bytes, write_out};
+use crate::bytes::{
+    input, json_bytes, key_input, optional_input, require_out, sdm_bytes, write_out,
+};
 use crate::publication::{SDM_KEY_LEN, now_ms, parse_trusted_signers};
 
 /// Members accepted in the signer JSON of `sdm_authorization_create`.
@@ -83,19 +85,20 @@ fn optional_ms(map: &Map<String, Value>, key: &str) -> Result<Option<f64>> {
 /// `artifactId`, `programId`, `graphHash`, `manifestHash`, `target`, `capabilities`,
 /// `issuedAt`, `ttlMs`, `nonce`, `constraints`); `issuedAt` defaults to the system clock,
 /// `ttlMs` to 300000, `nonce` to 16 random bytes. `signing_private_key`: 32-byte secp256k1
-/// scalar. `signer_json`: optional (NULL with length 0) `{"derivationPath", "keyId"}` copied
+/// scalar (another length, or a scalar not in [1, n-1], is `key-invalid`). `signer_json`: optional (NULL with length 0) `{"derivationPath", "keyId"}` copied
 /// into the unsigned `protected` header.
 ///
 /// On success `out_envelope_json` holds the envelope
 /// `{"protected": {...}, "payload": {...}, "signatureHex"}` (docs/c-abi.md).
 ///
 /// # Safety
-/// Inputs valid for their lengths (key: 32 bytes); `out_envelope_json` NULL or writable.
+/// Inputs valid for their lengths; `out_envelope_json` NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sdm_authorization_create(
     options_json: *const u8,
     options_json_len: usize,
     signing_private_key: *const u8,
+    signing_private_key_len: usize,
     signer_json: *const u8,
     signer_json_len: usize,
     out_envelope_json: *mut sdm_bytes,
@@ -104,8 +107,14 @@ pub unsafe extern "C" fn sdm_authorization_create(
         require_out(out_envelope_json, "out_envelope_json")?;
         // SAFETY: caller contract.
         let options = unsafe { input(options_json, options_json_len, "options_json") }?;
-        // SAFETY: caller contract (32 bytes); borrowed, so no copy of the secret is left behind.
-        let private = unsafe { input(signing_private_key, SDM_KEY_LEN, "signing_private_key") }?;
+        // SAFETY: caller contract; borrowed, so no copy of the secret is left behind.
+        let private = unsafe {
+            key_input::<SDM_KEY_LEN>(
+                signing_private_key,
+                signing_private_key_len,
+                "signing_private_key",
+            )
+        }?;
         // SAFETY: caller contract.
         let signer_text = unsafe { optional_input(signer_json, signer_json_len, "signer_json") }?;
         let signer_members = optional_object(signer_text, "signer_json", &SIGNER_MEMBERS)?;
@@ -134,7 +143,8 @@ pub unsafe extern "C" fn sdm_authorization_create(
 /// `verify-authorization`: first failure wins (shape 611, algorithm 604, untrusted signer 612,
 /// expired / not yet valid 613, signature 614, expectations 615).
 ///
-/// `trusted_signers`: concatenated 33-byte compressed secp256k1 public keys (as `sdm_open`).
+/// `trusted_signers`: concatenated 33-byte compressed secp256k1 public keys (as `sdm_open`;
+/// a length that is not a multiple of 33, or a key that is no curve point, is `key-invalid`).
 /// `options_json`: optional (NULL with length 0) `{"now", "clockSkewMs", "artifact",
 /// "target", "requiredCapabilities"}`: `now` in ms since the epoch (default: the system
 /// clock), `clockSkewMs` (default 0), and the expectations of the reference's

@@ -11,7 +11,10 @@ use space_data_module::publication::{self, OpenPolicy, ProtectOptions};
 use space_data_module::{Error, ErrorCode};
 
 use crate::boundary::{guard, invalid_argument, sdm_status};
-use crate::bytes::{fixed_input, input, json_bytes, require_out, sdm_bytes, utf8_input, write_out};
+use crate::bytes::{
+    input, json_bytes, key_input, optional_key_input, require_out, require_out_buffer, sdm_bytes,
+    utf8_input, write_out, write_out_buffer,
+};
 
 /// Length of a compressed secp256k1 public key (a trusted signer).
 pub const SDM_SIGNING_PUBLIC_KEY_LEN: usize = 33;
@@ -31,7 +34,8 @@ pub(crate) fn now_ms() -> Result<i64, Error> {
 }
 
 /// A trust list: concatenated 33-byte compressed secp256k1 public keys, at most
-/// `MAX_TRUSTED_SIGNERS` of them.
+/// `MAX_TRUSTED_SIGNERS` of them. A length that is not a multiple of 33 is `key-invalid`
+/// (key bytes of the wrong length), as is a key that is not a curve point.
 ///
 /// # Safety
 /// `ptr` is NULL or valid for reads of `len` bytes.
@@ -42,10 +46,13 @@ pub(crate) unsafe fn parse_trusted_signers(
     // SAFETY: caller contract.
     let keys = unsafe { input(ptr, len, "trusted_signers") }?;
     if keys.len() % SDM_SIGNING_PUBLIC_KEY_LEN != 0 {
-        return Err(invalid_argument(format!(
-            "trusted_signers_len {} is not a multiple of {SDM_SIGNING_PUBLIC_KEY_LEN}",
-            keys.len()
-        )));
+        return Err(Error::new(
+            ErrorCode::KeyInvalid,
+            format!(
+                "trusted_signers_len {} is not a multiple of {SDM_SIGNING_PUBLIC_KEY_LEN}",
+                keys.len()
+            ),
+        ));
     }
     if keys.len() / SDM_SIGNING_PUBLIC_KEY_LEN > MAX_TRUSTED_SIGNERS {
         return Err(invalid_argument(format!(
@@ -57,29 +64,27 @@ pub(crate) unsafe fn parse_trusted_signers(
         .collect()
 }
 
-/// The optional X25519 recipient private key of an encrypted artifact (NULL: none).
+/// The optional X25519 recipient private key of an encrypted artifact (NULL, 0: none).
 ///
 /// # Safety
-/// `ptr` is NULL or valid for reads of 32 bytes.
-unsafe fn recipient_key(ptr: *const u8) -> Result<Option<X25519PrivateKey>, Error> {
-    if ptr.is_null() {
-        return Ok(None);
-    }
-    // SAFETY: caller contract (32 bytes); borrowed, so no unzeroized copy is left here.
-    let key = unsafe { input(ptr, SDM_KEY_LEN, "recipient_private_key") }?;
-    X25519PrivateKey::from_slice(key).map(Some)
+/// `ptr` is NULL or valid for reads of `len` bytes.
+unsafe fn recipient_key(ptr: *const u8, len: usize) -> Result<Option<X25519PrivateKey>, Error> {
+    // SAFETY: caller contract; borrowed, so no unzeroized copy is left here.
+    let key = unsafe { optional_key_input::<SDM_KEY_LEN>(ptr, len, "recipient_private_key") }?;
+    key.map(|key| X25519PrivateKey::from_slice(key)).transpose()
 }
 
 /// Protects a module: signs it with the secp256k1 private key `signing_private_key`
-/// (32 bytes), optionally wraps it into a single-file bundle first (`single_file_bundle`
-/// non-zero), optionally encrypts it for `recipient_public_key` (32-byte X25519 key, or NULL
-/// for a signed-only artifact), and appends the `REC` trailer. The clock is the system clock.
+/// (`SDM_KEY_LEN` = 32 bytes), optionally wraps it into a single-file bundle first
+/// (`single_file_bundle` non-zero), optionally encrypts it for `recipient_public_key`
+/// (32-byte X25519 key, or NULL with length 0 for a signed-only artifact), and appends the
+/// `REC` trailer. The clock is the system clock. A key of another length is `key-invalid`.
 ///
 /// On success `out_artifact` holds the protected artifact and `out_result_json` the result
 /// (docs/c-abi.md, "sdm_protect"; it holds no secret).
 ///
 /// # Safety
-/// Inputs valid for their lengths (keys: 32 bytes); out-params NULL or writable.
+/// Inputs valid for their lengths; out-params NULL or writable.
 #[unsafe(no_mangle)]
 #[allow(clippy::too_many_arguments)]
 pub unsafe extern "C" fn sdm_protect(
@@ -88,7 +93,9 @@ pub unsafe extern "C" fn sdm_protect(
     wasm: *const u8,
     wasm_len: usize,
     signing_private_key: *const u8,
+    signing_private_key_len: usize,
     recipient_public_key: *const u8,
+    recipient_public_key_len: usize,
     single_file_bundle: bool,
     out_artifact: *mut sdm_bytes,
     out_result_json: *mut sdm_bytes,
@@ -100,18 +107,24 @@ pub unsafe extern "C" fn sdm_protect(
         let text = unsafe { utf8_input(manifest_json, manifest_json_len, "manifest_json") }?;
         // SAFETY: caller contract.
         let wasm = unsafe { input(wasm, wasm_len, "wasm") }?;
-        // SAFETY: caller contract (32 bytes).
-        let private =
-            unsafe { fixed_input::<SDM_KEY_LEN>(signing_private_key, "signing_private_key") }?;
-        let signer = Signer::from_private_key(&private)?;
-        let recipient = if recipient_public_key.is_null() {
-            None
-        } else {
-            // SAFETY: caller contract (32 bytes).
-            Some(unsafe {
-                fixed_input::<SDM_KEY_LEN>(recipient_public_key, "recipient_public_key")
-            }?)
-        };
+        // SAFETY: caller contract; borrowed, so no copy of the secret is left behind.
+        let private = unsafe {
+            key_input::<SDM_KEY_LEN>(
+                signing_private_key,
+                signing_private_key_len,
+                "signing_private_key",
+            )
+        }?;
+        let signer = Signer::from_private_key(private)?;
+        // SAFETY: caller contract.
+        let recipient = unsafe {
+            optional_key_input::<SDM_KEY_LEN>(
+                recipient_public_key,
+                recipient_public_key_len,
+                "recipient_public_key",
+            )
+        }?
+        .copied();
         let options = ProtectOptions {
             manifest: space_data_module::js::parse_json(text)?,
             wasm: wasm.to_vec(),
@@ -138,12 +151,13 @@ pub unsafe extern "C" fn sdm_protect(
 
 /// Opens a protected artifact, failing closed (spec 12): the signature must verify against
 /// one of the trusted signers, and an encrypted artifact needs `recipient_private_key`
-/// (32-byte X25519 key; NULL when not encrypted). `trusted_signers` is a concatenation of
-/// 33-byte compressed secp256k1 public keys (`trusted_signers_len` a non-zero multiple of 33).
+/// (32-byte X25519 key; NULL with length 0 when not encrypted). `trusted_signers` is a
+/// concatenation of 33-byte compressed secp256k1 public keys (`trusted_signers_len` a
+/// non-zero multiple of 33). A key of the wrong length or a malformed key is `key-invalid`.
 ///
 /// On success `out_wasm` holds the plain module and `out_report_json` the open report
 /// (docs/c-abi.md, "sdm_open"). On failure nothing is written; the status says which step
-/// failed (e.g. `signature-untrusted`, `decrypt-failed`).
+/// failed (e.g. `signature-invalid`, `decryption-failed`).
 ///
 /// # Safety
 /// Inputs valid for their lengths; out-params NULL or writable.
@@ -154,6 +168,7 @@ pub unsafe extern "C" fn sdm_open(
     trusted_signers: *const u8,
     trusted_signers_len: usize,
     recipient_private_key: *const u8,
+    recipient_private_key_len: usize,
     out_wasm: *mut sdm_bytes,
     out_report_json: *mut sdm_bytes,
 ) -> sdm_status {
@@ -164,8 +179,8 @@ pub unsafe extern "C" fn sdm_open(
         let artifact = unsafe { input(artifact, artifact_len, "artifact") }?;
         // SAFETY: caller contract.
         let trusted = unsafe { parse_trusted_signers(trusted_signers, trusted_signers_len) }?;
-        // SAFETY: caller contract (32 bytes or NULL).
-        let recipient = unsafe { recipient_key(recipient_private_key) }?;
+        // SAFETY: caller contract.
+        let recipient = unsafe { recipient_key(recipient_private_key, recipient_private_key_len) }?;
         let opened =
             publication::open(artifact, &OpenPolicy::trusting(trusted), recipient.as_ref())
                 .map_err(Error::from)?;
@@ -201,6 +216,7 @@ pub unsafe extern "C" fn sdm_open_report(
     trusted_signers: *const u8,
     trusted_signers_len: usize,
     recipient_private_key: *const u8,
+    recipient_private_key_len: usize,
     out_wasm: *mut sdm_bytes,
     out_outcome_json: *mut sdm_bytes,
 ) -> sdm_status {
@@ -210,8 +226,8 @@ pub unsafe extern "C" fn sdm_open_report(
         let artifact = unsafe { input(artifact, artifact_len, "artifact") }?;
         // SAFETY: caller contract.
         let trusted = unsafe { parse_trusted_signers(trusted_signers, trusted_signers_len) }?;
-        // SAFETY: caller contract (32 bytes or NULL).
-        let recipient = unsafe { recipient_key(recipient_private_key) }?;
+        // SAFETY: caller contract.
+        let recipient = unsafe { recipient_key(recipient_private_key, recipient_private_key_len) }?;
         let (wasm, outcome) =
             match publication::open(artifact, &OpenPolicy::trusting(trusted), recipient.as_ref()) {
                 Ok(opened) => (
@@ -241,44 +257,66 @@ pub unsafe extern "C" fn sdm_open_report(
     })
 }
 
-/// The 33-byte compressed secp256k1 public key of a 32-byte signing private key (for
-/// `sdm_open` trust lists). `out_public_key` must have room for 33 bytes.
+/// The 33-byte (`SDM_SIGNING_PUBLIC_KEY_LEN`) compressed secp256k1 public key of a 32-byte
+/// signing private key (for `sdm_open` trust lists), written to the first 33 bytes of
+/// `out_public_key`. A capacity below 33 is `invalid-argument`; a private key of another
+/// length than 32, or not in [1, n-1], is `key-invalid`.
 ///
 /// # Safety
-/// `private_key` valid for 32 bytes; `out_public_key` NULL or writable for 33 bytes.
+/// `private_key` valid for `private_key_len` bytes; `out_public_key` NULL or writable for
+/// `out_public_key_capacity` bytes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sdm_signing_public_key(
     private_key: *const u8,
+    private_key_len: usize,
     out_public_key: *mut u8,
+    out_public_key_capacity: usize,
 ) -> sdm_status {
     guard(|| {
-        require_out(out_public_key, "out_public_key")?;
-        // SAFETY: caller contract (32 bytes).
-        let private = unsafe { fixed_input::<SDM_KEY_LEN>(private_key, "private_key") }?;
-        let public = Signer::from_private_key(&private)?.public_key();
-        // SAFETY: checked non-NULL; the caller provides 33 writable bytes.
-        unsafe { std::ptr::copy_nonoverlapping(public.as_ptr(), out_public_key, public.len()) };
+        require_out_buffer(
+            out_public_key,
+            out_public_key_capacity,
+            SDM_SIGNING_PUBLIC_KEY_LEN,
+            "out_public_key",
+        )?;
+        // SAFETY: caller contract.
+        let private =
+            unsafe { key_input::<SDM_KEY_LEN>(private_key, private_key_len, "private_key") }?;
+        let public = Signer::from_private_key(private)?.public_key();
+        // SAFETY: checked for 33 bytes above.
+        unsafe { write_out_buffer(out_public_key, &public) };
         Ok(())
     })
 }
 
-/// The 32-byte X25519 public key of a 32-byte X25519 private key (the recipient key given to
-/// `sdm_protect`). `out_public_key` must have room for 32 bytes.
+/// The 32-byte (`SDM_KEY_LEN`) X25519 public key of a 32-byte X25519 private key (the
+/// recipient key given to `sdm_protect`), written to the first 32 bytes of `out_public_key`.
+/// A capacity below 32 is `invalid-argument`; a private key of another length is
+/// `key-invalid`.
 ///
 /// # Safety
-/// `private_key` valid for 32 bytes; `out_public_key` NULL or writable for 32 bytes.
+/// `private_key` valid for `private_key_len` bytes; `out_public_key` NULL or writable for
+/// `out_public_key_capacity` bytes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sdm_x25519_public_key(
     private_key: *const u8,
+    private_key_len: usize,
     out_public_key: *mut u8,
+    out_public_key_capacity: usize,
 ) -> sdm_status {
     guard(|| {
-        require_out(out_public_key, "out_public_key")?;
-        // SAFETY: caller contract (32 bytes).
-        let private = unsafe { fixed_input::<SDM_KEY_LEN>(private_key, "private_key") }?;
-        let public = X25519PrivateKey::from_bytes(private).public_key();
-        // SAFETY: checked non-NULL; the caller provides 32 writable bytes.
-        unsafe { std::ptr::copy_nonoverlapping(public.as_ptr(), out_public_key, public.len()) };
+        require_out_buffer(
+            out_public_key,
+            out_public_key_capacity,
+            SDM_KEY_LEN,
+            "out_public_key",
+        )?;
+        // SAFETY: caller contract.
+        let private =
+            unsafe { key_input::<SDM_KEY_LEN>(private_key, private_key_len, "private_key") }?;
+        let public = X25519PrivateKey::from_slice(private)?.public_key();
+        // SAFETY: checked for 32 bytes above.
+        unsafe { write_out_buffer(out_public_key, &public) };
         Ok(())
     })
 }
