@@ -23,7 +23,8 @@ fn unhex(text: &str) -> Vec<u8> {
 }
 
 fn key(name: &str, field: &str) -> Vec<u8> {
-    let keys: Value = serde_json::from_slice(&read("vectors/publication/inputs/keys.json")).unwrap();
+    let keys: Value =
+        serde_json::from_slice(&read("vectors/publication/inputs/keys.json")).unwrap();
     unhex(keys[name][field].as_str().unwrap())
 }
 
@@ -67,7 +68,9 @@ fn assert_refused(name: &str, instance: &Value) {
     let schema: Value =
         serde_json::from_slice(&read(&format!("docs/schemas/{name}.schema.json"))).unwrap();
     assert!(
-        !jsonschema::validator_for(&schema).unwrap().is_valid(instance),
+        !jsonschema::validator_for(&schema)
+            .unwrap()
+            .is_valid(instance),
         "{name} accepted {instance}"
     );
 }
@@ -80,8 +83,7 @@ fn check_and_inspect_outputs_match_their_schemas() {
         let mut out = empty();
         let (ptr, len) = wasm.map_or((ptr::null(), 0), |w| (w.as_ptr(), w.len()));
         // SAFETY: valid buffers.
-        let status =
-            unsafe { sdm_check(manifest.as_ptr(), manifest.len(), ptr, len, &mut out) };
+        let status = unsafe { sdm_check(manifest.as_ptr(), manifest.len(), ptr, len, &mut out) };
         assert_eq!(status, 0);
         assert_valid("check-report", &json(out));
     }
@@ -93,7 +95,10 @@ fn check_and_inspect_outputs_match_their_schemas() {
     let report = json(out);
     assert_eq!(report["ok"], false);
     assert_valid("check-report", &report);
-    assert_refused("check-report", &serde_json::json!({"ok": "yes", "issues": []}));
+    assert_refused(
+        "check-report",
+        &serde_json::json!({"ok": "yes", "issues": []}),
+    );
 
     let mut out = empty();
     // SAFETY: valid buffers.
@@ -119,7 +124,9 @@ fn protect_open_and_authorization_outputs_match_their_schemas() {
             wasm.as_ptr(),
             wasm.len(),
             signer.as_ptr(),
+            signer.len(),
             recipient_public.as_ptr(),
+            recipient_public.len(),
             true,
             &mut artifact,
             &mut result,
@@ -131,7 +138,10 @@ fn protect_open_and_authorization_outputs_match_their_schemas() {
 
     let trusted = key("signer", "publicKeyHex");
     let recipient = key("recipient", "privateKeyHex");
-    for (trust, expect_ok) in [(trusted.clone(), true), (key("otherSigner", "publicKeyHex"), false)] {
+    for (trust, expect_ok) in [
+        (trusted.clone(), true),
+        (key("otherSigner", "publicKeyHex"), false),
+    ] {
         let (mut plain, mut outcome) = (empty(), empty());
         // SAFETY: valid buffers.
         let status = unsafe {
@@ -141,6 +151,7 @@ fn protect_open_and_authorization_outputs_match_their_schemas() {
                 trust.as_ptr(),
                 trust.len(),
                 recipient.as_ptr(),
+                recipient.len(),
                 &mut plain,
                 &mut outcome,
             )
@@ -162,6 +173,7 @@ fn protect_open_and_authorization_outputs_match_their_schemas() {
             trusted.as_ptr(),
             trusted.len(),
             recipient.as_ptr(),
+            recipient.len(),
             &mut plain,
             &mut report,
         )
