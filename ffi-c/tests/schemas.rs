@@ -239,6 +239,53 @@ fn runtime_host_module_records_match_their_schema() {
     assert_eq!(status, 0);
     let installed = json(out);
     assert_valid("module-record", &installed["module"]);
+
+    let mut row_id = 0u64;
+    // SAFETY: live handle, valid buffers.
+    let status = unsafe {
+        sdm_runtime_host_append_row(
+            host,
+            b"OMM".as_ptr(),
+            3,
+            b"{\"a\":1}".as_ptr(),
+            7,
+            &mut row_id,
+        )
+    };
+    assert_eq!(status, 0);
+    let mut out = empty();
+    // SAFETY: live handle, valid buffers.
+    let status =
+        unsafe { sdm_runtime_host_resolve_row(host, b"OMM".as_ptr(), 3, row_id, &mut out) };
+    assert_eq!(status, 0);
+    assert_valid("row", &json(out));
+    let mut out = empty();
+    // SAFETY: live handle, valid buffers.
+    let status = unsafe { sdm_runtime_host_list_rows(host, ptr::null(), 0, &mut out) };
+    assert_eq!(status, 0);
+    for row in json(out).as_array().unwrap() {
+        assert_valid("row", row);
+    }
+    let mut region = 0u64;
+    // SAFETY: live handle, valid buffers.
+    let status = unsafe {
+        sdm_runtime_host_allocate_region(
+            host,
+            b"state".as_ptr(),
+            5,
+            8,
+            8,
+            ptr::null(),
+            0,
+            &mut region,
+        )
+    };
+    assert_eq!(status, 0);
+    let mut out = empty();
+    // SAFETY: live handle, valid buffers.
+    let status = unsafe { sdm_runtime_host_describe_region(host, region, &mut out) };
+    assert_eq!(status, 0);
+    assert_valid("region-descriptor", &json(out));
     // SAFETY: handles from this test, freed once.
     unsafe {
         sdm_runtime_host_free(host);

@@ -14,7 +14,8 @@ use crate::bundle::report::ParsedBundleView;
 use crate::compliance::CheckReport;
 use crate::publication::ProtectResult;
 use crate::publication::report::OpenReportView;
-use crate::runtime_host::ModuleRecordView;
+use crate::runtime_host::regions::RecordJson;
+use crate::runtime_host::{ModuleRecordView, RegionDescriptor, Row};
 
 fn schema<T: JsonSchema>() -> Value {
     serde_json::to_value(schema_for!(T)).unwrap_or(Value::Null)
@@ -38,6 +39,9 @@ pub fn all() -> Vec<(&'static str, Value)> {
         ("invoke-result", schema::<InvokeResult>()),
         ("key-file", schema::<KeyFile>()),
         ("module-record", schema::<ModuleRecordView>()),
+        ("row", schema::<Row>()),
+        ("region-descriptor", schema::<RegionDescriptor>()),
+        ("record", schema::<RecordJson<'static>>()),
     ]
 }
 

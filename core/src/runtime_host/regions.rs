@@ -88,7 +88,9 @@ impl RegionSpec {
 }
 
 /// A region's descriptor (`{regionId, layoutId, recordByteLength, alignment, recordCount}`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(title = "RegionDescriptor")]
 pub struct RegionDescriptor {
     pub region_id: u64,
     pub layout_id: String,
@@ -101,19 +103,13 @@ pub struct RegionDescriptor {
 
 impl RegionDescriptor {
     pub fn to_json(&self) -> Value {
-        serde_json::json!({
-            "regionId": self.region_id,
-            "layoutId": self.layout_id,
-            "recordByteLength": self.record_byte_length,
-            "alignment": self.alignment,
-            "recordCount": self.record_count,
-            "external": self.external,
-        })
+        serde_json::to_value(self).unwrap_or(Value::Null)
     }
 }
 
 /// The identity of one record; also the query an [`ExternalRegionSource`] receives.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct RecordIdentity {
     pub region_id: u64,
     pub record_index: u64,
@@ -140,17 +136,30 @@ pub struct Record {
     pub bytes: Vec<u8>,
 }
 
+/// An owned record as JSON: the identity fields plus `byteLength` and `bytes` (an array of
+/// numbers).
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(title = "Record")]
+pub struct RecordJson<'a> {
+    #[serde(flatten)]
+    pub identity: &'a RecordIdentity,
+    pub byte_length: usize,
+    pub bytes: &'a [u8],
+}
+
 impl Record {
+    pub fn view(&self) -> RecordJson<'_> {
+        RecordJson {
+            identity: &self.identity,
+            byte_length: self.bytes.len(),
+            bytes: &self.bytes,
+        }
+    }
+
     /// The identity fields plus `byteLength` and `bytes` (an array of numbers).
     pub fn to_json(&self) -> Value {
-        let mut object = Map::new();
-        self.identity.write_json(&mut object);
-        object.insert("byteLength".into(), self.bytes.len().into());
-        object.insert(
-            "bytes".into(),
-            Value::Array(self.bytes.iter().map(|&b| b.into()).collect()),
-        );
-        Value::Object(object)
+        serde_json::to_value(self.view()).unwrap_or(Value::Null)
     }
 }
 

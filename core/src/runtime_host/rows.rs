@@ -28,8 +28,10 @@ pub const MAX_ROW_PAYLOAD_BYTES: usize = 16 << 20;
 /// keeps the same bound so both behave alike).
 pub const MAX_ROW_ID: u64 = i64::MAX as u64;
 
-/// The durable identity of a row (the `RowHandle` table of `HostStorageAbi.fbs`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// The durable identity of a row (the `RowHandle` table of `HostStorageAbi.fbs`); as JSON
+/// `{"schemaFileId", "rowId"}`, the reference's object form.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct RowHandle {
     pub schema_file_id: String,
     pub row_id: u64,
@@ -45,12 +47,13 @@ impl RowHandle {
 
     /// `{"schemaFileId", "rowId"}`, the reference's object form.
     pub fn to_json(&self) -> Value {
-        serde_json::json!({ "schemaFileId": self.schema_file_id, "rowId": self.row_id })
+        serde_json::to_value(self).unwrap_or(Value::Null)
     }
 }
 
-/// A stored row: its handle and a copy of its payload.
-#[derive(Debug, Clone, PartialEq)]
+/// A stored row: its handle and a copy of its payload; as JSON `{"handle", "payload"}`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[schemars(title = "Row")]
 pub struct Row {
     pub handle: RowHandle,
     pub payload: Value,
@@ -59,7 +62,7 @@ pub struct Row {
 impl Row {
     /// `{"handle": {"schemaFileId", "rowId"}, "payload"}`, the reference's object form.
     pub fn to_json(&self) -> Value {
-        serde_json::json!({ "handle": self.handle.to_json(), "payload": self.payload })
+        serde_json::to_value(self).unwrap_or(Value::Null)
     }
 }
 
