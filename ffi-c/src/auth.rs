@@ -8,8 +8,8 @@ use space_data_module::auth::{
     Expectations, SignerHeader, VerifyOptions, create_authorization, sign_authorization,
     verify_authorization,
 };
-use space_data_module::publication::random::OsRandom;
-use space_data_module::publication::signing::Signer;
+use space_data_module::keys::random::OsRandom;
+use space_data_module::keys::signing::Signer;
 use space_data_module::{Error, Result};
 
 use crate::boundary::{guard, invalid_argument, sdm_status};

@@ -4,9 +4,9 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::json;
-use space_data_module::publication::encryption::X25519PrivateKey;
-use space_data_module::publication::random::OsRandom;
-use space_data_module::publication::signing::{PublicKey, Signer};
+use space_data_module::keys::random::OsRandom;
+use space_data_module::keys::signing::{PublicKey, Signer};
+use space_data_module::keys::x25519::X25519PrivateKey;
 use space_data_module::publication::{self, OpenPolicy, ProtectOptions};
 use space_data_module::{Error, ErrorCode};
 

@@ -9,8 +9,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{Map, Value};
 use space_data_module::auth::{SignerHeader, create_authorization, sign_authorization};
-use space_data_module::publication::random::OsRandom;
-use space_data_module::publication::signing::SIGNING_PATH;
+use space_data_module::keys::random::OsRandom;
+use space_data_module::keys::signing::SIGNING_PATH;
 use space_data_module::{Error, ErrorCode};
 
 use super::keys;

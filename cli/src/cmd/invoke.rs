@@ -143,7 +143,9 @@ pub fn run(args: Args) -> Result<Outcome, Error> {
         })?,
     };
     let mut grants = grants(&args)?;
-    grants.host = host(&args, &runtime, &module, &limits)?;
+    if let Some(host) = host(&args, &runtime, &module, &limits)? {
+        grants = grants.with_host(host);
+    }
     let response = runtime.invoke(&module, &request, mode, &grants, &limits)?;
 
     if let Some(path) = &args.output {

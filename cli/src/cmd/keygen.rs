@@ -11,9 +11,9 @@
 use std::path::PathBuf;
 
 use serde_json::json;
-use space_data_module::publication::encryption::X25519PrivateKey;
-use space_data_module::publication::random::OsRandom;
-use space_data_module::publication::signing::{SIGNING_PATH, Signer, generate_mnemonic};
+use space_data_module::keys::random::OsRandom;
+use space_data_module::keys::signing::{SIGNING_PATH, Signer, generate_mnemonic};
+use space_data_module::keys::x25519::X25519PrivateKey;
 use space_data_module::{Error, ErrorCode};
 use zeroize::Zeroizing;
 
@@ -69,7 +69,7 @@ pub fn run(args: Args) -> Result<Outcome, Error> {
                 ),
                 None => {
                     let mut bytes = Zeroizing::new([0u8; 32]);
-                    space_data_module::publication::random::RandomSource::fill(
+                    space_data_module::keys::random::RandomSource::fill(
                         &mut OsRandom,
                         &mut bytes[..],
                     )?;

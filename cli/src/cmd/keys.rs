@@ -13,8 +13,8 @@ use std::io::Write;
 use std::path::Path;
 
 use serde_json::Value;
-use space_data_module::publication::encryption::X25519PrivateKey;
-use space_data_module::publication::signing::{PublicKey, Signer};
+use space_data_module::keys::signing::{PublicKey, Signer};
+use space_data_module::keys::x25519::X25519PrivateKey;
 use space_data_module::{Error, ErrorCode};
 use zeroize::Zeroizing;
 

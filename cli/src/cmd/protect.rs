@@ -9,8 +9,8 @@
 use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use space_data_module::publication::encryption::x25519_public_from_hex;
-use space_data_module::publication::random::OsRandom;
+use space_data_module::keys::random::OsRandom;
+use space_data_module::keys::x25519::x25519_public_from_hex;
 use space_data_module::publication::{ProtectOptions, protect};
 use space_data_module::{Error, ErrorCode};
 

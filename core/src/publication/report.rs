@@ -3,7 +3,7 @@
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
-use super::records::{
+use crate::trailer::records::{
     EncRecord, PnmRecord, RecordEntry, kdf_name, key_exchange_name, symmetric_name,
 };
 

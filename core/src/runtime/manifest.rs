@@ -81,7 +81,7 @@ impl Runtime {
 
 impl Runtime {
     /// The capability ids the module's embedded manifest declares, for
-    /// [`crate::host::Host::for_manifest`]: a guest is granted at most these. Entries are the
+    /// `host::Host::for_manifest` (the `host` layer): a guest is granted at most these. Entries are the
     /// decoded manifest's capability names (an object entry contributes its `capability`).
     pub fn declared_capabilities(
         &self,

@@ -159,7 +159,7 @@ fn checked_install(wasm: &[u8], metadata: &Value) -> Result<([u8; 32], Arc<[u8]>
             ),
         ));
     }
-    if crate::publication::detect_trailer(wasm).is_some() {
+    if crate::trailer::detect_trailer(wasm).is_some() {
         return Err(Error::new(
             ErrorCode::RuntimeHostProtectedArtifact,
             "the bytes carry a publication trailer; open them with publication::open first",

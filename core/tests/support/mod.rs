@@ -79,9 +79,9 @@ impl Guest {
         .expect("guest WAT");
         let runtime = Runtime::new(RuntimeConfig::default()).expect("runtime");
         let module = runtime.load(&wasm).expect("the sdn_host imports link");
-        let grants = Grants {
-            host,
-            ..Grants::default()
+        let grants = match host {
+            Some(host) => Grants::default().with_host(host),
+            None => Grants::default(),
         };
         let session = runtime.session(&module, Limits::default(), grants);
         Guest {
