@@ -148,6 +148,25 @@ mod tests {
         assert_send::<DirectSession>();
     }
 
+    /// The host-imports slot is filled only by the host layer: with it a module importing
+    /// `sdn_host` loads; without it, loading fails with a stable code.
+    #[test]
+    fn sdn_host_imports_come_with_the_host_layer() {
+        let runtime = Runtime::new(RuntimeConfig::default()).unwrap();
+        let wasm =
+            wat::parse_str(r#"(module (import "sdn_host" "response_len" (func (result i32))))"#)
+                .unwrap();
+        let loaded = runtime.load(&wasm);
+        if cfg!(feature = "host") {
+            assert!(loaded.is_ok(), "{:?}", loaded.err());
+        } else {
+            assert_eq!(
+                loaded.unwrap_err().code(),
+                ErrorCode::RuntimeInstantiateFailed
+            );
+        }
+    }
+
     #[test]
     fn module_hash_ignores_sds_sections_only() {
         let base = b"\0asm\x01\0\0\0".to_vec();
