@@ -234,7 +234,7 @@ fn memory_of<T>(caller: &mut Caller<'_, T>) -> Option<wasmtime::Memory> {
 }
 
 /// Defines the five `sdn_host` imports in `linker`; `state` finds a store's [`HostcallState`].
-/// (The runtime links them through [`SdnHostImports`]; this is for embedders with their own
+/// (The runtime links them through `SdnHostImports`; this is for embedders with their own
 /// linker.)
 pub fn add_to_linker<T: 'static>(
     linker: &mut Linker<T>,

@@ -1,13 +1,13 @@
 //! The extension point through which a host plugs its imports into the runtime. The runtime
 //! defines it and never names the host, so the `runtime` layer builds without the `host` layer.
 //!
-//! - [`HostImports`]: imports beyond WASI that a [`Runtime`](super::Runtime) links once, when it
-//!   is created (`Runtime::new` links the `sdn_host` bridge of the `host` layer when that layer
-//!   is built; without it, a module importing `sdn_host` fails to load with
-//!   `runtime-instantiate-failed`).
+//! - `HostImports` (crate-internal): imports beyond WASI that a [`Runtime`](super::Runtime)
+//!   links once, when it is created (`Runtime::new` links the `sdn_host` bridge of the `host`
+//!   layer when that layer is built; without it, a module importing `sdn_host` fails to load
+//!   with `runtime-instantiate-failed`).
 //! - [`HostBinding`]: what a caller puts behind those imports for one call
 //!   ([`Grants::host`](super::Grants::host)); `Arc<host::Host>` is one. Each store asks its
-//!   binding for the per-store state the imports work on ([`HostState`]); when the grants bind
+//!   binding for the per-store state the imports work on (`HostState`); when the grants bind
 //!   nothing, the imports make their own default state on first use.
 
 use std::any::Any;
