@@ -62,6 +62,8 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    // Every verb's `--json` also asks for the error object on failure (docs/errors.md).
+    let json = std::env::args_os().skip(1).any(|arg| arg == "--json");
     let result = match cli.command {
         Command::Conformance(args) => cmd::conformance::run(args),
         Command::Manifest(args) => cmd::manifest::run(args),
@@ -78,7 +80,7 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
-        Err(err) => ExitCode::from(output::report_error(&err)),
+        Err(err) => ExitCode::from(output::report_error(&err, json)),
     }
 }
 

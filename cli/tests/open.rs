@@ -48,12 +48,13 @@ fn every_artifact_vector_gives_its_exit_code_and_class() {
         let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
         if case["outcome"] == "ok" {
             assert_eq!(code(&output), 0, "{}: {}", case["id"], stderr(&output));
-            assert_eq!(json["wasm"], expected["expect"]["wasm"]);
+            assert_eq!(json["report"]["wasm"], expected["expect"]["wasm"]);
             std::fs::remove_file(&out).unwrap();
         } else {
             let class = case["errorClass"].as_str().unwrap();
             assert_eq!(code(&output), 7, "{}: {}", case["id"], stderr(&output));
-            assert_eq!(json["errorClass"], class);
+            assert_eq!(json["outcome"], "error");
+            assert_eq!(json["code"], class);
             assert!(stderr(&output).contains(&format!("error[{class}]")));
             assert!(!out.exists(), "{}: output written on failure", case["id"]);
         }

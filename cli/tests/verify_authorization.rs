@@ -37,7 +37,7 @@ fn every_authorization_vector_gives_its_class() {
             assert_eq!(json["signerPublicKeyHex"], SIGNER_PUBLIC);
         } else {
             assert_eq!(code(&output), 7, "{}", case["id"]);
-            assert_eq!(json["errorClass"], case["errorClass"]);
+            assert_eq!(json["error"]["code"], case["errorClass"]);
         }
     }
 }

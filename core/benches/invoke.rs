@@ -44,7 +44,7 @@ const ECHO_WAT: &str = r#"(module
 fn bench_round_trip(c: &mut Criterion) {
     let wasm = wat::parse_str(ECHO_WAT).unwrap();
     let runtime = Runtime::new(RuntimeConfig::default()).unwrap();
-    let module = runtime.load(&wasm).unwrap();
+    let module = runtime.load(&unsigned(&wasm)).unwrap();
     let mut session = runtime.session(&module, Limits::default(), Grants::default());
 
     // Baseline: the same module on the same engine, called through one typed function.
@@ -116,3 +116,9 @@ fn bench_round_trip(c: &mut Criterion) {
 
 criterion_group!(benches, bench_round_trip);
 criterion_main!(benches);
+
+/// Plain wasm through the loader's explicit allow-unsigned path (the runtime takes only
+/// verified modules).
+fn unsigned(wasm: &[u8]) -> space_data_module::publication::VerifiedModule {
+    space_data_module::publication::VerifiedModule::allow_unsigned(wasm).expect("valid wasm")
+}

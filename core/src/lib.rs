@@ -48,9 +48,14 @@
 //! - [`runtime_host`]: durable rows, record regions and the wasm module registry (spec 6).
 //! - [`compiler`]: C source + manifest to a compliant module with Debian clang (wasm32-wasi).
 //! - [`conformance`]: runs vector directories and reports the first difference per case.
+//! - [`api`]: the front-end API every front end calls (typed requests and reports, one clock,
+//!   one set of input caps, key files, fail-closed loading); its parts follow the layers built
+//!   (hosted invoke and the runtime host's types need `host`).
 
 pub mod error;
 
+#[cfg(feature = "format")]
+pub mod api;
 #[cfg(feature = "format")]
 pub mod auth;
 #[cfg(feature = "format")]

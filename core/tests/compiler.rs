@@ -86,7 +86,7 @@ fn invoke_echo_echoes_in_direct_and_command_mode_with_identical_responses() {
             .all(|module| module == "wasi_snapshot_preview1")
     );
     let rt = Runtime::new(RuntimeConfig::default()).unwrap();
-    let module = rt.load(&compiled.wasm).unwrap();
+    let module = rt.load(&unsigned(&compiled.wasm)).unwrap();
     let limits = Limits::default();
     // The accessors return exactly the embedded manifest.
     assert_eq!(
@@ -161,7 +161,7 @@ fn decode(bytes: &[u8]) -> InvokeResponse {
 fn dispatch_errors_follow_the_reference_rules_in_both_modes() {
     let compiled = compile_echo("hybrid");
     let rt = Runtime::new(RuntimeConfig::default()).unwrap();
-    let module = rt.load(&compiled.wasm).unwrap();
+    let module = rt.load(&unsigned(&compiled.wasm)).unwrap();
     let limits = Limits::default();
     let grants = Grants::default();
     let unknown = invoke::encode_request(&InvokeRequest::build("nope", []).unwrap()).unwrap();
@@ -280,7 +280,7 @@ fn surfaces_decide_start_and_initialize() {
     let direct =
         compiler::compile_with_manifest(&toolchain(), &manifest, &source, "c", false).unwrap();
     let rt = Runtime::new(RuntimeConfig::default()).unwrap();
-    let loaded = rt.load(&direct.wasm).unwrap();
+    let loaded = rt.load(&unsigned(&direct.wasm)).unwrap();
     assert_eq!(
         rt.read_manifest_bytes(&loaded, &Limits::default()).unwrap(),
         bytes
@@ -293,7 +293,7 @@ fn surfaces_decide_start_and_initialize() {
     let command = compile_echo("command");
     let names = space_data_module::wasm::exports::export_names(&command.wasm).unwrap();
     assert!(names.iter().any(|n| n == "_start"));
-    let direct_module = rt.load(&direct.wasm).unwrap();
+    let direct_module = rt.load(&unsigned(&direct.wasm)).unwrap();
     let err = rt
         .run_command(
             &direct_module,
@@ -313,7 +313,7 @@ fn surfaces_decide_start_and_initialize() {
             &Limits::default(),
         )
         .unwrap();
-    let command_module: LoadedModule = rt.load(&command.wasm).unwrap();
+    let command_module: LoadedModule = rt.load(&unsigned(&command.wasm)).unwrap();
     let b = rt
         .invoke(
             &command_module,
@@ -372,7 +372,7 @@ fn aligned_binary_metadata_survives_and_undeclared_ports_are_refused() {
     )
     .unwrap();
     let rt = Runtime::new(RuntimeConfig::default()).unwrap();
-    let module = rt.load(&compiled.wasm).unwrap();
+    let module = rt.load(&unsigned(&compiled.wasm)).unwrap();
     let aligned = TypeRef {
         schema_name: Some("StateVector.fbs".into()),
         file_identifier: Some("STVC".into()),
@@ -525,4 +525,10 @@ fn compiled_modules_come_with_their_compliance_report() {
         .map(|issue| issue.code.as_str())
         .collect();
     assert!(codes.contains(&"missing-string"), "{codes:?}");
+}
+
+/// Plain wasm through the loader's explicit allow-unsigned path (the runtime takes only
+/// verified modules).
+fn unsigned(wasm: &[u8]) -> space_data_module::publication::VerifiedModule {
+    space_data_module::publication::VerifiedModule::allow_unsigned(wasm).expect("valid wasm")
 }

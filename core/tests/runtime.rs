@@ -70,7 +70,7 @@ fn direct(
     request: &[u8],
     limits: &Limits,
 ) -> space_data_module::Result<Vec<u8>> {
-    let module = rt.load(wasm)?;
+    let module = rt.load(&space_data_module::publication::VerifiedModule::allow_unsigned(wasm)?)?;
     rt.invoke_bytes(
         &module,
         request,
@@ -83,7 +83,7 @@ fn direct(
 #[test]
 fn direct_echo_round_trips_bytes_of_many_sizes() {
     let rt = runtime();
-    let module = rt.load(&direct_guest(ECHO, "")).unwrap();
+    let module = rt.load(&unsigned(&direct_guest(ECHO, ""))).unwrap();
     let mut session = rt.session(&module, small_limits(), Grants::default());
     for size in [0usize, 1, 7, 4096, 65536, 1 << 20] {
         let request: Vec<u8> = (0..size).map(|i| (i * 31 % 251) as u8).collect();
@@ -109,7 +109,7 @@ fn a_fixed_response_guest_decodes() {
     );
     let wasm = direct_guest(&body, &format!(r#"(data (i32.const 32768) "{data}")"#));
     let rt = runtime();
-    let module = rt.load(&wasm).unwrap();
+    let module = rt.load(&unsigned(&wasm)).unwrap();
     let request = invoke::InvokeRequest::build("echo", []).unwrap();
     let decoded = rt
         .invoke(
@@ -253,7 +253,9 @@ fn missing_or_mistyped_exports_are_reported() {
             ErrorCode::RuntimeMissingExport,
             "{wat_text}: {err}"
         );
-        let module = rt.load(&wat::parse_str(wat_text).unwrap()).unwrap();
+        let module = rt
+            .load(&unsigned(&wat::parse_str(wat_text).unwrap()))
+            .unwrap();
         let err = rt
             .run_command(&module, Vec::new(), &Grants::default(), &small_limits())
             .unwrap_err();
@@ -263,18 +265,19 @@ fn missing_or_mistyped_exports_are_reported() {
             .unwrap_err();
         assert_eq!(err.code(), ErrorCode::RuntimeMissingExport);
     }
+    // Invalid wasm never reaches the runtime: the loader refuses it first.
     assert_eq!(
         direct(&rt, b"\0asm\x01\0\0\0\x63", b"x", &small_limits())
             .unwrap_err()
             .code(),
-        ErrorCode::RuntimeCompileFailed
+        ErrorCode::WasmInvalid
     );
     let unknown_import = wat::parse_str(
         r#"(module (import "sdn_host" "no_such_import" (func (param i32 i32 i32 i32) (result i32))))"#,
     )
     .unwrap();
     assert_eq!(
-        rt.load(&unknown_import).unwrap_err().code(),
+        rt.load(&unsigned(&unknown_import)).unwrap_err().code(),
         ErrorCode::RuntimeInstantiateFailed
     );
 }
@@ -297,7 +300,7 @@ fn requests_over_the_cap_are_refused_before_the_guest_runs() {
 #[test]
 fn a_session_recovers_after_a_failure() {
     let rt = runtime();
-    let module = rt.load(&direct_guest(ECHO, "")).unwrap();
+    let module = rt.load(&unsigned(&direct_guest(ECHO, ""))).unwrap();
     let mut session = rt.session(&module, small_limits(), Grants::default());
     assert_eq!(session.invoke_bytes(b"one").unwrap(), b"one");
     assert_eq!(
@@ -347,7 +350,7 @@ fn command_guest() -> Vec<u8> {
 #[test]
 fn command_mode_runs_stdin_to_stdout_with_only_granted_args_and_env() {
     let rt = runtime();
-    let module = rt.load(&command_guest()).unwrap();
+    let module = rt.load(&unsigned(&command_guest())).unwrap();
     let limits = small_limits();
     let out = rt
         .invoke_command_bytes(&module, b"request bytes", &Grants::default(), &limits)
@@ -416,7 +419,7 @@ fn command_mode_runs_stdin_to_stdout_with_only_granted_args_and_env() {
 #[test]
 fn command_mode_loops_are_stopped() {
     let rt = runtime();
-    let module = rt.load(&wat::parse_str(r#"(module (memory (export "memory") 1) (func (export "_start") (loop $l (br $l))))"#).unwrap()).unwrap();
+    let module = rt.load(&unsigned(&wat::parse_str(r#"(module (memory (export "memory") 1) (func (export "_start") (loop $l (br $l))))"#).unwrap())).unwrap();
     let err = rt
         .run_command(&module, Vec::new(), &Grants::default(), &small_limits())
         .unwrap_err();
@@ -444,19 +447,19 @@ fn the_embedded_manifest_is_read_with_bounds_checks() {
     let rt = runtime();
     let limits = small_limits();
     let good = rt
-        .load(&manifest_guest(
+        .load(&unsigned(&manifest_guest(
             &format!("(i32.const {})", manifest.len()),
             "(i32.const 4096)",
             &manifest,
-        ))
+        )))
         .unwrap();
     assert_eq!(rt.read_manifest_bytes(&good, &limits).unwrap(), manifest);
     let past_end = rt
-        .load(&manifest_guest(
+        .load(&unsigned(&manifest_guest(
             "(i32.const 4096)",
             "(i32.const 63488)",
             &manifest,
-        ))
+        )))
         .unwrap();
     assert_eq!(
         rt.read_manifest_bytes(&past_end, &limits)
@@ -465,22 +468,22 @@ fn the_embedded_manifest_is_read_with_bounds_checks() {
         ErrorCode::RuntimeOutOfBounds
     );
     let huge = rt
-        .load(&manifest_guest(
+        .load(&unsigned(&manifest_guest(
             "(i32.const -1)",
             "(i32.const 4096)",
             &manifest,
-        ))
+        )))
         .unwrap();
     assert_eq!(
         rt.read_manifest_bytes(&huge, &limits).unwrap_err().code(),
         ErrorCode::RuntimeResponseTooLarge
     );
     let looping = rt
-        .load(&manifest_guest(
+        .load(&unsigned(&manifest_guest(
             "(loop $l (br $l)) (i32.const 0)",
             "(i32.const 4096)",
             &manifest,
-        ))
+        )))
         .unwrap();
     assert_eq!(
         rt.read_manifest_bytes(&looping, &limits)
@@ -494,22 +497,24 @@ fn the_embedded_manifest_is_read_with_bounds_checks() {
 fn compiled_modules_are_cached_by_hash_ignoring_sds_sections() {
     let rt = runtime();
     let wasm = direct_guest(ECHO, "");
-    let first = rt.load(&wasm).unwrap();
+    let first = rt.load(&unsigned(&wasm)).unwrap();
     let mut with_bundle = wasm.clone();
-    with_bundle.extend_from_slice(&[0, 14, 10]);
-    with_bundle.extend_from_slice(b"sds.bundle");
+    // Any `sds.*` custom section is left out of the hash (an `sds.bundle` would be parsed by
+    // the loader, so a neutral one is used here).
+    with_bundle.extend_from_slice(&[0, 13, 9]);
+    with_bundle.extend_from_slice(b"sds.notes");
     with_bundle.extend_from_slice(b"abc");
-    let second = rt.load(&with_bundle).unwrap();
+    let second = rt.load(&unsigned(&with_bundle)).unwrap();
     assert_eq!(first.hash(), second.hash());
     assert_eq!(rt.cached_modules(), 1);
-    rt.load(&command_guest()).unwrap();
+    rt.load(&unsigned(&command_guest())).unwrap();
     assert_eq!(rt.cached_modules(), 2);
 }
 
 #[test]
 fn one_runtime_serves_many_threads() {
     let rt = Arc::new(runtime());
-    let module = rt.load(&direct_guest(ECHO, "")).unwrap();
+    let module = rt.load(&unsigned(&direct_guest(ECHO, ""))).unwrap();
     let threads: Vec<_> = (0..4u8)
         .map(|t| {
             let rt = Arc::clone(&rt);
@@ -568,7 +573,7 @@ fn preopened_directories_are_visible_only_when_granted() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("greeting.txt"), b"hello from the host").unwrap();
     let rt = runtime();
-    let module = rt.load(&preopen_reader()).unwrap();
+    let module = rt.load(&unsigned(&preopen_reader())).unwrap();
     let limits = small_limits();
     let denied = rt
         .run_command(&module, Vec::new(), &Grants::default(), &limits)
@@ -606,4 +611,10 @@ fn preopened_directories_are_visible_only_when_granted() {
             .code(),
         ErrorCode::Io
     );
+}
+
+/// Plain wasm through the loader's explicit allow-unsigned path (the runtime takes only
+/// verified modules).
+fn unsigned(wasm: &[u8]) -> space_data_module::publication::VerifiedModule {
+    space_data_module::publication::VerifiedModule::allow_unsigned(wasm).expect("valid wasm")
 }

@@ -1,6 +1,7 @@
 //! The runtime host: rows (in memory and durable in SQLite, across restarts, threads and a
 //! killed writer), regions (owned and external) and the module registry over real wasm.
 
+use space_data_module::publication::VerifiedModule;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -563,24 +564,29 @@ fn modules_install_load_invoke_unload_and_reinstall() {
     let echo_hash = module_hash(&echo).unwrap();
 
     let record = modules
-        .install(" fixed ", &fixed, &json!({"owner": "ops"}))
+        .install(" fixed ", &unsigned(&fixed), &json!({"owner": "ops"}))
         .unwrap();
     assert_eq!(record.module_id, "fixed");
     assert_eq!(record.hash, fixed_hash);
     assert_eq!((record.version, record.loaded), (1, false));
     assert_eq!(record.to_json()["moduleHashHex"], json!(hex(&fixed_hash)));
-    modules.install("echo", &echo, &Value::Null).unwrap();
+    modules
+        .install("echo", &unsigned(&echo), &Value::Null)
+        .unwrap();
     assert_eq!(
-        code(modules.install("fixed", &echo, &Value::Null)),
+        code(modules.install("fixed", &unsigned(&echo), &Value::Null)),
         ErrorCode::RuntimeHostModuleExists
     );
     assert_eq!(
-        code(modules.install(" ", &echo, &Value::Null)),
+        code(modules.install(" ", &unsigned(&echo), &Value::Null)),
         ErrorCode::RuntimeHostInvalidModuleId
     );
+    // Bytes that are not wasm never become a verified module, so they cannot be installed.
     assert_eq!(
-        code(modules.install("junk", b"not wasm", &Value::Null)),
-        ErrorCode::RuntimeCompileFailed
+        VerifiedModule::allow_unsigned(b"not wasm")
+            .unwrap_err()
+            .code(),
+        ErrorCode::WasmInvalid
     );
 
     // Installed but not loaded; unknown.
@@ -652,7 +658,9 @@ fn modules_install_load_invoke_unload_and_reinstall() {
     // Reinstall replaces explicitly, returns the previous record, keeps the position, and
     // needs a new load.
     modules.load(&fixed_ref).unwrap();
-    let previous = modules.reinstall("fixed", &echo, &json!({"v": 2})).unwrap();
+    let previous = modules
+        .reinstall("fixed", &unsigned(&echo), &json!({"v": 2}))
+        .unwrap();
     assert_eq!(
         (previous.hash, previous.version, previous.loaded),
         (fixed_hash, 1, true)
@@ -674,7 +682,7 @@ fn modules_install_load_invoke_unload_and_reinstall() {
     let ids: Vec<String> = modules.list().into_iter().map(|m| m.module_id).collect();
     assert_eq!(ids, ["fixed", "echo"]);
     assert_eq!(
-        code(modules.reinstall("ghost", &echo, &Value::Null)),
+        code(modules.reinstall("ghost", &unsigned(&echo), &Value::Null)),
         ErrorCode::RuntimeHostModuleUnknown
     );
 
@@ -699,13 +707,17 @@ fn protected_artifacts_and_oversized_metadata_are_refused() {
         "/../vectors/publication/cases/signed-only/artifact.wasm"
     ))
     .unwrap();
+    // A protected artifact only becomes installable through the loader: without a trusted
+    // signer the explicit allow-unsigned path still refuses its signature.
     assert_eq!(
-        code(host.modules().install("signed", &artifact, &Value::Null)),
-        ErrorCode::RuntimeHostProtectedArtifact
+        VerifiedModule::allow_unsigned(&artifact)
+            .unwrap_err()
+            .code(),
+        ErrorCode::SignatureInvalid
     );
     let big = Value::String("m".repeat(space_data_module::runtime_host::MAX_METADATA_BYTES));
     assert_eq!(
-        code(host.modules().install("big", &wasm, &big)),
+        code(host.modules().install("big", &unsigned(&wasm), &big)),
         ErrorCode::RuntimeHostLimitExceeded
     );
     assert!(host.modules().list().is_empty());
@@ -745,7 +757,7 @@ fn the_compiled_invoke_echo_example_runs_through_the_registry() {
     let runtime = Arc::new(Runtime::new(RuntimeConfig::default()).unwrap());
     let host = RuntimeHost::with_parts(Arc::new(MemoryRowStore::new()), runtime, Limits::default());
     host.modules()
-        .install("invoke-echo", &compiled.wasm, &manifest)
+        .install("invoke-echo", &unsigned(&compiled.wasm), &manifest)
         .unwrap();
     let module = ModuleRef::from("invoke-echo");
     host.modules().load(&module).unwrap();
@@ -766,4 +778,10 @@ fn the_compiled_invoke_echo_example_runs_through_the_registry() {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Plain wasm through the loader's explicit allow-unsigned path (the registry takes only
+/// verified modules).
+fn unsigned(wasm: &[u8]) -> VerifiedModule {
+    VerifiedModule::allow_unsigned(wasm).expect("valid wasm")
 }

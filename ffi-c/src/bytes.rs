@@ -141,3 +141,13 @@ pub(crate) fn json_bytes(value: &serde_json::Value) -> Result<Vec<u8>> {
         )
     })
 }
+
+/// Any serde value as compact JSON bytes.
+pub(crate) fn to_json_bytes(value: &impl serde::Serialize) -> Result<Vec<u8>> {
+    serde_json::to_vec(value).map_err(|err| {
+        space_data_module::Error::new(
+            space_data_module::ErrorCode::Internal,
+            format!("cannot render JSON: {err}"),
+        )
+    })
+}

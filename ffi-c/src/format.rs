@@ -1,12 +1,10 @@
 //! Format functions: manifest encode/decode, bundle create/inspect, compliance check.
 
-use space_data_module::bundle::{self, CreateOptions, ManifestInput, ParseOptions};
-use space_data_module::compliance::{self, ArtifactExports, ArtifactOptions};
-use space_data_module::manifest;
+use space_data_module::api::format::{self, BundleOptions, CheckRequest};
 
 use crate::boundary::{guard, sdm_status};
 use crate::bytes::{
-    input, json_bytes, optional_input, require_out, sdm_bytes, utf8_input, write_out,
+    input, json_bytes, optional_input, require_out, sdm_bytes, to_json_bytes, utf8_input, write_out,
 };
 
 /// Encodes manifest JSON text (UTF-8) to its `PMAN` FlatBuffer, byte-identical to the
@@ -24,7 +22,7 @@ pub unsafe extern "C" fn sdm_manifest_encode_json(
         require_out(out_pman, "out_pman")?;
         // SAFETY: caller contract.
         let text = unsafe { utf8_input(json, json_len, "json") }?;
-        let encoded = manifest::encode_json_str(text)?;
+        let encoded = format::encode_manifest(text)?;
         // SAFETY: checked non-NULL above.
         unsafe { write_out(out_pman, sdm_bytes::from_vec(encoded.bytes)) };
         Ok(())
@@ -45,7 +43,7 @@ pub unsafe extern "C" fn sdm_manifest_decode(
         require_out(out_json, "out_json")?;
         // SAFETY: caller contract.
         let bytes = unsafe { input(pman, pman_len, "pman") }?;
-        let json = json_bytes(&manifest::decode_to_json(bytes)?)?;
+        let json = json_bytes(&format::decode_manifest(bytes)?)?;
         // SAFETY: checked non-NULL above.
         unsafe { write_out(out_json, sdm_bytes::from_vec(json)) };
         Ok(())
@@ -67,8 +65,7 @@ pub unsafe extern "C" fn sdm_bundle_inspect(
         require_out(out_json, "out_json")?;
         // SAFETY: caller contract.
         let bytes = unsafe { input(module, module_len, "module") }?;
-        let parsed = bundle::parse(bytes, &ParseOptions::default())?;
-        let json = json_bytes(&bundle::report::parsed_json(&parsed))?;
+        let json = to_json_bytes(&format::parse_bundle(bytes)?)?;
         // SAFETY: checked non-NULL above.
         unsafe { write_out(out_json, sdm_bytes::from_vec(json)) };
         Ok(())
@@ -94,12 +91,7 @@ pub unsafe extern "C" fn sdm_bundle_create(
         let wasm = unsafe { input(wasm, wasm_len, "wasm") }?;
         // SAFETY: caller contract.
         let text = unsafe { utf8_input(manifest_json, manifest_json_len, "manifest_json") }?;
-        let options = CreateOptions {
-            wasm: wasm.to_vec(),
-            manifest: ManifestInput::Json(compliance::parse_manifest_text(text)?),
-            ..CreateOptions::default()
-        };
-        let created = bundle::create(&options)?;
+        let created = format::create_bundle(wasm, text, &BundleOptions::default())?;
         // SAFETY: checked non-NULL above.
         unsafe { write_out(out_wasm, sdm_bytes::from_vec(created.wasm)) };
         Ok(())
@@ -127,14 +119,12 @@ pub unsafe extern "C" fn sdm_check(
         let text = unsafe { utf8_input(manifest_json, manifest_json_len, "manifest_json") }?;
         // SAFETY: caller contract.
         let wasm = unsafe { optional_input(wasm, wasm_len, "wasm") }?;
-        let manifest = compliance::parse_manifest_text(text)?;
-        let exports = match wasm {
-            Some(bytes) => ArtifactExports::Wasm(bytes),
-            None => ArtifactExports::NotChecked,
-        };
-        let report =
-            compliance::validate_artifact(&manifest, exports, &ArtifactOptions::default())?;
-        let json = json_bytes(&report.to_json())?;
+        let report = format::check(&CheckRequest {
+            manifest_json: text,
+            wasm,
+            ..CheckRequest::default()
+        })?;
+        let json = to_json_bytes(&report)?;
         // SAFETY: checked non-NULL above.
         unsafe { write_out(out_report_json, sdm_bytes::from_vec(json)) };
         Ok(())

@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use space_data_module::api::invoke::narrowed_host;
 use space_data_module::host::{Host, HostPolicy};
 use space_data_module::runtime::{Grants, InvokeMode, Limits};
 use space_data_module::{Error, ErrorCode};
@@ -22,6 +23,9 @@ pub const SDM_INVOKE_DIRECT: u32 = 0;
 /// Command mode (`_start`, request on stdin, response on stdout).
 pub const SDM_INVOKE_COMMAND: u32 = 1;
 
+/// A module's code hash and the capabilities its verified manifest declares.
+type ModuleKey = ([u8; 32], Vec<String>);
+
 /// A host policy and the hosts narrowed from it per module. Create with `sdm_host_new`,
 /// release with `sdm_host_free`. Thread-safe: may be used from several threads at once.
 #[allow(non_camel_case_types)]
@@ -29,24 +33,25 @@ pub struct sdm_host {
     /// The policy as given: what `sdm_host_invoke` runs under.
     embedder: Arc<Host>,
     policy: HostPolicy,
-    per_module: Mutex<HashMap<[u8; 32], Arc<Host>>>,
+    per_module: Mutex<HashMap<ModuleKey, Arc<Host>>>,
 }
 
 impl sdm_host {
-    fn for_module(&self, module: &sdm_module, limits: &Limits) -> Result<Arc<Host>, Error> {
-        let hash = module.module.hash();
-        if let Some(host) = self.lock().get(&hash) {
-            return Ok(Arc::clone(host));
+    /// The host narrowed for `module`, cached per (module hash, declared capabilities) so
+    /// `context.*` state persists across calls of the same module.
+    fn for_module(&self, module: &sdm_module) -> Arc<Host> {
+        let key = (
+            module.module.hash(),
+            module.module.declared_capabilities().to_vec(),
+        );
+        if let Some(host) = self.lock().get(&key) {
+            return Arc::clone(host);
         }
-        let declared = module
-            .runtime
-            .declared_capabilities(&module.module, limits)
-            .map_err(|err| err.context("cannot read the capabilities the module declares"))?;
-        let host = Arc::new(Host::for_manifest(self.policy.clone(), &declared));
-        Ok(Arc::clone(self.lock().entry(hash).or_insert(host)))
+        let host = narrowed_host(&self.policy, &module.module);
+        Arc::clone(self.lock().entry(key).or_insert(host))
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<[u8; 32], Arc<Host>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<ModuleKey, Arc<Host>>> {
         // Inserts are single operations: a panic elsewhere cannot leave the map half-written.
         self.per_module
             .lock()
@@ -173,7 +178,7 @@ pub unsafe extern "C" fn sdm_module_invoke_hosted(
         let limits =
             unsafe { limits.as_ref() }.map_or_else(Limits::default, |limits| limits.to_core());
         let grants = Grants {
-            host: Some(host.for_module(module, &limits)?),
+            host: Some(host.for_module(module)),
             ..Grants::default()
         };
         let response =

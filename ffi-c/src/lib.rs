@@ -25,6 +25,7 @@ mod host;
 mod publication;
 mod runtime;
 mod runtime_host;
+mod verified;
 
 pub use auth::{sdm_authorization_create, sdm_authorization_verify};
 pub use boundary::{
@@ -49,3 +50,6 @@ pub use runtime::{
     sdm_runtime_free, sdm_runtime_new,
 };
 pub use runtime_host::*;
+pub use verified::{
+    SDM_VERIFY_ALLOW_UNSIGNED, sdm_verified, sdm_verified_free, sdm_verified_wasm, sdm_verify,
+};

@@ -14,6 +14,7 @@ use space_data_module::runtime::{
 
 use crate::boundary::{guard, invalid_argument, sdm_status};
 use crate::bytes::{input, json_bytes, require_out, sdm_bytes, write_out};
+use crate::verified::{sdm_verified, verified_ref};
 
 /// A wasmtime engine with its module cache. Create with `sdm_runtime_new`, release with
 /// `sdm_runtime_free`. Thread-safe: may be used from several threads at once.
@@ -112,16 +113,15 @@ pub unsafe extern "C" fn sdm_runtime_free(runtime: *mut sdm_runtime) {
     unsafe { crate::boundary::free_handle(runtime) }
 }
 
-/// Compiles raw WebAssembly (not a protected artifact: open it with `sdm_open` first).
+/// Compiles a verified module (fail closed: only `sdm_verify` creates one). The module keeps
+/// the capability ceiling of its verified manifest. `verified` may be freed afterwards.
 ///
 /// # Safety
-/// `runtime` is NULL or a live handle; `wasm` valid for `wasm_len` bytes; `out_module` NULL
-/// or writable.
+/// `runtime` and `verified` NULL or live handles; `out_module` NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sdm_module_load(
     runtime: *const sdm_runtime,
-    wasm: *const u8,
-    wasm_len: usize,
+    verified: *const sdm_verified,
     out_module: *mut *mut sdm_module,
 ) -> sdm_status {
     guard(|| {
@@ -130,8 +130,8 @@ pub unsafe extern "C" fn sdm_module_load(
         let runtime =
             unsafe { runtime.as_ref() }.ok_or_else(|| invalid_argument("runtime is NULL"))?;
         // SAFETY: caller contract.
-        let wasm = unsafe { input(wasm, wasm_len, "wasm") }?;
-        let module = runtime.runtime.load(wasm)?;
+        let verified = unsafe { verified_ref(verified) }?;
+        let module = runtime.runtime.load(verified)?;
         let handle = Box::into_raw(Box::new(sdm_module {
             runtime: Arc::clone(&runtime.runtime),
             module,
@@ -239,8 +239,9 @@ pub unsafe extern "C" fn sdm_module_invoke_command(
     }
 }
 
-/// The manifest the module embeds (read through its `plugin_get_manifest_flatbuffer` exports),
-/// as decoded-manifest JSON.
+/// The manifest core read from the module when it was verified (its `sds.bundle` manifest
+/// entry, else the statically embedded manifest), as decoded-manifest JSON; `null` when the
+/// module carries none. The guest is never run to read it.
 ///
 /// # Safety
 /// `module` NULL or live; `out_json` NULL or writable.
@@ -255,8 +256,10 @@ pub unsafe extern "C" fn sdm_module_manifest_json(
         let handle =
             unsafe { module.as_ref() }.ok_or_else(|| invalid_argument("module is NULL"))?;
         let manifest = handle
-            .runtime
-            .read_manifest(&handle.module, &Limits::default())?;
+            .module
+            .manifest()
+            .cloned()
+            .unwrap_or(serde_json::Value::Null);
         let json = json_bytes(&manifest)?;
         // SAFETY: checked non-NULL above.
         unsafe { write_out(out_json, sdm_bytes::from_vec(json)) };

@@ -7,10 +7,13 @@
 use space_data_module::runtime_host::{ModuleRef, RegionSpec, RowHandle, RuntimeHost};
 use space_data_module::{Error, ErrorCode, Result};
 
+use space_data_module::host::HostPolicy;
+
 use crate::boundary::{guard, invalid_argument, sdm_status};
 use crate::bytes::{
     input, json_bytes, optional_input, require_out, sdm_bytes, utf8_input, write_out,
 };
+use crate::verified::{sdm_verified, verified_ref};
 
 /// A runtime host: an append-only row store (in memory, or durable in a SQLite file),
 /// record regions and a wasm module registry with its own runtime. Create with
@@ -41,6 +44,42 @@ unsafe fn json_input(ptr: *const u8, len: usize, what: &str) -> Result<serde_jso
     let text = unsafe { utf8_input(ptr, len, what) }?;
     serde_json::from_str(text)
         .map_err(|err| Error::new(ErrorCode::InvalidJson, format!("{what}: {err}")))
+}
+
+/// Creates a host with everything in memory whose registry modules run under the host policy
+/// `policy_json` (docs/host.md; each module is granted at most what its verified manifest
+/// declares). `path` NULL with length 0: rows in memory; else rows in that SQLite file.
+///
+/// # Safety
+/// Inputs NULL (with length 0) or valid for their lengths; `out_host` NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sdm_runtime_host_new_with_policy(
+    path: *const u8,
+    path_len: usize,
+    policy_json: *const u8,
+    policy_len: usize,
+    out_host: *mut *mut sdm_runtime_host,
+) -> sdm_status {
+    guard(|| {
+        require_out(out_host, "out_host")?;
+        // SAFETY: caller contract.
+        let policy = HostPolicy::from_json_str(unsafe {
+            utf8_input(policy_json, policy_len, "policy_json")
+        }?)?;
+        // SAFETY: caller contract.
+        let host = match unsafe { optional_input(path, path_len, "path") }? {
+            None => RuntimeHost::in_memory()?,
+            Some(bytes) => {
+                let path = std::str::from_utf8(bytes)
+                    .map_err(|_| invalid_argument("path is not UTF-8"))?;
+                RuntimeHost::open(path)?
+            }
+        };
+        let host = host.with_host_policy(policy);
+        // SAFETY: checked non-NULL above.
+        unsafe { write_out(out_host, boxed(host)) };
+        Ok(())
+    })
 }
 
 /// Creates a host with everything in memory.
@@ -300,7 +339,7 @@ pub unsafe extern "C" fn sdm_runtime_host_resolve_record(
 
 // ---- module registry ----------------------------------------------------------------------
 
-/// Installs raw wasm (open protected artifacts with `sdm_open` first) under the trimmed
+/// Installs a verified module (fail closed: only `sdm_verify` creates one) under the trimmed
 /// `module_id`, with `metadata_json` (NULL with length 0 = `null`). With `replace` false an
 /// installed id is `runtime-host-module-exists`; with `replace` true the id must exist and
 /// is replaced (the new version is not loaded). Writes `{"module": record, "previous":
@@ -314,8 +353,7 @@ pub unsafe extern "C" fn sdm_runtime_host_install_module(
     host: *const sdm_runtime_host,
     module_id: *const u8,
     module_id_len: usize,
-    wasm: *const u8,
-    wasm_len: usize,
+    verified: *const sdm_verified,
     metadata_json: *const u8,
     metadata_json_len: usize,
     replace: bool,
@@ -326,7 +364,7 @@ pub unsafe extern "C" fn sdm_runtime_host_install_module(
         // SAFETY: caller contract (for every unsafe call below).
         let host = unsafe { host_ref(host) }?;
         let id = unsafe { utf8_input(module_id, module_id_len, "module_id") }?;
-        let wasm = unsafe { input(wasm, wasm_len, "wasm") }?;
+        let wasm = unsafe { verified_ref(verified) }?;
         let metadata = match unsafe {
             optional_input(metadata_json, metadata_json_len, "metadata_json")
         }? {

@@ -289,7 +289,7 @@ fn open_report_returns_the_partial_report_of_a_refusal() {
     let status = outcome["status"].as_u64().unwrap() as u32;
     assert_eq!(
         ErrorCode::from_number(status).unwrap().as_str(),
-        outcome["errorClass"]
+        outcome["code"]
     );
     assert!(!outcome["detail"].as_str().unwrap().is_empty());
     let partial = &outcome["report"];

@@ -24,6 +24,26 @@ fn open(path: &str) -> *mut sdm_runtime_host {
     host
 }
 
+/// Plain wasm through the fail-closed loader with the explicit allow-unsigned flag.
+fn verify_unsigned(wasm: &[u8]) -> *mut sdm_verified {
+    let mut verified: *mut sdm_verified = ptr::null_mut();
+    // SAFETY: valid input and out-pointer.
+    let status = unsafe {
+        sdm_verify(
+            wasm.as_ptr(),
+            wasm.len(),
+            ptr::null(),
+            0,
+            ptr::null(),
+            0,
+            SDM_VERIFY_ALLOW_UNSIGNED,
+            &mut verified,
+        )
+    };
+    assert_eq!(status, 0);
+    verified
+}
+
 fn take(bytes: &mut sdm_bytes) -> Vec<u8> {
     let out = if bytes.ptr.is_null() {
         Vec::new()
@@ -106,6 +126,7 @@ fn one_durable_host_serves_eight_threads_and_survives_a_reopen() {
 
     // Registry codes: 864 before load and after unload, 863 for an unknown id.
     let wasm = wat::parse_str(r#"(module (memory (export "memory") 1))"#).unwrap();
+    let verified = verify_unsigned(&wasm);
     // SAFETY: live handle, valid buffers.
     assert_eq!(
         unsafe {
@@ -113,8 +134,7 @@ fn one_durable_host_serves_eight_threads_and_survives_a_reopen() {
                 reopened,
                 b"m".as_ptr(),
                 1,
-                wasm.as_ptr(),
-                wasm.len(),
+                verified,
                 ptr::null(),
                 0,
                 false,

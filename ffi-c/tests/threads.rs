@@ -32,6 +32,26 @@ fn last_message() -> String {
         .into_owned()
 }
 
+/// Plain wasm through the fail-closed loader with the explicit allow-unsigned flag.
+fn verify_unsigned(wasm: &[u8]) -> *mut sdm_verified {
+    let mut verified: *mut sdm_verified = ptr::null_mut();
+    // SAFETY: valid input and out-pointer.
+    let status = unsafe {
+        sdm_verify(
+            wasm.as_ptr(),
+            wasm.len(),
+            ptr::null(),
+            0,
+            ptr::null(),
+            0,
+            SDM_VERIFY_ALLOW_UNSIGNED,
+            &mut verified,
+        )
+    };
+    assert_eq!(status, 0);
+    verified
+}
+
 #[test]
 fn runtime_and_module_are_shared_across_threads() {
     let mut runtime: *mut sdm_runtime = ptr::null_mut();
@@ -39,27 +59,25 @@ fn runtime_and_module_are_shared_across_threads() {
     assert_eq!(unsafe { sdm_runtime_new(&mut runtime) }, 0);
     let mut module: *mut sdm_module = ptr::null_mut();
     let wasm = wat::parse_str(r#"(module (func (export "plugin_invoke_stream")))"#).unwrap();
+    let verified = Shared(verify_unsigned(&wasm));
     // SAFETY: live runtime, valid input and out-pointer.
     assert_eq!(
-        unsafe { sdm_module_load(runtime, wasm.as_ptr(), wasm.len(), &mut module) },
+        unsafe { sdm_module_load(runtime, verified.0, &mut module) },
         0
     );
     let (shared_runtime, shared_module) = (Shared(runtime), Shared(module));
-    let wasm = wasm.as_slice();
 
     let codes: Vec<(u32, u32)> = thread::scope(|scope| {
         let workers: Vec<_> = (0..4)
             .map(|_| {
                 scope.spawn(move || {
-                    let (runtime, module) = (shared_runtime, shared_module);
+                    let (runtime, module, verified) = (shared_runtime, shared_module, verified);
                     let mut results = (0, 0);
                     for _ in 0..5 {
                         // Loading through the shared runtime hits its module cache.
                         let mut loaded: *mut sdm_module = ptr::null_mut();
                         // SAFETY: live handles, valid buffers.
-                        let status = unsafe {
-                            sdm_module_load(runtime.0, wasm.as_ptr(), wasm.len(), &mut loaded)
-                        };
+                        let status = unsafe { sdm_module_load(runtime.0, verified.0, &mut loaded) };
                         assert_eq!(status, 0, "{}", last_message());
                         // SAFETY: loaded above.
                         unsafe { sdm_module_free(loaded) };
@@ -99,6 +117,7 @@ fn runtime_and_module_are_shared_across_threads() {
     unsafe {
         sdm_module_free(module);
         sdm_runtime_free(runtime);
+        sdm_verified_free(verified.0);
     }
 }
 

@@ -1,16 +1,14 @@
 //! `authorize`: creates and signs a deployment authorization (spec 11.2/11.4).
 //!
 //! Options come from `--options FILE` (the reference's `createDeploymentAuthorization` options as
-//! JSON) and/or flags, flags winning. The signer is `--key FILE` (signing key file) or
-//! `--mnemonic-file FILE` / `$SPACE_DATA_MODULE_MNEMONIC` (path m/44'/0'/0'/0/0).
+//! JSON; unknown members are refused) and/or flags, flags winning. The signer is `--key FILE`
+//! (signing key file) or `--mnemonic-file FILE` / `$SPACE_DATA_MODULE_MNEMONIC` (path
+//! m/44'/0'/0'/0/0).
 
 use std::path::PathBuf;
-use std::time::{SystemTime, UNIX_EPOCH};
 
-use serde_json::{Map, Value};
-use space_data_module::auth::{SignerHeader, create_authorization, sign_authorization};
-use space_data_module::keys::random::OsRandom;
-use space_data_module::keys::signing::SIGNING_PATH;
+use space_data_module::api::authorization::{self, AuthorizationOptions, SignerInfo};
+use space_data_module::api::keys::SigningKey;
 use space_data_module::{Error, ErrorCode};
 
 use super::keys;
@@ -57,70 +55,58 @@ pub struct Args {
     pub out: PathBuf,
 }
 
-pub fn now_ms() -> f64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0.0, |d| d.as_millis() as f64)
-}
-
 pub fn run(args: Args) -> Result<Outcome, Error> {
-    let (signer, derivation_path) = match &args.key {
-        Some(path) => keys::read_signing_key(path)?,
+    let key = match &args.key {
+        Some(path) => SigningKey::read_file(path)?,
         None => {
-            let signer = keys::signer_from_mnemonic_source(args.mnemonic_file.as_deref())?
-                .ok_or_else(|| {
-                    Error::new(
-                        ErrorCode::InvalidArgument,
-                        format!(
-                            "authorize needs --key, --mnemonic-file or ${}",
-                            keys::MNEMONIC_ENV
-                        ),
-                    )
-                })?;
-            (signer, Some(SIGNING_PATH.to_owned()))
+            keys::signer_from_mnemonic_source(args.mnemonic_file.as_deref())?.ok_or_else(|| {
+                Error::new(
+                    ErrorCode::InvalidArgument,
+                    format!(
+                        "authorize needs --key, --mnemonic-file or ${}",
+                        keys::MNEMONIC_ENV
+                    ),
+                )
+            })?
         }
     };
     let mut options = match &args.options {
-        Some(path) => space_data_module::js::parse_json_bytes(&output::read_input(path)?)?,
-        None => Value::Object(Map::new()),
+        Some(path) => AuthorizationOptions::from_json(&output::read_json_text(path)?)
+            .map_err(|err| err.context(path.display()))?,
+        None => AuthorizationOptions::default(),
     };
-    let map = options
-        .as_object_mut()
-        .ok_or_else(|| Error::new(ErrorCode::InvalidJson, "--options must hold a JSON object"))?;
     let flags = [
-        ("artifactId", args.artifact_id.clone()),
-        ("programId", args.program_id.clone()),
-        ("graphHash", args.graph_hash.clone()),
-        ("manifestHash", args.manifest_hash.clone()),
-        ("target", args.target.clone()),
+        (&mut options.artifact_id, &args.artifact_id),
+        (&mut options.program_id, &args.program_id),
+        (&mut options.graph_hash, &args.graph_hash),
+        (&mut options.manifest_hash, &args.manifest_hash),
     ];
-    for (key, value) in flags {
-        if let Some(value) = value {
-            map.insert(key.into(), Value::from(value));
+    for (slot, flag) in flags {
+        if flag.is_some() {
+            slot.clone_from(flag);
         }
     }
+    if let Some(target) = &args.target {
+        options.target = Some(target.clone().into());
+    }
     if !args.capabilities.is_empty() {
-        map.insert(
-            "capabilities".into(),
-            Value::from(args.capabilities.clone()),
-        );
+        options.capabilities = Some(args.capabilities.clone());
     }
     if let Some(ttl) = args.ttl_ms {
-        map.insert("ttlMs".into(), Value::from(ttl));
+        options.ttl_ms = Some(ttl as f64);
     }
-    let payload = create_authorization(&options, now_ms(), &mut OsRandom)?;
-    let header = SignerHeader {
-        derivation_path,
+    let signer_info = SignerInfo {
+        derivation_path: key.derivation_path.clone(),
         key_id: args.key_id.clone(),
     };
-    let envelope = sign_authorization(&payload, &signer, &header)?;
+    let envelope = authorization::create(&options, &key, Some(&signer_info))?;
     let text = serde_json::to_string_pretty(&envelope)
         .map_err(|err| Error::new(ErrorCode::Internal, err.to_string()))?;
     output::write_atomic(&args.out, format!("{text}\n").as_bytes())?;
     if args.json {
         print_json(&envelope);
     } else {
-        println!("signerPublicKeyHex={}", signer.public_key_hex());
+        println!("signerPublicKeyHex={}", key.public_key_hex());
         println!("outputPath={}", args.out.display());
     }
     Ok(Outcome::Ok)

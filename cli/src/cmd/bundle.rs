@@ -4,14 +4,11 @@
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
-use space_data_module::bundle::{self, CreateOptions, EntryInput, ManifestInput, Payload};
+use space_data_module::api::{caps, format};
+use space_data_module::bundle::{CreateOptions, EntryInput, ManifestInput, Payload};
 use space_data_module::{Error, ErrorCode};
 
-use crate::output::{Outcome, print_json, read_input, write_atomic};
-
-/// Largest input file accepted (module, manifest, payloads): 1 GiB.
-const MAX_INPUT_BYTES: u64 = 1 << 30;
+use crate::output::{Outcome, print_json, read_input, read_manifest_text, write_atomic};
 
 #[derive(clap::Args)]
 #[command(after_help = ENTRY_HELP)]
@@ -84,44 +81,35 @@ ENTRY SYNTAX (--entry):
 
 pub fn run(args: Args) -> Result<Outcome, Error> {
     let options = build_options(&args)?;
-    let created = bundle::create(&options)?;
+    let created = format::create_bundle_from(&options)?;
     write_atomic(&args.output, &created.wasm)?;
-    let entry_ids: Vec<&str> = created
-        .bundle
-        .entries
-        .iter()
-        .map(|e| e.entry_id.as_str())
-        .collect();
+    let summary = &created.summary;
     if args.json {
-        print_json(&json!({
-            "output": args.output.display().to_string(),
-            "outputBytes": created.wasm.len(),
-            "outputSha256Hex": hex::encode(Sha256::digest(&created.wasm)),
-            "bundleBytes": created.bundle_bytes.len(),
-            "bundleSha256Hex": hex::encode(Sha256::digest(&created.bundle_bytes)),
-            "canonicalModuleHashHex": created.canonical_module_hash_hex(),
-            "manifestHashHex": created.manifest_hash_hex(),
-            "entryIds": entry_ids,
-        }));
+        let mut value = serde_json::to_value(summary)
+            .map_err(|err| Error::new(ErrorCode::Internal, err.to_string()))?;
+        if let Some(map) = value.as_object_mut() {
+            map.insert("output".into(), json!(args.output.display().to_string()));
+        }
+        print_json(&value);
     } else {
         println!(
             "wrote {} ({} bytes, sha256 {})",
             args.output.display(),
-            created.wasm.len(),
-            hex::encode(Sha256::digest(&created.wasm))
+            summary.output_bytes,
+            summary.output_sha256_hex
         );
         println!(
             "bundle: {} bytes, {} entries: {}",
-            created.bundle_bytes.len(),
-            entry_ids.len(),
-            entry_ids.join(", ")
+            summary.bundle_bytes,
+            summary.entry_ids.len(),
+            summary.entry_ids.join(", ")
         );
         println!(
             "canonical module hash: {}",
-            created.canonical_module_hash_hex()
+            summary.canonical_module_hash_hex
         );
-        if !created.manifest_hash.is_empty() {
-            println!("manifest hash: {}", created.manifest_hash_hex());
+        if !summary.manifest_hash_hex.is_empty() {
+            println!("manifest hash: {}", summary.manifest_hash_hex);
         }
     }
     Ok(Outcome::Ok)
@@ -134,9 +122,12 @@ fn build_options(args: &Args) -> Result<CreateOptions, Error> {
         ..CreateOptions::default()
     };
     if let Some(path) = &contents.manifest {
-        options.manifest = ManifestInput::Json(read_json(path)?);
+        options.manifest = ManifestInput::Json(
+            format::parse_manifest_json(&read_manifest_text(path)?)
+                .map_err(|err| err.context(path.display()))?,
+        );
     } else if let Some(path) = &contents.manifest_fb {
-        options.manifest = ManifestInput::Bytes(read_capped(path)?);
+        options.manifest = ManifestInput::Bytes(read_input(path, caps::MANIFEST_FLATBUFFER_BYTES)?);
     }
     options.authorization = contents
         .authorization
@@ -176,21 +167,11 @@ fn build_options(args: &Args) -> Result<CreateOptions, Error> {
 }
 
 fn read_capped(path: &Path) -> Result<Vec<u8>, Error> {
-    let size = std::fs::metadata(path).map(|meta| meta.len()).unwrap_or(0);
-    if size > MAX_INPUT_BYTES {
-        return Err(Error::new(
-            ErrorCode::InputTooLarge,
-            format!(
-                "{} is {size} bytes; the limit is {MAX_INPUT_BYTES}",
-                path.display()
-            ),
-        ));
-    }
-    read_input(path)
+    read_input(path, caps::MODULE_BYTES)
 }
 
 fn read_json(path: &Path) -> Result<Value, Error> {
-    space_data_module::js::parse_json_bytes(&read_capped(path)?)
+    space_data_module::js::parse_json_bytes(&read_input(path, caps::JSON_DOCUMENT_BYTES)?)
         .map_err(|err| err.context(path.display()))
 }
 

@@ -5,14 +5,11 @@
 
 use std::path::PathBuf;
 
-use space_data_module::compliance::{
-    ArtifactExports, ArtifactOptions, MAX_MANIFEST_FILE_BYTES, ManifestOptions, Report,
-    StandardsCatalog, parse_manifest_text, validate_artifact, validate_artifact_with_standards,
-    validate_manifest, validate_manifest_with_standards,
-};
-use space_data_module::{Error, ErrorCode};
+use space_data_module::Error;
+use space_data_module::api::format::{CheckRequest, check};
+use space_data_module::compliance::CheckReport;
 
-use crate::output::{Outcome, print_json, read_input};
+use crate::output::{self, Outcome, print_json};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -35,55 +32,26 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<Outcome, Error> {
     let manifest_name = args.manifest.display().to_string();
-    if std::fs::metadata(&args.manifest).is_ok_and(|meta| meta.len() > MAX_MANIFEST_FILE_BYTES) {
-        return Err(Error::new(
-            ErrorCode::InputTooLarge,
-            format!(
-                "{manifest_name}: manifest file is larger than {MAX_MANIFEST_FILE_BYTES} bytes"
-            ),
-        ));
-    }
-    let bytes = read_input(&args.manifest)?;
-    let text = std::str::from_utf8(&bytes).map_err(|_| {
-        Error::new(
-            ErrorCode::InvalidJson,
-            format!("{manifest_name}: invalid JSON: not UTF-8"),
-        )
-    })?;
-    let manifest = parse_manifest_text(text).map_err(|err| err.context(&manifest_name))?;
-    let catalog = StandardsCatalog::builtin();
-
-    let report = match &args.wasm {
-        Some(wasm_path) => {
-            let wasm = read_input(wasm_path)?;
-            let options = ArtifactOptions {
-                source_name: None,
-                manifest_path: Some(manifest_name.clone()),
-                wasm_path: Some(wasm_path.display().to_string()),
-            };
-            let exports = ArtifactExports::Wasm(&wasm);
-            let report = if args.standards {
-                validate_artifact_with_standards(&manifest, exports, &options, catalog)
-            } else {
-                validate_artifact(&manifest, exports, &options)
-            };
-            report.map_err(|err| err.context(wasm_path.display()))?
-        }
-        None => {
-            let options = ManifestOptions::named(manifest_name);
-            if args.standards {
-                validate_manifest_with_standards(&manifest, &options, catalog)
-            } else {
-                validate_manifest(&manifest, &options)
-            }
-        }
-    };
-
-    let failed = report.fails(args.strict);
+    let manifest = output::read_manifest_text(&args.manifest)?;
+    let wasm = args.wasm.as_deref().map(output::read_module).transpose()?;
+    let report = check(&CheckRequest {
+        manifest_json: &manifest,
+        wasm: wasm.as_deref(),
+        standards: args.standards,
+        manifest_name: Some(manifest_name.clone()),
+        wasm_name: args.wasm.as_ref().map(|path| path.display().to_string()),
+    })
+    .map_err(|err| err.context(&manifest_name))?;
+    let warnings = report
+        .issues
+        .iter()
+        .filter(|i| i.severity == "warning")
+        .count();
+    let failed = !report.ok || (args.strict && warnings > 0);
     if args.json {
-        print_json(&report.to_json());
+        print_json(&report);
     } else {
-        print_human(&report, failed);
+        print_human(&report, &manifest_name, failed, warnings);
     }
     Ok(if failed {
         Outcome::CheckFailed
@@ -92,26 +60,23 @@ pub fn run(args: Args) -> Result<Outcome, Error> {
     })
 }
 
-fn print_human(report: &Report, failed: bool) {
-    println!(
-        "{} {}",
-        if failed { "FAIL" } else { "PASS" },
-        report.source_name
-    );
+fn print_human(report: &CheckReport, name: &str, failed: bool, warnings: usize) {
+    println!("{} {name}", if failed { "FAIL" } else { "PASS" });
     for issue in &report.issues {
         println!(
             "  {} {} at {}: {}",
-            issue.severity.as_str().to_uppercase(),
+            issue.severity.to_uppercase(),
             issue.code,
             issue.location,
-            issue.message
+            issue.message.as_deref().unwrap_or("")
         );
     }
-    let errors = report.errors().count();
-    let warnings = report.warnings().count();
     if report.issues.is_empty() {
         println!("  No issues found.");
     } else {
-        println!("  {errors} error(s), {warnings} warning(s)");
+        println!(
+            "  {} error(s), {warnings} warning(s)",
+            report.issues.len() - warnings
+        );
     }
 }

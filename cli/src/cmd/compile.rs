@@ -25,8 +25,15 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<Outcome, Error> {
-    let manifest = space_data_module::js::parse_json_bytes(&output::read_input(&args.manifest)?)?;
-    let source = String::from_utf8(output::read_input(&args.source)?).map_err(|_| {
+    let manifest = space_data_module::api::format::parse_manifest_json(
+        &output::read_manifest_text(&args.manifest)?,
+    )
+    .map_err(|err| err.context(args.manifest.display()))?;
+    let source = String::from_utf8(output::read_input(
+        &args.source,
+        space_data_module::api::caps::MODULE_BYTES,
+    )?)
+    .map_err(|_| {
         Error::new(
             ErrorCode::InvalidArgument,
             format!("{}: source is not UTF-8", args.source.display()),

@@ -3,11 +3,11 @@
 
 use std::path::PathBuf;
 
-use serde_json::Value;
 use space_data_module::Error;
-use space_data_module::bundle::{self, ParseOptions};
+use space_data_module::api::format::{InspectOptions, inspect};
+use space_data_module::bundle::report::ParsedBundleView;
 
-use crate::output::{Outcome, print_json, read_input};
+use crate::output::{Outcome, print_json, read_module};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -26,31 +26,17 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<Outcome, Error> {
-    let bytes = read_input(&args.input)?;
-    let options = ParseOptions {
+    let bytes = read_module(&args.input)?;
+    let options = InspectOptions {
+        verify: args.verify,
         bundle_section_name: args.bundle_section_name.clone(),
     };
-    let parsed = bundle::parse(&bytes, &options)?;
-    let mut report = bundle::report::parsed_json(&parsed);
-    let mismatches = if args.verify {
-        bundle::check_hashes(&parsed)
-    } else {
-        Vec::new()
-    };
+    let report = inspect(&bytes, &options)?;
+    let mismatches = report.mismatches.clone().unwrap_or_default();
     if args.json {
-        if args.verify
-            && let Value::Object(map) = &mut report
-        {
-            let list: Vec<Value> = mismatches
-                .iter()
-                .map(|m| serde_json::json!({"field": m.field, "computed": m.expected, "stored": m.stored}))
-                .collect();
-            map.insert("verified".into(), Value::Bool(mismatches.is_empty()));
-            map.insert("mismatches".into(), Value::Array(list));
-        }
         print_json(&report);
     } else {
-        print_human(&args, &parsed, &report);
+        print_human(&args, &report.parsed);
         if args.verify {
             if mismatches.is_empty() {
                 println!(
@@ -60,7 +46,7 @@ pub fn run(args: Args) -> Result<Outcome, Error> {
                 for m in &mismatches {
                     println!(
                         "verify: MISMATCH {}: computed {}, stored {}",
-                        m.field, m.expected, m.stored
+                        m.field, m.computed, m.stored
                     );
                 }
             }
@@ -73,46 +59,40 @@ pub fn run(args: Args) -> Result<Outcome, Error> {
     })
 }
 
-fn print_human(args: &Args, parsed: &bundle::Parsed, report: &Value) {
-    let text = |key: &str| {
-        report
-            .get(key)
-            .and_then(Value::as_str)
-            .unwrap_or("-")
-            .to_owned()
-    };
-    println!("{}: {} bytes", args.input.display(), parsed.wasm.len());
-    let sections: Vec<&str> = parsed
-        .custom_sections
-        .iter()
-        .map(|s| s.name.as_str())
-        .collect();
-    println!("custom sections: {}", sections.join(", "));
+fn print_human(args: &Args, parsed: &ParsedBundleView) {
+    let or_dash = |text: &Option<String>| text.clone().unwrap_or_else(|| "-".to_owned());
+    println!("{}", args.input.display());
+    println!("custom sections: {}", parsed.custom_sections.join(", "));
     println!(
         "bundle: section {}, {} bytes, sha256 {}, format {}, version {}",
-        text("bundleSectionName"),
-        parsed.bundle_bytes.len(),
-        text("bundleSha256Hex"),
-        text("moduleFormat"),
-        parsed.bundle.bundle_version_or_default()
+        or_dash(&parsed.bundle_section_name),
+        parsed.bundle_byte_length,
+        parsed.bundle_sha256_hex,
+        or_dash(&parsed.module_format),
+        parsed.bundle_version
     );
     println!(
         "canonical module hash: computed {}, stored {}",
-        text("canonicalModuleHashHex"),
-        text("storedCanonicalModuleHashHex")
+        parsed.canonical_module_hash_hex, parsed.stored_canonical_module_hash_hex
     );
     println!(
         "manifest hash: {}",
-        if parsed.bundle.manifest_hash.is_empty() {
-            "-".to_owned()
+        if parsed.manifest_hash_hex.is_empty() {
+            "-"
         } else {
-            text("manifestHashHex")
+            parsed.manifest_hash_hex.as_str()
         }
     );
-    println!("plugin id: {}", text("pluginId"));
+    println!(
+        "plugin id: {}",
+        parsed
+            .plugin_id
+            .as_str()
+            .map_or_else(|| parsed.plugin_id.to_string(), str::to_owned)
+    );
     println!(
         "deployment plan: {}",
-        if parsed.deployment_plan.is_some() {
+        if parsed.deployment_plan_present {
             "present"
         } else {
             "none"
@@ -120,14 +100,13 @@ fn print_human(args: &Args, parsed: &bundle::Parsed, report: &Value) {
     );
     println!("entries ({}):", parsed.entries.len());
     for e in &parsed.entries {
-        let e = &e.entry;
         println!(
             "  {:<20} role {:<13} encoding {:<10} {:>8} bytes  section {}",
             e.entry_id,
-            e.role_name(),
-            e.encoding_name(),
-            e.payload.len(),
-            e.section_name.as_deref().unwrap_or("-")
+            e.role,
+            e.payload_encoding,
+            e.payload_length,
+            or_dash(&e.section_name)
         );
     }
 }

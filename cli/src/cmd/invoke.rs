@@ -11,17 +11,13 @@
 //! `--decrypt-with KEYFILE` when encrypted); plain wasm runs only with `--allow-unsigned`.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
-use base64::Engine as _;
-use serde_json::{Map, Value, json};
-use space_data_module::host::{Host, HostPolicy};
-use space_data_module::invoke::json::frame_to_json;
-use space_data_module::invoke::{FrameSet, FrameSpec, InvokeRequest, InvokeResponse, TypeRef};
-use space_data_module::runtime::{
-    Grants, InvokeMode, Limits, LoadedModule, Preopen, Runtime, RuntimeConfig,
-};
+use space_data_module::api::caps;
+use space_data_module::api::invoke::{self, Call, Invoked};
+use space_data_module::host::HostPolicy;
+use space_data_module::publication::VerifiedModule;
+use space_data_module::runtime::{Grants, InvokeMode, Limits, Preopen, Runtime, RuntimeConfig};
 use space_data_module::{Error, ErrorCode};
 
 use super::loader::LoaderArgs;
@@ -87,16 +83,16 @@ pub struct Args {
     pub output: Option<PathBuf>,
 }
 
-/// The verified (and, where needed, decrypted) wasm of `args.module`.
-fn open_module(args: &Args) -> Result<Vec<u8>, Error> {
-    let artifact = output::read_input(&args.module)?;
-    match args.loader.open(&artifact)? {
-        Ok(opened) => Ok(opened.wasm),
-        Err(failure) if failure.error.code() == ErrorCode::TrailerMissing => Err(failure
-            .error
-            .context("refusing to run an unsigned module (pass --trust KEY for a signed artifact, or --allow-unsigned)")),
-        Err(failure) => Err(failure.error),
-    }
+/// The verified (and, where needed, decrypted) module of `args.module`.
+fn open_module(args: &Args) -> Result<VerifiedModule, Error> {
+    let artifact = output::read_module(&args.module)?;
+    args.loader.open(&artifact)?.into_result().map_err(|err| {
+        if err.code() == ErrorCode::TrailerMissing {
+            err.context("refusing to run an unsigned module (pass --trust KEY for a signed artifact, or --allow-unsigned)")
+        } else {
+            err
+        }
+    })
 }
 
 pub fn run(args: Args) -> Result<Outcome, Error> {
@@ -110,48 +106,36 @@ pub fn run(args: Args) -> Result<Outcome, Error> {
             ),
         ));
     }
-    let limits = limits(&args);
-    let wasm = open_module(&args)?;
+    let verified = open_module(&args)?;
     let payloads = args
         .inputs
         .iter()
-        .map(|path| output::read_input(path))
+        .map(|path| output::read_input(path, caps::INVOKE_INPUT_BYTES))
         .collect::<Result<Vec<_>, _>>()?;
-    let frames = args
-        .input_ports
-        .iter()
-        .zip(&payloads)
-        // Every frame carries a type reference, as the reference's JS encoder writes one.
-        .map(|(port, payload)| {
-            (
-                FrameSpec::new(port.clone(), Some(TypeRef::default())),
-                payload.as_slice(),
-            )
-        });
-    let request = InvokeRequest::build(args.method.clone(), frames)?;
-
     let runtime = Runtime::new(RuntimeConfig::default())?;
-    let module = runtime.load(&wasm)?;
-    let mode = match args.mode {
-        Some(Mode::Direct) => InvokeMode::Direct,
-        Some(Mode::Command) => InvokeMode::Command,
-        None => runtime.modes(&module).first().copied().ok_or_else(|| {
-            Error::new(
-                ErrorCode::RuntimeMissingExport,
-                "module exports neither plugin_invoke_stream nor _start",
-            )
-        })?,
+    let module = runtime.load(&verified)?;
+    let call = Call {
+        method: &args.method,
+        inputs: args
+            .input_ports
+            .iter()
+            .cloned()
+            .zip(payloads.iter().map(Vec::as_slice))
+            .collect(),
+        mode: args.mode.map(|mode| match mode {
+            Mode::Direct => InvokeMode::Direct,
+            Mode::Command => InvokeMode::Command,
+        }),
+        limits: limits(&args),
+        grants: grants(&args)?,
+        host_policy: host_policy(&args)?,
     };
-    let mut grants = grants(&args)?;
-    if let Some(host) = host(&args, &runtime, &module, &limits)? {
-        grants = grants.with_host(host);
-    }
-    let response = runtime.invoke(&module, &request, mode, &grants, &limits)?;
+    let invoked = invoke::invoke(&runtime, &module, &call)?;
 
     if let Some(path) = &args.output {
-        let payload = match response.output_frames.len() {
+        let payload = match invoked.response.output_frames.len() {
             0 => &[][..],
-            1 => response.payload(0).unwrap_or_default(),
+            1 => invoked.payload(0),
             n => {
                 return Err(Error::new(
                     ErrorCode::InvalidArgument,
@@ -162,51 +146,33 @@ pub fn run(args: Args) -> Result<Outcome, Error> {
         output::write_atomic(path, payload)?;
     }
     if args.json {
-        output::print_json(&response_json(&response, mode));
+        output::print_json(&invoked.result());
     } else if args.output.is_none() {
-        print_summary(&response, mode);
+        print_summary(&invoked);
     }
-    let failed = response.status_code != 0
-        || response
-            .error_code
-            .as_deref()
-            .is_some_and(|code| !code.is_empty());
-    Ok(if failed {
+    Ok(if invoked.failed() {
         Outcome::CheckFailed
     } else {
         Outcome::Ok
     })
 }
 
-/// The host behind `sdn_host`: the policy from `--host-policy`/`--grant`/`--fs-root`,
-/// narrowed to the capabilities the module's manifest declares. `None` (nothing granted) when
-/// no host option is given.
-fn host(
-    args: &Args,
-    runtime: &Runtime,
-    module: &LoadedModule,
-    limits: &Limits,
-) -> Result<Option<Arc<Host>>, Error> {
+/// The policy behind `sdn_host` from `--host-policy`/`--grant`/`--fs-root`; `None` (nothing
+/// granted) when no host option is given. Core narrows it to what the verified manifest declares.
+fn host_policy(args: &Args) -> Result<Option<HostPolicy>, Error> {
     if args.host_policy.is_none() && args.grant.is_empty() && args.fs_root.is_none() {
         return Ok(None);
     }
     let mut policy = match &args.host_policy {
-        Some(path) => {
-            let text = output::read_input(path)?;
-            let text = std::str::from_utf8(&text)
-                .map_err(|_| Error::new(ErrorCode::InvalidJson, "host policy is not UTF-8 text"))?;
-            HostPolicy::from_json_str(text)?
-        }
+        Some(path) => HostPolicy::from_json_str(&output::read_json_text(path)?)
+            .map_err(|err| err.context(path.display()))?,
         None => HostPolicy::new(),
     };
     policy = policy.grant_all(args.grant.iter().map(String::as_str));
     if let Some(root) = &args.fs_root {
         policy = policy.filesystem_root(root);
     }
-    let declared = runtime
-        .declared_capabilities(module, limits)
-        .map_err(|err| err.context("cannot read the capabilities the module declares"))?;
-    Ok(Some(Arc::new(Host::for_manifest(policy, &declared))))
+    Ok(Some(policy))
 }
 
 fn grants(args: &Args) -> Result<Grants, Error> {
@@ -258,39 +224,9 @@ fn limits(args: &Args) -> Limits {
     }
 }
 
-/// The response with each frame's payload as base64 (`payloadBase64`) instead of a number array,
-/// and without the (redundant) arena.
-fn response_json(response: &InvokeResponse, mode: InvokeMode) -> Value {
-    let frames: Vec<Value> = response
-        .output_frames
-        .iter()
-        .enumerate()
-        .map(|(index, frame)| {
-            let payload = response.payload(index).unwrap_or_default();
-            let mut value = frame_to_json(frame, &[]);
-            if let Some(object) = value.as_object_mut() {
-                object.remove("payload");
-                object.insert(
-                    "payloadBase64".into(),
-                    json!(base64::engine::general_purpose::STANDARD.encode(payload)),
-                );
-            }
-            value
-        })
-        .collect();
-    let mut out = Map::new();
-    out.insert("mode".into(), json!(mode.as_str()));
-    out.insert("statusCode".into(), json!(response.status_code));
-    out.insert("yielded".into(), json!(response.yielded));
-    out.insert("backlogRemaining".into(), json!(response.backlog_remaining));
-    out.insert("errorCode".into(), json!(response.error_code));
-    out.insert("errorMessage".into(), json!(response.error_message));
-    out.insert("outputs".into(), Value::Array(frames));
-    Value::Object(out)
-}
-
-fn print_summary(response: &InvokeResponse, mode: InvokeMode) {
-    println!("mode: {}", mode.as_str());
+fn print_summary(invoked: &Invoked) {
+    let response = &invoked.response;
+    println!("mode: {}", invoked.mode.as_str());
     println!("status: {}", response.status_code);
     if let Some(code) = &response.error_code {
         println!(
@@ -307,7 +243,7 @@ fn print_summary(response: &InvokeResponse, mode: InvokeMode) {
         println!(
             "output {index}: port {} schema {schema} {} bytes",
             frame.port_id.as_deref().unwrap_or("-"),
-            response.payload(index).map_or(0, <[u8]>::len)
+            invoked.payload(index).len()
         );
     }
 }

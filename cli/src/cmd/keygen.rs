@@ -11,14 +11,12 @@
 use std::path::PathBuf;
 
 use serde_json::json;
-use space_data_module::keys::random::OsRandom;
-use space_data_module::keys::signing::{SIGNING_PATH, Signer, generate_mnemonic};
-use space_data_module::keys::x25519::X25519PrivateKey;
+use space_data_module::api::keys::{RecipientKey, SigningKey};
 use space_data_module::{Error, ErrorCode};
 use zeroize::Zeroizing;
 
 use super::keys;
-use crate::output::{Outcome, print_json};
+use crate::output::{self, Outcome, print_json};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Kind {
@@ -44,51 +42,35 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<Outcome, Error> {
+    if args.mnemonic_file.is_some() && args.kind != Kind::Signing {
+        return Err(Error::new(
+            ErrorCode::InvalidArgument,
+            "--mnemonic-file is only used with --kind signing",
+        ));
+    }
     let (kind, public_key_hex) = match args.kind {
         Kind::Mnemonic => {
-            if args.mnemonic_file.is_some() {
-                return Err(Error::new(
-                    ErrorCode::InvalidArgument,
-                    "--mnemonic-file is only used with --kind signing",
-                ));
-            }
-            let phrase = generate_mnemonic(&mut OsRandom)?;
-            let signer = Signer::from_mnemonic(&phrase)?;
-            keys::write_secret_atomic(
+            let phrase = SigningKey::generate_mnemonic()?;
+            let key = SigningKey::from_mnemonic(&phrase)?;
+            output::write_secret(
                 &args.out,
                 Zeroizing::new(format!("{}\n", phrase.as_str())).as_bytes(),
             )?;
-            ("mnemonic", signer.public_key_hex())
+            ("mnemonic", key.public_key_hex())
         }
         Kind::Signing => {
-            let (signer, path) = match &args.mnemonic_file {
-                Some(file) => (
-                    keys::signer_from_mnemonic_source(Some(file))?
-                        .ok_or_else(|| Error::new(ErrorCode::Internal, "no signer"))?,
-                    Some(SIGNING_PATH),
-                ),
-                None => {
-                    let mut bytes = Zeroizing::new([0u8; 32]);
-                    space_data_module::keys::random::RandomSource::fill(
-                        &mut OsRandom,
-                        &mut bytes[..],
-                    )?;
-                    (Signer::from_private_key(&bytes[..])?, None)
-                }
+            let key = match &args.mnemonic_file {
+                Some(file) => keys::signer_from_mnemonic_source(Some(file))?
+                    .ok_or_else(|| Error::new(ErrorCode::Internal, "no signer"))?,
+                None => SigningKey::random()?,
             };
-            keys::write_secret_atomic(&args.out, keys::signing_key_file(&signer, path).as_bytes())?;
-            ("signing", signer.public_key_hex())
+            key.write_file(&args.out)?;
+            ("signing", key.public_key_hex())
         }
         Kind::Recipient => {
-            if args.mnemonic_file.is_some() {
-                return Err(Error::new(
-                    ErrorCode::InvalidArgument,
-                    "--mnemonic-file is only used with --kind signing",
-                ));
-            }
-            let key = X25519PrivateKey::generate(&mut OsRandom)?;
-            keys::write_secret_atomic(&args.out, keys::recipient_key_file(&key).as_bytes())?;
-            ("recipient", hex::encode(key.public_key()))
+            let key = RecipientKey::generate()?;
+            key.write_file(&args.out)?;
+            ("recipient", key.public_key_hex())
         }
     };
     if args.json {

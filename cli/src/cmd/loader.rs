@@ -1,12 +1,11 @@
-//! The loader options `open` and `invoke` share, and the one place the CLI calls
-//! `publication::open`, so both verbs trust, decrypt and refuse exactly alike.
+//! The loader options `open` and `invoke` share; both call `api::publication::open`, so they
+//! trust, decrypt and refuse exactly alike.
 
 use std::path::PathBuf;
 
 use space_data_module::Error;
-use space_data_module::publication::{self, OpenFailure, OpenPolicy, Opened};
-
-use super::keys;
+use space_data_module::api::keys::{self, RecipientKey};
+use space_data_module::api::publication::{self, OpenRequest, Opened};
 
 #[derive(clap::Args)]
 pub struct LoaderArgs {
@@ -22,24 +21,19 @@ pub struct LoaderArgs {
 }
 
 impl LoaderArgs {
-    /// Runs the fail-closed loader over `artifact`. The outer error is about the options
-    /// (unreadable key file, malformed key); the inner result is the loader's verdict.
-    pub fn open(&self, artifact: &[u8]) -> Result<Result<Opened, OpenFailure>, Error> {
-        let trusted_signers = self
-            .trust
-            .iter()
-            .map(|t| keys::trusted_key(t))
-            .collect::<Result<Vec<_>, _>>()?;
+    /// Runs the fail-closed loader over `artifact`. The error is about the options (unreadable
+    /// key file, malformed key); the loader's verdict is in the returned outcome.
+    pub fn open(&self, artifact: &[u8]) -> Result<Opened, Error> {
         let recipient = self
             .decrypt_with
             .as_deref()
-            .map(keys::read_recipient_key)
+            .map(RecipientKey::read_file)
             .transpose()?;
-        let policy = OpenPolicy {
-            trusted_signers,
-            require_signature: !self.allow_unsigned,
-            ..OpenPolicy::default()
+        let request = OpenRequest {
+            trusted_signers: keys::trusted_signers(&self.trust)?,
+            decrypt_with: recipient.as_ref(),
+            allow_unsigned: self.allow_unsigned,
         };
-        Ok(publication::open(artifact, &policy, recipient.as_ref()))
+        publication::open(artifact, &request)
     }
 }

@@ -1,10 +1,10 @@
 //! `manifest encode|decode`: the PluginManifest (`PMAN`) codec on files.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use space_data_module::manifest::{self, MAX_MANIFEST_BYTES};
+use space_data_module::api::{caps, format};
 use space_data_module::{Error, ErrorCode};
 
 use crate::output::{self, Outcome};
@@ -52,14 +52,8 @@ pub fn run(args: Args) -> Result<Outcome, Error> {
 }
 
 fn encode(args: &EncodeArgs) -> Result<Outcome, Error> {
-    let bytes = read_capped(&args.input)?;
-    let text = String::from_utf8(bytes).map_err(|_| {
-        Error::new(
-            ErrorCode::InvalidJson,
-            format!("{}: invalid JSON: not UTF-8", args.input.display()),
-        )
-    })?;
-    let encoded = manifest::encode_json_str(&text)?;
+    let text = output::read_manifest_text(&args.input)?;
+    let encoded = format::encode_manifest(&text)?;
     for warning in &encoded.warnings {
         eprintln!("warning: {warning}");
     }
@@ -75,8 +69,8 @@ fn encode(args: &EncodeArgs) -> Result<Outcome, Error> {
 }
 
 fn decode(args: &DecodeArgs) -> Result<Outcome, Error> {
-    let bytes = read_capped(&args.input)?;
-    let decoded = manifest::decode_to_json(&bytes)?;
+    let bytes = output::read_input(&args.input, caps::MANIFEST_FLATBUFFER_BYTES)?;
+    let decoded = format::decode_manifest(&bytes)?;
     match &args.output {
         Some(path) => {
             let mut text = serde_json::to_string_pretty(&decoded).map_err(|err| {
@@ -88,21 +82,4 @@ fn decode(args: &DecodeArgs) -> Result<Outcome, Error> {
         None => output::print_json(&decoded),
     }
     Ok(Outcome::Ok)
-}
-
-/// Reads an input file, refusing files above the manifest cap before reading them.
-fn read_capped(path: &Path) -> Result<Vec<u8>, Error> {
-    let len = std::fs::metadata(path)
-        .map_err(|err| Error::new(ErrorCode::Io, format!("{}: {err}", path.display())))?
-        .len();
-    if len > MAX_MANIFEST_BYTES as u64 {
-        return Err(Error::new(
-            ErrorCode::InputTooLarge,
-            format!(
-                "{}: {len} bytes is above the {MAX_MANIFEST_BYTES}-byte manifest cap",
-                path.display()
-            ),
-        ));
-    }
-    output::read_input(path)
 }

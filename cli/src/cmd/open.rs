@@ -1,11 +1,10 @@
 //! `open IN --trust KEY... [--decrypt-with KEYFILE] [--allow-unsigned] [--json] -o OUT.wasm`:
 //! the fail-closed loader. The wasm is written (atomically) only when every check passed.
 //! On refusal the exit code is the error class's (security: 7; wasm: 5) and, with `--json`, the
-//! partial report is printed.
+//! outcome with the partial report is printed (the `open-outcome` schema).
 
 use std::path::PathBuf;
 
-use serde_json::json;
 use space_data_module::Error;
 
 use super::loader::LoaderArgs;
@@ -17,7 +16,7 @@ pub struct Args {
     pub input: PathBuf,
     #[command(flatten)]
     pub loader: LoaderArgs,
-    /// Print the report as JSON.
+    /// Print the outcome and report as JSON.
     #[arg(long)]
     pub json: bool,
     /// Where to write the plain wasm.
@@ -26,41 +25,27 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<Outcome, Error> {
-    let bytes = output::read_input(&args.input)?;
-    match args.loader.open(&bytes)? {
-        Ok(opened) => {
-            output::write_atomic(&args.out, &opened.wasm)?;
-            if args.json {
-                let mut report = opened.report.to_json();
-                if let Some(map) = report.as_object_mut() {
-                    map.insert("outcome".into(), json!("ok"));
-                    map.insert("outputPath".into(), json!(args.out.display().to_string()));
-                }
-                print_json(&report);
-            } else {
-                let signer = opened
-                    .report
-                    .signature
-                    .as_ref()
-                    .map_or("none", |s| s.signer_public_key_hex.as_str());
-                println!("outcome=ok");
-                println!("signer={signer}");
-                println!("encrypted={}", opened.report.enc.is_some());
-                println!("wasmBytes={}", opened.wasm.len());
-                println!("outputPath={}", args.out.display());
-            }
-            Ok(Outcome::Ok)
-        }
-        Err(failure) => {
-            if args.json {
-                print_json(&json!({
-                    "outcome": "error",
-                    "errorClass": failure.error.code().as_str(),
-                    "detail": failure.error.message(),
-                    "partial": failure.partial.to_json(),
-                }));
-            }
-            Err(failure.error)
-        }
+    let bytes = output::read_module(&args.input)?;
+    let opened = args.loader.open(&bytes)?;
+    if let Some(module) = &opened.module {
+        output::write_atomic(&args.out, module.wasm())?;
     }
+    if args.json {
+        print_json(&opened.outcome);
+    }
+    let outcome = opened.outcome.clone();
+    let module = opened.into_result()?;
+    if !args.json {
+        let signer = outcome
+            .report
+            .signature
+            .as_ref()
+            .map_or("none", |s| s.signer_public_key_hex.as_str());
+        println!("outcome=ok");
+        println!("signer={signer}");
+        println!("encrypted={}", outcome.report.enc.is_some());
+        println!("wasmBytes={}", module.wasm().len());
+        println!("outputPath={}", args.out.display());
+    }
+    Ok(Outcome::Ok)
 }

@@ -7,11 +7,9 @@
 //! a fresh key. Nothing secret is printed.
 
 use std::path::PathBuf;
-use std::time::{SystemTime, UNIX_EPOCH};
 
-use space_data_module::keys::random::OsRandom;
-use space_data_module::keys::x25519::x25519_public_from_hex;
-use space_data_module::publication::{ProtectOptions, protect};
+use space_data_module::api::keys::recipient_public_key_hex;
+use space_data_module::api::publication::{ProtectRequest, protect};
 use space_data_module::{Error, ErrorCode};
 
 use super::keys;
@@ -19,7 +17,7 @@ use crate::output::{self, Outcome, print_json};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The manifest JSON file.
+    /// The manifest JSON file (at most 4 MiB).
     #[arg(long)]
     pub manifest: PathBuf,
     /// The module to protect.
@@ -50,46 +48,39 @@ pub fn run(args: Args) -> Result<Outcome, Error> {
                 format!("protect needs --mnemonic-file or ${}", keys::MNEMONIC_ENV),
             )
         })?;
-    let recipient_public_key = args
+    let encrypt_for = args
         .encrypt_for
         .as_deref()
-        .map(x25519_public_from_hex)
+        .map(recipient_public_key_hex)
         .transpose()?;
-    let manifest = space_data_module::js::parse_json_bytes(&output::read_input(&args.manifest)?)?;
-    let wasm = output::read_input(&args.wasm)?;
-    let now_ms = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(0));
-    let options = ProtectOptions {
-        manifest,
-        wasm,
-        single_file_bundle: args.single_file_bundle,
-        recipient_public_key,
-        artifact_id: None,
-        target: serde_json::Value::Null,
-        capabilities: None,
-        now_ms,
-    };
-    let protected = protect(&options, &signer, &mut OsRandom)?;
-    output::write_atomic(&args.out, &protected.protected_artifact_bytes)?;
+    let manifest = output::read_manifest_text(&args.manifest)?;
+    let wasm = output::read_module(&args.wasm)?;
+    let protected = protect(
+        &ProtectRequest {
+            wasm: &wasm,
+            manifest_json: &manifest,
+            single_file_bundle: args.single_file_bundle,
+            encrypt_for,
+        },
+        &signer,
+    )?;
+    output::write_atomic(&args.out, &protected.artifact)?;
     if args.json {
-        let mut result = protected.to_json();
-        if let Some(map) = result.as_object_mut() {
-            map.insert("outputPath".into(), args.out.display().to_string().into());
-        }
-        print_json(&result);
+        print_json(&protected.result);
     } else {
         println!(
             "artifactId={}",
-            protected.payload["artifactId"].as_str().unwrap_or_default()
+            protected.result.payload["artifactId"]
+                .as_str()
+                .unwrap_or_default()
         );
-        println!("signingPublicKeyHex={}", protected.signing_public_key_hex);
-        println!("encrypted={}", protected.encrypted);
-        println!("singleFileBundle={}", args.single_file_bundle);
         println!(
-            "protectedBytes={}",
-            protected.protected_artifact_bytes.len()
+            "signingPublicKeyHex={}",
+            protected.result.signing_public_key_hex
         );
+        println!("encrypted={}", protected.result.encrypted);
+        println!("singleFileBundle={}", args.single_file_bundle);
+        println!("protectedBytes={}", protected.artifact.len());
         println!("outputPath={}", args.out.display());
     }
     Ok(Outcome::Ok)

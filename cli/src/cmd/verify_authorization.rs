@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use serde_json::{Map, Value, json};
 use space_data_module::Error;
-use space_data_module::auth::{Expectations, VerifyOptions, verify_authorization};
+use space_data_module::api::authorization::{self, VerifyRequest};
+use space_data_module::api::keys;
 
-use super::keys;
 use crate::output::{self, Outcome, print_json};
 
 #[derive(clap::Args)]
@@ -44,12 +44,8 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<Outcome, Error> {
-    let trusted = args
-        .trust
-        .iter()
-        .map(|t| keys::trusted_key(t))
-        .collect::<Result<Vec<_>, _>>()?;
-    let envelope = space_data_module::js::parse_json_bytes(&output::read_input(&args.envelope)?)?;
+    let trusted = keys::trusted_signers(&args.trust)?;
+    let envelope = output::read_json_text(&args.envelope)?;
     let mut artifact = Map::new();
     for (key, value) in [
         ("artifactId", &args.artifact_id),
@@ -61,34 +57,19 @@ pub fn run(args: Args) -> Result<Outcome, Error> {
             artifact.insert(key.into(), Value::from(value.clone()));
         }
     }
-    let expectations = Expectations {
-        artifact: Value::Object(artifact),
-        target: json!({"id": args.target_id, "audience": args.audience}),
-        required_capabilities: Value::from(args.required_capabilities.clone()),
+    let request = VerifyRequest {
+        now: args.now_ms,
+        clock_skew_ms: Some(args.clock_skew_ms),
+        artifact: Some(Value::Object(artifact)),
+        target: Some(json!({"id": args.target_id, "audience": args.audience})),
+        required_capabilities: Some(args.required_capabilities.clone()),
     };
-    let options = VerifyOptions {
-        now_ms: args.now_ms.unwrap_or_else(super::authorize::now_ms),
-        clock_skew_ms: args.clock_skew_ms,
-    };
-    match verify_authorization(&envelope, &trusted, options, &expectations) {
-        Ok(verified) => {
-            if args.json {
-                print_json(
-                    &json!({"outcome": "ok", "signerPublicKeyHex": verified.signer.to_hex(), "payload": verified.payload}),
-                );
-            } else {
-                println!("outcome=ok");
-                println!("signerPublicKeyHex={}", verified.signer.to_hex());
-            }
-            Ok(Outcome::Ok)
-        }
-        Err(err) => {
-            if args.json {
-                print_json(
-                    &json!({"outcome": "error", "errorClass": err.code().as_str(), "detail": err.message()}),
-                );
-            }
-            Err(err)
-        }
+    let verified = authorization::verify(&envelope, &trusted, &request)?;
+    if args.json {
+        print_json(&verified);
+    } else {
+        println!("outcome=ok");
+        println!("signerPublicKeyHex={}", verified.signer_public_key_hex);
     }
+    Ok(Outcome::Ok)
 }

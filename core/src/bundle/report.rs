@@ -1,6 +1,8 @@
 //! JSON renderings of a parse: the `parsed.json` shape of the differential vectors (shared by
 //! the CLI's `inspect` and the conformance runner) and the `expected.json` summary of spec 10.2.
 
+use schemars::JsonSchema;
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
@@ -8,32 +10,107 @@ use super::model::{BundleEntry, encoding, role};
 use super::parse::{DecodedPayload, Parsed, ParsedEntry};
 use crate::fbs::{TypeRef, type_ref_to_json};
 
-/// The `N.parsed.json` shape (`vectors/differential/README.md`).
-pub fn parsed_json(parsed: &Parsed) -> Value {
+/// The parse of a single-file module as every front end reports it (`inspect --json`,
+/// `sdm_bundle_inspect`, bindings): the `N.parsed.json` shape of the differential vectors
+/// (`vectors/differential/README.md`).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(title = "ParsedBundle")]
+pub struct ParsedBundleView {
+    pub bundle_section_name: Option<String>,
+    pub bundle_version: u16,
+    pub module_format: Option<String>,
+    pub canonicalization: Option<CanonicalizationView>,
+    pub manifest_export_symbol: Option<String>,
+    pub manifest_size_symbol: Option<String>,
+    /// Recomputed from the module.
+    pub canonical_module_hash_hex: String,
+    /// As stored in the bundle.
+    pub stored_canonical_module_hash_hex: String,
+    pub manifest_hash_hex: String,
+    /// The manifest's `pluginId` (any JSON value, as the manifest holds it), or null.
+    pub plugin_id: Value,
+    pub bundle_sha256_hex: String,
+    pub bundle_byte_length: usize,
+    pub custom_sections: Vec<String>,
+    pub deployment_plan_present: bool,
+    pub entries: Vec<ParsedEntryView>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CanonicalizationView {
+    pub version: u16,
+    pub stripped_custom_section_prefix: Option<String>,
+    pub bundle_section_name: Option<String>,
+    pub hash_algorithm: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ParsedEntryView {
+    pub entry_id: String,
+    pub section_name: Option<String>,
+    pub media_type: Option<String>,
+    pub description: Option<String>,
+    pub role: String,
+    pub role_value: u8,
+    pub payload_encoding: String,
+    pub payload_encoding_value: u8,
+    pub flags: u32,
+    /// The FlatBuffer type reference (`FlatBufferTypeRef` JSON), or null.
+    pub type_ref: Value,
+    pub payload_length: usize,
+    pub payload_sha256_hex: String,
+    /// As stored in the bundle.
+    pub sha256_hex: String,
+    /// `json-utf8` entries only: whether the payload parsed as JSON.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decoded_json_valid: Option<bool>,
+    /// `json-utf8` entries only: the parsed payload (null when it did not parse).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decoded_json: Option<Value>,
+    /// Manifest entries only: the decoded manifest's `pluginId`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decoded_manifest_plugin_id: Option<Value>,
+}
+
+/// The typed view of a parse (see [`ParsedBundleView`]).
+pub fn parsed_view(parsed: &Parsed) -> ParsedBundleView {
     let bundle = &parsed.bundle;
     let rule = bundle.canonicalization.as_ref();
-    json!({
-        "bundleSectionName": rule.and_then(|r| r.bundle_section_name.clone()),
-        "bundleVersion": bundle.bundle_version_or_default(),
-        "moduleFormat": bundle.module_format,
-        "canonicalization": rule.map(|r| json!({
-            "version": r.version_or_default(),
-            "strippedCustomSectionPrefix": r.stripped_custom_section_prefix,
-            "bundleSectionName": r.bundle_section_name,
-            "hashAlgorithm": r.hash_algorithm,
-        })),
-        "manifestExportSymbol": bundle.manifest_export_symbol,
-        "manifestSizeSymbol": bundle.manifest_size_symbol,
-        "canonicalModuleHashHex": parsed.canonical_module_hash_hex(),
-        "storedCanonicalModuleHashHex": hex::encode(&bundle.canonical_module_hash),
-        "manifestHashHex": hex::encode(&bundle.manifest_hash),
-        "pluginId": plugin_id(parsed.manifest.as_ref()),
-        "bundleSha256Hex": hex::encode(Sha256::digest(&parsed.bundle_bytes)),
-        "bundleByteLength": parsed.bundle_bytes.len(),
-        "customSections": parsed.custom_sections.iter().map(|s| s.name.clone()).collect::<Vec<_>>(),
-        "deploymentPlanPresent": deployment_plan_present(parsed),
-        "entries": parsed.entries.iter().map(parsed_entry_json).collect::<Vec<_>>(),
-    })
+    ParsedBundleView {
+        bundle_section_name: rule.and_then(|r| r.bundle_section_name.clone()),
+        bundle_version: bundle.bundle_version_or_default(),
+        module_format: bundle.module_format.clone(),
+        canonicalization: rule.map(|r| CanonicalizationView {
+            version: r.version_or_default(),
+            stripped_custom_section_prefix: r.stripped_custom_section_prefix.clone(),
+            bundle_section_name: r.bundle_section_name.clone(),
+            hash_algorithm: r.hash_algorithm.clone(),
+        }),
+        manifest_export_symbol: bundle.manifest_export_symbol.clone(),
+        manifest_size_symbol: bundle.manifest_size_symbol.clone(),
+        canonical_module_hash_hex: parsed.canonical_module_hash_hex(),
+        stored_canonical_module_hash_hex: hex::encode(&bundle.canonical_module_hash),
+        manifest_hash_hex: hex::encode(&bundle.manifest_hash),
+        plugin_id: plugin_id(parsed.manifest.as_ref()),
+        bundle_sha256_hex: hex::encode(Sha256::digest(&parsed.bundle_bytes)),
+        bundle_byte_length: parsed.bundle_bytes.len(),
+        custom_sections: parsed
+            .custom_sections
+            .iter()
+            .map(|s| s.name.clone())
+            .collect(),
+        deployment_plan_present: deployment_plan_present(parsed),
+        entries: parsed.entries.iter().map(parsed_entry_view).collect(),
+    }
+}
+
+/// [`parsed_view`] as JSON.
+pub fn parsed_json(parsed: &Parsed) -> Value {
+    // Strings, numbers and JSON values only: serialization cannot fail.
+    serde_json::to_value(parsed_view(parsed)).unwrap_or(Value::Null)
 }
 
 /// Whether the reference's `deploymentPlan` is non-null. This includes its quirk: a
@@ -56,49 +133,37 @@ fn plugin_id(manifest: Option<&Value>) -> Value {
         .unwrap_or(Value::Null)
 }
 
-fn parsed_entry_json(parsed: &ParsedEntry) -> Value {
+fn parsed_entry_view(parsed: &ParsedEntry) -> ParsedEntryView {
     let entry = &parsed.entry;
-    let mut out = Map::new();
-    out.insert("entryId".into(), json!(entry.entry_id));
-    out.insert("sectionName".into(), json!(entry.section_name));
-    out.insert("mediaType".into(), json!(entry.media_type));
-    out.insert("description".into(), json!(entry.description));
-    out.insert("role".into(), json!(entry.role_name()));
-    out.insert("roleValue".into(), json!(entry.role_or_default()));
-    out.insert("payloadEncoding".into(), json!(entry.encoding_name()));
-    out.insert(
-        "payloadEncodingValue".into(),
-        json!(entry.payload_encoding_or_default()),
-    );
-    out.insert("flags".into(), json!(entry.flags_or_default()));
-    out.insert(
-        "typeRef".into(),
-        entry
+    let json_entry = entry.payload_encoding_or_default() == encoding::JSON_UTF8;
+    let (valid, value) = match &parsed.decoded {
+        DecodedPayload::Json(value) => (true, value.clone()),
+        DecodedPayload::Bytes => (false, Value::Null),
+    };
+    ParsedEntryView {
+        entry_id: entry.entry_id.clone(),
+        section_name: entry.section_name.clone(),
+        media_type: entry.media_type.clone(),
+        description: entry.description.clone(),
+        role: entry.role_name().to_owned(),
+        role_value: entry.role_or_default(),
+        payload_encoding: entry.encoding_name().to_owned(),
+        payload_encoding_value: entry.payload_encoding_or_default(),
+        flags: entry.flags_or_default(),
+        type_ref: entry
             .type_ref
             .as_ref()
             .map_or(Value::Null, type_ref_to_json),
-    );
-    out.insert("payloadLength".into(), json!(entry.payload.len()));
-    out.insert(
-        "payloadSha256Hex".into(),
-        json!(hex::encode(Sha256::digest(&entry.payload))),
-    );
-    out.insert("sha256Hex".into(), json!(hex::encode(&entry.sha256)));
-    if entry.payload_encoding_or_default() == encoding::JSON_UTF8 {
-        let (valid, value) = match &parsed.decoded {
-            DecodedPayload::Json(value) => (true, value.clone()),
-            DecodedPayload::Bytes => (false, Value::Null),
-        };
-        out.insert("decodedJsonValid".into(), json!(valid));
-        out.insert("decodedJson".into(), value);
+        payload_length: entry.payload.len(),
+        payload_sha256_hex: hex::encode(Sha256::digest(&entry.payload)),
+        sha256_hex: hex::encode(&entry.sha256),
+        decoded_json_valid: json_entry.then_some(valid),
+        decoded_json: json_entry.then_some(value),
+        decoded_manifest_plugin_id: parsed
+            .decoded_manifest
+            .as_ref()
+            .map(|manifest| plugin_id(manifest.as_ref())),
     }
-    if let Some(manifest) = &parsed.decoded_manifest {
-        out.insert(
-            "decodedManifestPluginId".into(),
-            plugin_id(manifest.as_ref()),
-        );
-    }
-    Value::Object(out)
 }
 
 /// The summary of spec 10.2 (`vectors/single-file-bundle/expected.json`).

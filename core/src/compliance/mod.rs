@@ -39,7 +39,7 @@ pub mod vocabulary;
 pub use artifact::{validate_artifact, wasm_export_names};
 pub use codes::{Code, Severity};
 pub use manifest::validate_manifest;
-pub use report::{Issue, Report};
+pub use report::{CheckReport, Issue, IssueView, Report};
 pub use standards::{
     CatalogEntry, MAX_CATALOG_ENTRIES, StandardsCatalog, standards_issues,
     validate_artifact_with_standards, validate_manifest_with_standards,

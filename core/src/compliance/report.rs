@@ -1,8 +1,35 @@
 //! Issues and the report that carries them.
 
-use serde_json::{Map, Value, json};
+use schemars::JsonSchema;
+use serde::Serialize;
+use serde_json::Value;
 
 use super::codes::{Code, Severity};
+
+/// The compliance report as every front end prints it (`check --json`, `sdm_check`, bindings):
+/// `{"ok", "issues": [{"severity", "code", "location", "message"}]}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(title = "CheckReport")]
+pub struct CheckReport {
+    /// True when no issue is an error.
+    pub ok: bool,
+    /// Every issue, in the order the checks found it.
+    pub issues: Vec<IssueView>,
+}
+
+/// One issue of a [`CheckReport`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct IssueView {
+    /// `"error"` or `"warning"`.
+    pub severity: String,
+    /// The stable rule code (docs/compliance.md), e.g. `"missing-plugin-id"`.
+    pub code: String,
+    /// Where: a dotted path rooted at the source name, or the wasm path.
+    pub location: String,
+    /// A sentence for people; the wording is not part of the contract.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
 
 /// One finding: what (code), where (location, a dotted path rooted at the source name or the
 /// wasm path), how bad (severity) and a sentence for people.
@@ -25,14 +52,14 @@ impl Issue {
         }
     }
 
-    /// `{"severity", "code", "location", "message"}`.
-    pub fn to_json(&self) -> Value {
-        json!({
-            "severity": self.severity.as_str(),
-            "code": self.code.as_str(),
-            "location": self.location,
-            "message": self.message,
-        })
+    /// The issue as reported (with or without the message).
+    pub fn view(&self, with_message: bool) -> IssueView {
+        IssueView {
+            severity: self.severity.as_str().to_owned(),
+            code: self.code.as_str().to_owned(),
+            location: self.location.clone(),
+            message: with_message.then(|| self.message.clone()),
+        }
     }
 }
 
@@ -72,32 +99,35 @@ impl Report {
         !self.ok() || (strict && self.warnings().next().is_some())
     }
 
-    /// `{"ok", "issues": [{"severity", "code", "location", "message"}]}`.
-    pub fn to_json(&self) -> Value {
+    /// The report every front end prints.
+    pub fn check_report(&self) -> CheckReport {
         self.shape(true)
+    }
+
+    /// [`Report::check_report`] as JSON.
+    pub fn to_json(&self) -> Value {
+        to_value(&self.check_report())
     }
 
     /// The shape of the vectors' `N.report.json`: like [`Report::to_json`] without messages
     /// (the reference's wording is not part of the contract).
     pub fn to_vector_json(&self) -> Value {
-        self.shape(false)
+        to_value(&self.shape(false))
     }
 
-    fn shape(&self, with_message: bool) -> Value {
-        let issues = self
-            .issues
-            .iter()
-            .map(|issue| {
-                let mut value = issue.to_json();
-                if !with_message && let Value::Object(map) = &mut value {
-                    map.remove("message");
-                }
-                value
-            })
-            .collect();
-        let mut out = Map::new();
-        out.insert("ok".to_owned(), Value::Bool(self.ok()));
-        out.insert("issues".to_owned(), Value::Array(issues));
-        Value::Object(out)
+    fn shape(&self, with_message: bool) -> CheckReport {
+        CheckReport {
+            ok: self.ok(),
+            issues: self
+                .issues
+                .iter()
+                .map(|issue| issue.view(with_message))
+                .collect(),
+        }
     }
+}
+
+fn to_value(report: &CheckReport) -> Value {
+    // Plain strings and booleans: serialization cannot fail.
+    serde_json::to_value(report).unwrap_or(Value::Null)
 }

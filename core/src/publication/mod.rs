@@ -10,6 +10,7 @@
 //! - [`transport`]: version-2 (create/open) and version-1 (open) transport envelopes.
 //! - [`open`](mod@open) and [`report`]: the loader and its report.
 //! - [`protect`](mod@protect): protect a module (bundle, encrypt, sign, append).
+//! - [`verified`]: [`VerifiedModule`], the only input the runtime and registry accept.
 
 pub mod cid;
 pub mod encryption;
@@ -20,7 +21,9 @@ mod protect_bundle;
 pub mod report;
 pub mod timestamp;
 pub mod transport;
+pub mod verified;
 
 pub use open::{OpenFailure, OpenPolicy, Opened, open};
-pub use protect::{ProtectOptions, Protected, protect};
-pub use report::OpenReport;
+pub use protect::{ProtectOptions, ProtectResult, Protected, protect};
+pub use report::{OpenReport, OpenReportView};
+pub use verified::{VerifiedModule, declared_capabilities, open_verified};

@@ -5,6 +5,8 @@
 //! [`Signer`] (an invalid mnemonic is an error upstream, never a fresh key), and the result holds
 //! no mnemonic. Randomness and the clock are parameters so vectors can be rebuilt exactly.
 
+use schemars::JsonSchema;
+use serde::Serialize;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -68,21 +70,55 @@ impl Protected {
         &self.protected_artifact_bytes
     }
 
-    /// The result as JSON; byte fields are base64 (the reference prints typed arrays as
-    /// index-keyed objects). Holds no secret: no mnemonic, no private key.
-    pub fn to_json(&self) -> Value {
-        json!({
-            "signingPublicKeyHex": self.signing_public_key_hex,
-            "signingPath": self.signing_path,
-            "payload": self.payload,
-            "publicationNotice": super::report::pnm_json(&self.publication_notice),
-            "publicationRecordsBase64": base64_encode(&self.publication_records_bytes),
-            "protectedArtifactBase64": base64_encode(&self.protected_artifact_bytes),
-            "encrypted": self.encrypted,
-            "encryptedEnvelope": self.encrypted_envelope,
-            "singleFileBundle": self.single_file_bundle_wasm.is_some(),
-        })
+    /// The result as every front end reports it (holds no secret: no mnemonic, no private
+    /// key). Byte fields are base64 (the reference prints typed arrays as index-keyed objects).
+    pub fn result(&self) -> ProtectResult {
+        ProtectResult {
+            signing_public_key_hex: self.signing_public_key_hex.clone(),
+            signing_path: self.signing_path.clone(),
+            payload: self.payload.clone(),
+            publication_notice: super::report::pnm_view(&self.publication_notice),
+            publication_records_base64: base64_encode(&self.publication_records_bytes),
+            protected_artifact_base64: base64_encode(&self.protected_artifact_bytes),
+            encrypted: self.encrypted,
+            encrypted_envelope: self.encrypted_envelope.clone(),
+            single_file_bundle: self.single_file_bundle_wasm.is_some(),
+        }
     }
+
+    /// [`Protected::result`] as JSON.
+    pub fn to_json(&self) -> Value {
+        serde_json::to_value(self.result()).unwrap_or(Value::Null)
+    }
+
+    /// [`Protected::result`] without the artifact bytes (front ends that hand the artifact over
+    /// separately).
+    pub fn summary(&self) -> ProtectResult {
+        ProtectResult {
+            protected_artifact_base64: String::new(),
+            ..self.result()
+        }
+    }
+}
+
+/// What `protect` reports (`protect --json`, `sdm_protect`, bindings).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(title = "ProtectResult")]
+pub struct ProtectResult {
+    pub signing_public_key_hex: String,
+    /// The BIP-32 path of the signing key.
+    pub signing_path: String,
+    /// The signed package payload (reference `space-data-module-package` object).
+    pub payload: Value,
+    pub publication_notice: super::report::PnmView,
+    pub publication_records_base64: String,
+    /// The protected artifact; empty in summaries that return the bytes separately.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub protected_artifact_base64: String,
+    pub encrypted: bool,
+    pub encrypted_envelope: Option<Value>,
+    pub single_file_bundle: bool,
 }
 
 /// Protects a module (spec 9.1). Random draws in order: authorization nonce (16), then when

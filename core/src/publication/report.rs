@@ -1,6 +1,8 @@
 //! The loader's report (spec 12.4), as typed values and as the JSON shape the vectors use.
 
-use serde_json::{Map, Value, json};
+use schemars::JsonSchema;
+use serde::Serialize;
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::trailer::records::{
@@ -83,127 +85,254 @@ pub struct OpenReport {
     pub bundle: Option<Option<BundleReport>>,
 }
 
-fn opt_hex(bytes: &Option<Vec<u8>>) -> Value {
-    bytes
-        .as_ref()
-        .map_or(Value::Null, |b| Value::String(hex::encode(b)))
+fn opt_hex(bytes: &Option<Vec<u8>>) -> Option<String> {
+    bytes.as_ref().map(hex::encode)
 }
 
-fn opt_text(text: &Option<String>) -> Value {
-    text.as_ref()
-        .map_or(Value::Null, |t| Value::String(t.clone()))
+/// The loader's report as JSON (spec 12.4): absent steps are absent keys. Every front end
+/// prints this shape; `docs/schemas/open-report.schema.json` is generated from it.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(title = "OpenReport")]
+pub struct OpenReportView {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trailer: Option<TrailerView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pnm: Option<PnmView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cid: Option<CidView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature: Option<SignatureView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enc: Option<EncView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decrypted: Option<DigestView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wasm: Option<DigestView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bundle: Option<BundleView>,
 }
 
-impl OpenReport {
-    /// The report as JSON with the keys of spec 12.4 (absent steps are absent keys).
-    pub fn to_json(&self) -> Value {
-        let mut out = Map::new();
-        if let Some(trailer) = &self.trailer {
-            out.insert("trailer".into(), trailer_json(trailer.as_ref()));
-        }
-        if let Some(pnm) = &self.pnm {
-            out.insert("pnm".into(), pnm_json(pnm));
-        }
-        if let Some(cid) = &self.cid {
-            out.insert("cid".into(), json!({"declared": cid.declared, "recomputed": cid.recomputed, "matches": cid.matches}));
-        }
-        if let Some(s) = &self.signature {
-            out.insert(
-                "signature".into(),
-                json!({
-                    "signerPublicKeyHex": s.signer_public_key_hex,
-                    "signatureType": s.signature_type,
-                    "cidSignatureValid": s.cid_signature_valid,
-                    "timestampSignatureValid": s.timestamp_signature_valid,
-                }),
-            );
-        }
-        if let Some(enc) = &self.enc {
-            out.insert("enc".into(), enc_json(enc));
-        }
-        if let Some(d) = &self.decrypted {
-            out.insert(
-                "decrypted".into(),
-                json!({"sha256": d.sha256, "length": d.length}),
-            );
-        }
-        if let Some(d) = &self.wasm {
-            out.insert(
-                "wasm".into(),
-                json!({"sha256": d.sha256, "length": d.length}),
-            );
-        }
-        if let Some(bundle) = &self.bundle {
-            out.insert("bundle".into(), bundle_json(bundle.as_ref()));
-        }
-        Value::Object(out)
-    }
+/// `{"present": false}` or the trailer's layout and records.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TrailerView {
+    pub present: bool,
+    #[serde(flatten)]
+    pub details: Option<TrailerDetails>,
 }
 
-fn trailer_json(trailer: Option<&TrailerReport>) -> Value {
-    let Some(t) = trailer else {
-        return json!({"present": false});
-    };
-    let records: Vec<Value> = t
-        .records
-        .iter()
-        .map(|r| json!({"standard": opt_text(&r.standard), "recordType": r.record_type}))
-        .collect();
-    json!({
-        "present": true,
-        "footerMagic": "$REC",
-        "recordCollectionLength": t.record_collection_length,
-        "recordCollectionOffset": t.record_collection_offset,
-        "payloadLength": t.payload_length,
-        "recVersion": t.rec_version,
-        "records": records,
-    })
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TrailerDetails {
+    /// Always `"$REC"`.
+    pub footer_magic: String,
+    pub record_collection_length: usize,
+    pub record_collection_offset: usize,
+    pub payload_length: usize,
+    /// Not covered by the signature: a hint.
+    pub rec_version: String,
+    pub records: Vec<RecordView>,
 }
 
-/// The nine PNM fields under their camelCase names.
-pub fn pnm_json(pnm: &PnmRecord) -> Value {
-    json!({
-        "multiformatAddress": opt_text(&pnm.multiformat_address),
-        "publishTimestamp": opt_text(&pnm.publish_timestamp),
-        "cid": opt_text(&pnm.cid),
-        "fileName": opt_text(&pnm.file_name),
-        "fileId": opt_text(&pnm.file_id),
-        "signature": opt_text(&pnm.signature),
-        "timestampSignature": opt_text(&pnm.timestamp_signature),
-        "signatureType": opt_text(&pnm.signature_type),
-        "timestampSignatureType": opt_text(&pnm.timestamp_signature_type),
-    })
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordView {
+    pub standard: Option<String>,
+    pub record_type: u8,
+}
+
+/// The nine PNM fields. Only `cid` and `publishTimestamp` are covered by signatures; the
+/// others are unauthenticated hints.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PnmView {
+    pub multiformat_address: Option<String>,
+    pub publish_timestamp: Option<String>,
+    pub cid: Option<String>,
+    pub file_name: Option<String>,
+    pub file_id: Option<String>,
+    pub signature: Option<String>,
+    pub timestamp_signature: Option<String>,
+    pub signature_type: Option<String>,
+    pub timestamp_signature_type: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CidView {
+    pub declared: String,
+    pub recomputed: String,
+    pub matches: bool,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SignatureView {
+    pub signer_public_key_hex: String,
+    pub signature_type: String,
+    pub cid_signature_valid: bool,
+    pub timestamp_signature_valid: bool,
 }
 
 /// The ENC record with enum names and hex byte fields.
-pub fn enc_json(enc: &EncRecord) -> Value {
-    json!({
-        "version": enc.version,
-        "keyExchange": key_exchange_name(enc.key_exchange),
-        "symmetric": symmetric_name(enc.symmetric),
-        "keyDerivation": kdf_name(enc.key_derivation),
-        "ephemeralPublicKeyHex": hex::encode(&enc.ephemeral_public_key),
-        "nonceStartHex": hex::encode(&enc.nonce_start),
-        "recipientKeyIdHex": opt_hex(&enc.recipient_key_id),
-        "context": opt_text(&enc.context),
-        "schemaHashHex": opt_hex(&enc.schema_hash),
-        "rootType": opt_text(&enc.root_type),
-        "timestamp": enc.timestamp,
-    })
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EncView {
+    pub version: u8,
+    pub key_exchange: String,
+    pub symmetric: String,
+    pub key_derivation: String,
+    pub ephemeral_public_key_hex: String,
+    pub nonce_start_hex: String,
+    pub recipient_key_id_hex: Option<String>,
+    pub context: Option<String>,
+    pub schema_hash_hex: Option<String>,
+    pub root_type: Option<String>,
+    pub timestamp: u64,
 }
 
-fn bundle_json(bundle: Option<&BundleReport>) -> Value {
-    let Some(b) = bundle else {
-        return json!({"present": false});
-    };
-    json!({
-        "present": true,
-        "entryIds": b.entry_ids,
-        "canonicalModuleHashHex": b.canonical_module_hash_hex,
-        "bundleCanonicalModuleHashHex": b.bundle_canonical_module_hash_hex,
-        "manifestHashHex": b.manifest_hash_hex,
-        "manifestPluginId": opt_text(&b.manifest_plugin_id),
-        "authorizationSignerPublicKeyHex": opt_text(&b.authorization_signer_public_key_hex),
-        "authorizationPayloadSha256": opt_text(&b.authorization_payload_sha256),
-    })
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DigestView {
+    pub sha256: String,
+    pub length: usize,
+}
+
+/// `{"present": false}` or what the loader found in the `sds.bundle` section.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct BundleView {
+    pub present: bool,
+    #[serde(flatten)]
+    pub details: Option<BundleDetails>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct BundleDetails {
+    pub entry_ids: Vec<String>,
+    pub canonical_module_hash_hex: String,
+    pub bundle_canonical_module_hash_hex: String,
+    pub manifest_hash_hex: String,
+    pub manifest_plugin_id: Option<String>,
+    pub authorization_signer_public_key_hex: Option<String>,
+    pub authorization_payload_sha256: Option<String>,
+}
+
+impl OpenReport {
+    /// The typed JSON view (see [`OpenReportView`]).
+    pub fn view(&self) -> OpenReportView {
+        let digest = |d: &DigestReport| DigestView {
+            sha256: d.sha256.clone(),
+            length: d.length,
+        };
+        OpenReportView {
+            trailer: self.trailer.as_ref().map(|t| trailer_view(t.as_ref())),
+            pnm: self.pnm.as_ref().map(pnm_view),
+            cid: self.cid.as_ref().map(|c| CidView {
+                declared: c.declared.clone(),
+                recomputed: c.recomputed.clone(),
+                matches: c.matches,
+            }),
+            signature: self.signature.as_ref().map(|s| SignatureView {
+                signer_public_key_hex: s.signer_public_key_hex.clone(),
+                signature_type: s.signature_type.clone(),
+                cid_signature_valid: s.cid_signature_valid,
+                timestamp_signature_valid: s.timestamp_signature_valid,
+            }),
+            enc: self.enc.as_ref().map(enc_view),
+            decrypted: self.decrypted.as_ref().map(digest),
+            wasm: self.wasm.as_ref().map(digest),
+            bundle: self.bundle.as_ref().map(|b| bundle_view(b.as_ref())),
+        }
+    }
+
+    /// The report as JSON with the keys of spec 12.4 (absent steps are absent keys).
+    pub fn to_json(&self) -> Value {
+        to_value(&self.view())
+    }
+}
+
+fn to_value(view: &impl Serialize) -> Value {
+    // Strings, numbers and booleans only: serialization cannot fail.
+    serde_json::to_value(view).unwrap_or(Value::Null)
+}
+
+fn trailer_view(trailer: Option<&TrailerReport>) -> TrailerView {
+    TrailerView {
+        present: trailer.is_some(),
+        details: trailer.map(|t| TrailerDetails {
+            footer_magic: "$REC".to_owned(),
+            record_collection_length: t.record_collection_length,
+            record_collection_offset: t.record_collection_offset,
+            payload_length: t.payload_length,
+            rec_version: t.rec_version.clone(),
+            records: t
+                .records
+                .iter()
+                .map(|r| RecordView {
+                    standard: r.standard.clone(),
+                    record_type: r.record_type,
+                })
+                .collect(),
+        }),
+    }
+}
+
+/// The nine PNM fields under their camelCase names.
+pub fn pnm_view(pnm: &PnmRecord) -> PnmView {
+    PnmView {
+        multiformat_address: pnm.multiformat_address.clone(),
+        publish_timestamp: pnm.publish_timestamp.clone(),
+        cid: pnm.cid.clone(),
+        file_name: pnm.file_name.clone(),
+        file_id: pnm.file_id.clone(),
+        signature: pnm.signature.clone(),
+        timestamp_signature: pnm.timestamp_signature.clone(),
+        signature_type: pnm.signature_type.clone(),
+        timestamp_signature_type: pnm.timestamp_signature_type.clone(),
+    }
+}
+
+/// [`pnm_view`] as JSON.
+pub fn pnm_json(pnm: &PnmRecord) -> Value {
+    to_value(&pnm_view(pnm))
+}
+
+/// The ENC record with enum names and hex byte fields.
+pub fn enc_view(enc: &EncRecord) -> EncView {
+    EncView {
+        version: enc.version,
+        key_exchange: key_exchange_name(enc.key_exchange).to_owned(),
+        symmetric: symmetric_name(enc.symmetric).to_owned(),
+        key_derivation: kdf_name(enc.key_derivation).to_owned(),
+        ephemeral_public_key_hex: hex::encode(&enc.ephemeral_public_key),
+        nonce_start_hex: hex::encode(&enc.nonce_start),
+        recipient_key_id_hex: opt_hex(&enc.recipient_key_id),
+        context: enc.context.clone(),
+        schema_hash_hex: opt_hex(&enc.schema_hash),
+        root_type: enc.root_type.clone(),
+        timestamp: enc.timestamp,
+    }
+}
+
+/// [`enc_view`] as JSON.
+pub fn enc_json(enc: &EncRecord) -> Value {
+    to_value(&enc_view(enc))
+}
+
+fn bundle_view(bundle: Option<&BundleReport>) -> BundleView {
+    BundleView {
+        present: bundle.is_some(),
+        details: bundle.map(|b| BundleDetails {
+            entry_ids: b.entry_ids.clone(),
+            canonical_module_hash_hex: b.canonical_module_hash_hex.clone(),
+            bundle_canonical_module_hash_hex: b.bundle_canonical_module_hash_hex.clone(),
+            manifest_hash_hex: b.manifest_hash_hex.clone(),
+            manifest_plugin_id: b.manifest_plugin_id.clone(),
+            authorization_signer_public_key_hex: b.authorization_signer_public_key_hex.clone(),
+            authorization_payload_sha256: b.authorization_payload_sha256.clone(),
+        }),
+    }
 }

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use sha2::{Digest, Sha256};
 use wasmtime::{Config, Engine, InstancePre, Linker, Module};
 
+use crate::publication::VerifiedModule;
 use crate::runtime::config::RuntimeConfig;
 use crate::runtime::host_imports::HostImports;
 use crate::runtime::store::StoreState;
@@ -31,6 +32,8 @@ pub struct LoadedModule {
     hash: [u8; 32],
     pub(crate) pre: InstancePre<StoreState>,
     exports: Arc<Vec<String>>,
+    /// The verified module it was loaded from: its manifest is the capability ceiling.
+    verified: Option<VerifiedModule>,
 }
 
 impl LoadedModule {
@@ -47,6 +50,20 @@ impl LoadedModule {
     /// The export names, in module order.
     pub fn export_names(&self) -> &[String] {
         &self.exports
+    }
+
+    /// The capabilities the verified manifest declares: the most a host may grant this
+    /// module. Read by core from the module's bytes at open time, never by running the guest.
+    pub fn declared_capabilities(&self) -> &[String] {
+        self.verified
+            .as_ref()
+            .map_or(&[], VerifiedModule::declared_capabilities)
+    }
+
+    /// The decoded manifest core read from the module (bundle entry, else the statically
+    /// embedded one), when it has one.
+    pub fn manifest(&self) -> Option<&serde_json::Value> {
+        self.verified.as_ref().and_then(VerifiedModule::manifest)
     }
 }
 
@@ -107,12 +124,23 @@ impl Runtime {
         })
     }
 
-    /// Compiles `wasm` (or returns the cached compilation) and resolves its imports.
+    /// Compiles a verified module (or reuses the cached compilation) and resolves its
+    /// imports. Fail-closed as a type: only the loader (`publication::open_verified`, or the
+    /// explicit `VerifiedModule::allow_unsigned`) creates the argument.
     ///
-    /// Only raw WebAssembly is accepted: protected artifacts must go through
-    /// `publication::open` first. Errors: `runtime-compile-failed` (invalid module),
-    /// `runtime-instantiate-failed` (an import the runtime does not provide).
-    pub fn load(&self, wasm: &[u8]) -> Result<LoadedModule> {
+    /// Errors: `runtime-compile-failed` (invalid module), `runtime-instantiate-failed` (an
+    /// import the runtime does not provide).
+    pub fn load(&self, module: &VerifiedModule) -> Result<LoadedModule> {
+        let compiled = self.compile(module.wasm())?;
+        Ok(LoadedModule {
+            verified: Some(module.clone()),
+            ..compiled
+        })
+    }
+
+    /// The cached compilation of `wasm` (shared by every module with the same code, whatever
+    /// its `sds.*` sections say), without a verified manifest.
+    fn compile(&self, wasm: &[u8]) -> Result<LoadedModule> {
         let hash = module_hash(wasm)?;
         if let Some(found) = self.lock_cache().entries.get(&hash) {
             return Ok(found.clone());
@@ -136,7 +164,12 @@ impl Runtime {
                 format!("cannot link the module: {err}"),
             )
         })?;
-        let loaded = LoadedModule { hash, pre, exports };
+        let loaded = LoadedModule {
+            hash,
+            pre,
+            exports,
+            verified: None,
+        };
         let mut cache = self.lock_cache();
         if !cache.entries.contains_key(&hash) {
             while cache.entries.len() >= self.config.module_cache_capacity.max(1) {

@@ -78,32 +78,3 @@ impl Runtime {
         crate::manifest::decode_to_json(&self.read_manifest_bytes(module, limits)?)
     }
 }
-
-impl Runtime {
-    /// The capability ids the module's embedded manifest declares, for
-    /// `host::Host::for_manifest` (the `host` layer): a guest is granted at most these. Entries are the
-    /// decoded manifest's capability names (an object entry contributes its `capability`).
-    pub fn declared_capabilities(
-        &self,
-        module: &LoadedModule,
-        limits: &Limits,
-    ) -> Result<Vec<String>> {
-        let manifest = self.read_manifest(module, limits)?;
-        let entries = manifest
-            .get("capabilities")
-            .and_then(serde_json::Value::as_array)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        Ok(entries
-            .iter()
-            .filter_map(|entry| match entry {
-                serde_json::Value::String(id) => Some(id.clone()),
-                serde_json::Value::Object(fields) => fields
-                    .get("capability")
-                    .and_then(serde_json::Value::as_str)
-                    .map(str::to_owned),
-                _ => None,
-            })
-            .collect())
-    }
-}

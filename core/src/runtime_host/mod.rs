@@ -30,8 +30,8 @@ pub use regions::{
     RecordIdentity, RecordView, RegionDescriptor, RegionSpec, RegionStore,
 };
 pub use registry::{
-    MAX_INSTALLED_MODULES, MAX_METADATA_BYTES, MAX_MODULE_BYTES, ModuleRecord, ModuleRef,
-    ModuleRegistry,
+    MAX_INSTALLED_MODULES, MAX_METADATA_BYTES, MAX_MODULE_BYTES, ModuleRecord, ModuleRecordView,
+    ModuleRef, ModuleRegistry,
 };
 pub use rows::{MAX_ROW_ID, MAX_ROW_PAYLOAD_BYTES, MemoryRowStore, Row, RowHandle, RowStore};
 pub use sqlite::SqliteRowStore;
@@ -75,6 +75,14 @@ impl RuntimeHost {
             regions: RegionStore::new(),
             modules: ModuleRegistry::new(runtime, limits),
         }
+    }
+
+    /// The host policy behind the `sdn_host` imports of registry modules (default: the empty
+    /// policy, which grants nothing). Each module gets at most what its verified manifest
+    /// declares. Set it before loading modules: loaded modules keep the host they got.
+    pub fn with_host_policy(mut self, policy: crate::host::HostPolicy) -> Self {
+        self.modules = self.modules.with_host_policy(policy);
+        self
     }
 
     /// The row store.

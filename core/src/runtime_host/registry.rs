@@ -25,7 +25,9 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
 
+use crate::host::{Host, HostPolicy};
 use crate::invoke::{InvokeRequest, InvokeResponse};
+use crate::publication::VerifiedModule;
 use crate::runtime::{Grants, InvokeMode, Limits, LoadedModule, Runtime, module_hash};
 use crate::runtime_host::ids::trimmed_id;
 use crate::{Error, ErrorCode, Result};
@@ -94,17 +96,38 @@ pub struct ModuleRecord {
 }
 
 impl ModuleRecord {
-    /// `{"moduleId", "moduleHashHex", "version", "byteLength", "loaded", "metadata"}`.
-    pub fn to_json(&self) -> Value {
-        serde_json::json!({
-            "moduleId": self.module_id,
-            "moduleHashHex": hex::encode(self.hash),
-            "version": self.version,
-            "byteLength": self.byte_length,
-            "loaded": self.loaded,
-            "metadata": self.metadata,
-        })
+    /// The record as every front end reports it.
+    pub fn view(&self) -> ModuleRecordView {
+        ModuleRecordView {
+            module_id: self.module_id.clone(),
+            module_hash_hex: hex::encode(self.hash),
+            version: self.version,
+            byte_length: self.byte_length,
+            loaded: self.loaded,
+            metadata: self.metadata.clone(),
+        }
     }
+
+    /// [`ModuleRecord::view`] as JSON.
+    pub fn to_json(&self) -> Value {
+        serde_json::to_value(self.view()).unwrap_or(Value::Null)
+    }
+}
+
+/// An installed module as JSON (`sdm_runtime_host_module_*`, bindings).
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(title = "ModuleRecord")]
+pub struct ModuleRecordView {
+    pub module_id: String,
+    /// The canonical module hash (SHA-256 without `sds.*` sections).
+    pub module_hash_hex: String,
+    /// Starts at 1; every reinstall adds 1.
+    pub version: u64,
+    pub byte_length: usize,
+    pub loaded: bool,
+    /// The caller's metadata, as installed.
+    pub metadata: Value,
 }
 
 struct Entry {
@@ -112,8 +135,23 @@ struct Entry {
     hash: [u8; 32],
     metadata: Value,
     version: u64,
+    /// The module's bytes (shared with `module`); identity of an install version.
     wasm: Arc<[u8]>,
-    loaded: Option<LoadedModule>,
+    module: VerifiedModule,
+    loaded: Option<Loaded>,
+}
+
+/// A compiled module with the host narrowed to what its verified manifest declares.
+#[derive(Clone)]
+struct Loaded {
+    module: LoadedModule,
+    host: Arc<Host>,
+}
+
+impl Loaded {
+    fn grants(&self) -> Grants {
+        Grants::default().with_host(Arc::clone(&self.host) as _)
+    }
 }
 
 impl Entry {
@@ -133,6 +171,9 @@ impl Entry {
 pub struct ModuleRegistry {
     runtime: Arc<Runtime>,
     limits: Limits,
+    /// What the registry's modules may be granted; each module gets at most what its verified
+    /// manifest declares (deny by default: the empty policy grants nothing).
+    policy: HostPolicy,
     /// In install order.
     entries: Mutex<Vec<Entry>>,
 }
@@ -148,8 +189,12 @@ fn unknown(reference: &ModuleRef) -> Error {
     )
 }
 
-/// The validated `(hash, bytes, metadata)` of an install.
-fn checked_install(wasm: &[u8], metadata: &Value) -> Result<([u8; 32], Arc<[u8]>, Value)> {
+/// The validated `(hash, module, metadata)` of an install.
+fn checked_install(
+    module: &VerifiedModule,
+    metadata: &Value,
+) -> Result<([u8; 32], VerifiedModule, Value)> {
+    let wasm = module.wasm();
     if wasm.len() > MAX_MODULE_BYTES {
         return Err(Error::new(
             ErrorCode::RuntimeHostLimitExceeded,
@@ -173,7 +218,7 @@ fn checked_install(wasm: &[u8], metadata: &Value) -> Result<([u8; 32], Arc<[u8]>
         ));
     }
     let hash = module_hash(wasm)?;
-    Ok((hash, Arc::from(wasm), metadata.clone()))
+    Ok((hash, module.clone(), metadata.clone()))
 }
 
 impl ModuleRegistry {
@@ -183,8 +228,20 @@ impl ModuleRegistry {
         ModuleRegistry {
             runtime,
             limits,
+            policy: HostPolicy::new(),
             entries: Mutex::new(Vec::new()),
         }
+    }
+
+    /// The host policy behind the `sdn_host` imports of this registry's modules. A module is
+    /// granted at most what its verified manifest declares (`Host::for_manifest`).
+    pub fn with_host_policy(mut self, policy: HostPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    pub fn host_policy(&self) -> &HostPolicy {
+        &self.policy
     }
 
     pub fn runtime(&self) -> &Arc<Runtime> {
@@ -203,14 +260,19 @@ impl ModuleRegistry {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Installs raw wasm under the trimmed `module_id` (not loaded yet).
+    /// Installs a verified module under the trimmed `module_id` (not loaded yet).
     ///
     /// Errors: `runtime-host-invalid-module-id`, `runtime-host-module-exists` (use
     /// [`ModuleRegistry::reinstall`]), `runtime-host-protected-artifact`,
     /// `runtime-host-limit-exceeded`, `runtime-compile-failed` (not a wasm module).
-    pub fn install(&self, module_id: &str, wasm: &[u8], metadata: &Value) -> Result<ModuleRecord> {
+    pub fn install(
+        &self,
+        module_id: &str,
+        module: &VerifiedModule,
+        metadata: &Value,
+    ) -> Result<ModuleRecord> {
         let id = self::module_id(module_id)?;
-        let (hash, wasm, metadata) = checked_install(wasm, metadata)?;
+        let (hash, module, metadata) = checked_install(module, metadata)?;
         let mut entries = self.lock();
         if entries.iter().any(|entry| entry.module_id == id) {
             return Err(Error::new(
@@ -229,7 +291,8 @@ impl ModuleRegistry {
             hash,
             metadata,
             version: 1,
-            wasm,
+            wasm: module.wasm_shared(),
+            module,
             loaded: None,
         };
         let record = entry.record();
@@ -245,11 +308,11 @@ impl ModuleRegistry {
     pub fn reinstall(
         &self,
         module_id: &str,
-        wasm: &[u8],
+        module: &VerifiedModule,
         metadata: &Value,
     ) -> Result<ModuleRecord> {
         let id = self::module_id(module_id)?;
-        let (hash, wasm, metadata) = checked_install(wasm, metadata)?;
+        let (hash, module, metadata) = checked_install(module, metadata)?;
         let mut entries = self.lock();
         let entry = entries
             .iter_mut()
@@ -259,7 +322,8 @@ impl ModuleRegistry {
         entry.hash = hash;
         entry.metadata = metadata;
         entry.version = entry.version.saturating_add(1);
-        entry.wasm = wasm;
+        entry.wasm = module.wasm_shared();
+        entry.module = module;
         entry.loaded = None;
         Ok(previous)
     }
@@ -278,16 +342,21 @@ impl ModuleRegistry {
     /// Errors: `runtime-host-module-unknown`, `runtime-compile-failed`,
     /// `runtime-instantiate-failed` (an import the runtime does not provide).
     pub fn load(&self, reference: &ModuleRef) -> Result<ModuleRecord> {
-        let (version, wasm) = {
+        let (version, module) = {
             let entries = self.lock();
             let index = find(&entries, reference)?.ok_or_else(|| unknown(reference))?;
             let entry = &entries[index];
             if entry.loaded.is_some() {
                 return Ok(entry.record());
             }
-            (entry.version, Arc::clone(&entry.wasm))
+            (entry.version, entry.module.clone())
         };
-        let compiled = self.runtime.load(&wasm)?;
+        let wasm = module.wasm_shared();
+        let compiled = self.runtime.load(&module)?;
+        let host = Arc::new(Host::for_manifest(
+            self.policy.clone(),
+            compiled.declared_capabilities(),
+        ));
         let mut entries = self.lock();
         // The module may have been reinstalled or removed while it compiled: only the same
         // version is marked loaded.
@@ -300,7 +369,10 @@ impl ModuleRegistry {
                     format!("{reference} was reinstalled or removed while it was loading"),
                 )
             })?;
-        entry.loaded = Some(compiled);
+        entry.loaded = Some(Loaded {
+            module: compiled,
+            host,
+        });
         Ok(entry.record())
     }
 
@@ -334,7 +406,7 @@ impl ModuleRegistry {
             .collect()
     }
 
-    fn loaded(&self, reference: &ModuleRef) -> Result<LoadedModule> {
+    fn loaded(&self, reference: &ModuleRef) -> Result<Loaded> {
         let entries = self.lock();
         let index = find(&entries, reference)?.ok_or_else(|| unknown(reference))?;
         entries[index].loaded.clone().ok_or_else(|| {
@@ -362,18 +434,28 @@ impl ModuleRegistry {
     /// Errors: `runtime-host-module-unknown`, `runtime-host-module-not-loaded`, and the
     /// runtime's codes (`runtime-*`).
     pub fn invoke_bytes(&self, reference: &ModuleRef, request: &[u8]) -> Result<Vec<u8>> {
-        let module = self.loaded(reference)?;
-        let mode = self.mode(&module);
-        self.runtime
-            .invoke_bytes(&module, request, mode, &Grants::default(), &self.limits)
+        let loaded = self.loaded(reference)?;
+        let mode = self.mode(&loaded.module);
+        self.runtime.invoke_bytes(
+            &loaded.module,
+            request,
+            mode,
+            &loaded.grants(),
+            &self.limits,
+        )
     }
 
     /// As [`ModuleRegistry::invoke_bytes`], with the envelopes encoded and decoded (verified).
     pub fn invoke(&self, reference: &ModuleRef, request: &InvokeRequest) -> Result<InvokeResponse> {
-        let module = self.loaded(reference)?;
-        let mode = self.mode(&module);
-        self.runtime
-            .invoke(&module, request, mode, &Grants::default(), &self.limits)
+        let loaded = self.loaded(reference)?;
+        let mode = self.mode(&loaded.module);
+        self.runtime.invoke(
+            &loaded.module,
+            request,
+            mode,
+            &loaded.grants(),
+            &self.limits,
+        )
     }
 }
 

@@ -52,6 +52,65 @@ impl Reply {
     }
 }
 
+impl Raw {
+    /// The request bytes the guest reads.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut request = Vec::new();
+        for field in [
+            self.flags,
+            self.op_ptr,
+            self.op_len,
+            self.payload_ptr,
+            self.payload_len,
+            self.read_ptr,
+            self.read_len,
+        ] {
+            request.extend_from_slice(&field.to_le_bytes());
+        }
+        request.extend_from_slice(&self.data);
+        request
+    }
+
+    /// `call_json(op, payload)`, then a read of the whole response.
+    pub fn call(operation: &str, payload: &str) -> Raw {
+        let mut data = operation.as_bytes().to_vec();
+        data.extend_from_slice(payload.as_bytes());
+        Raw {
+            op_ptr: 0,
+            op_len: operation.len() as i32,
+            payload_ptr: operation.len() as i32,
+            payload_len: payload.len() as i32,
+            read_len: -1,
+            data,
+            ..Raw::default()
+        }
+    }
+}
+
+impl Reply {
+    /// Parses the guest's response bytes.
+    pub fn decode(response: &[u8]) -> Reply {
+        let field = |i: usize| i32::from_le_bytes(response[i * 4..i * 4 + 4].try_into().unwrap());
+        Reply {
+            status: field(0),
+            last_status: field(1),
+            response_len: field(2),
+            read: field(3),
+            clear: field(4),
+            bytes: response[20..].to_vec(),
+        }
+    }
+}
+
+/// The hostcall guest's wasm.
+pub fn guest_wasm() -> Vec<u8> {
+    wat::parse_file(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/support/hostcall_guest.wat"
+    ))
+    .expect("guest WAT")
+}
+
 pub struct Guest {
     _runtime: Runtime,
     session: DirectSession,
@@ -72,13 +131,11 @@ pub struct Raw {
 
 impl Guest {
     pub fn new(host: Option<Arc<Host>>) -> Guest {
-        let wasm = wat::parse_file(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/support/hostcall_guest.wat"
-        ))
-        .expect("guest WAT");
+        let wasm = guest_wasm();
         let runtime = Runtime::new(RuntimeConfig::default()).expect("runtime");
-        let module = runtime.load(&wasm).expect("the sdn_host imports link");
+        let module = runtime
+            .load(&unsigned(&wasm))
+            .expect("the sdn_host imports link");
         let grants = match host {
             Some(host) => Grants::default().with_host(host),
             None => Grants::default(),
@@ -96,44 +153,16 @@ impl Guest {
     }
 
     pub fn raw(&mut self, raw: &Raw) -> Reply {
-        let mut request = Vec::new();
-        for field in [
-            raw.flags,
-            raw.op_ptr,
-            raw.op_len,
-            raw.payload_ptr,
-            raw.payload_len,
-            raw.read_ptr,
-            raw.read_len,
-        ] {
-            request.extend_from_slice(&field.to_le_bytes());
-        }
-        request.extend_from_slice(&raw.data);
-        let response = self.session.invoke_bytes(&request).expect("guest call");
-        let field = |i: usize| i32::from_le_bytes(response[i * 4..i * 4 + 4].try_into().unwrap());
-        Reply {
-            status: field(0),
-            last_status: field(1),
-            response_len: field(2),
-            read: field(3),
-            clear: field(4),
-            bytes: response[20..].to_vec(),
-        }
+        let response = self
+            .session
+            .invoke_bytes(&raw.encode())
+            .expect("guest call");
+        Reply::decode(&response)
     }
 
     /// `call_json(op, payload)`, then reads the whole response.
     pub fn call(&mut self, operation: &str, payload: &str) -> Reply {
-        let mut data = operation.as_bytes().to_vec();
-        data.extend_from_slice(payload.as_bytes());
-        self.raw(&Raw {
-            op_ptr: 0,
-            op_len: operation.len() as i32,
-            payload_ptr: operation.len() as i32,
-            payload_len: payload.len() as i32,
-            read_len: -1,
-            data,
-            ..Raw::default()
-        })
+        self.raw(&Raw::call(operation, payload))
     }
 
     /// `call` with a JSON value as payload.
@@ -149,4 +178,10 @@ impl Guest {
             ..Raw::default()
         })
     }
+}
+
+/// Plain wasm through the loader's explicit allow-unsigned path (the runtime takes only
+/// verified modules).
+pub fn unsigned(wasm: &[u8]) -> space_data_module::publication::VerifiedModule {
+    space_data_module::publication::VerifiedModule::allow_unsigned(wasm).expect("valid wasm")
 }

@@ -1,0 +1,197 @@
+//! Protect (sign, optionally bundle and encrypt) and open (the fail-closed loader).
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use super::caps;
+use super::clock;
+use super::format::parse_manifest_json;
+use super::keys::{RecipientKey, SigningKey};
+use crate::keys::random::OsRandom;
+use crate::keys::signing::PublicKey;
+use crate::publication::report::OpenReportView;
+use crate::publication::{self, OpenPolicy, ProtectOptions, ProtectResult, VerifiedModule};
+use crate::{Error, ErrorCode, Result};
+
+/// What [`protect`] needs beyond the module, its manifest and the signer.
+#[derive(Debug, Clone, Default)]
+pub struct ProtectRequest<'a> {
+    pub wasm: &'a [u8],
+    pub manifest_json: &'a str,
+    /// Embed manifest and signed authorization in an `sds.bundle` section first.
+    pub single_file_bundle: bool,
+    /// Encrypt for this X25519 recipient public key.
+    pub encrypt_for: Option<[u8; 32]>,
+}
+
+/// A protected artifact and what `protect` reports about it.
+#[derive(Debug, Clone)]
+pub struct ProtectedArtifact {
+    pub artifact: Vec<u8>,
+    /// The report, without the artifact bytes (they are in `artifact`).
+    pub result: ProtectResult,
+}
+
+/// Signs (and optionally bundles and encrypts) a module, at the system clock.
+pub fn protect(request: &ProtectRequest<'_>, signer: &SigningKey) -> Result<ProtectedArtifact> {
+    caps::check_len("wasm", request.wasm.len(), caps::MODULE_BYTES)?;
+    let options = ProtectOptions {
+        manifest: parse_manifest_json(request.manifest_json)?,
+        wasm: request.wasm.to_vec(),
+        single_file_bundle: request.single_file_bundle,
+        recipient_public_key: request.encrypt_for,
+        artifact_id: None,
+        target: serde_json::Value::Null,
+        capabilities: None,
+        now_ms: clock::now_ms()?,
+    };
+    let protected = publication::protect(&options, &signer.signer, &mut OsRandom)?;
+    let result = protected.summary();
+    Ok(ProtectedArtifact {
+        artifact: protected.protected_artifact_bytes,
+        result,
+    })
+}
+
+/// Who is trusted and what is required by [`open`].
+#[derive(Default)]
+pub struct OpenRequest<'a> {
+    pub trusted_signers: Vec<PublicKey>,
+    /// The X25519 key of an encrypted artifact.
+    pub decrypt_with: Option<&'a RecipientKey>,
+    /// Accept an artifact without trailer or signature (signatures present still verify).
+    pub allow_unsigned: bool,
+}
+
+/// The loader's verdict, with the partial report on refusal: one shape on every boundary
+/// (`open --json`, `sdm_open_report`, bindings).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(title = "OpenOutcome")]
+pub struct OpenOutcome {
+    /// `"ok"` or `"error"`.
+    pub outcome: String,
+    /// 0, or the stable number of the refusal's error code.
+    pub status: u32,
+    /// The refusal's stable code name (e.g. `"signature-invalid"`); absent when ok.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The refusal's message; absent when ok.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Everything the loader established (before the failing step, on refusal).
+    pub report: OpenReportView,
+    /// Which fields the signature covers, and which are only hints.
+    pub authentication: Authentication,
+}
+
+/// What a verified signature does and does not vouch for (docs/keys.md).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Authentication {
+    /// True when a trusted signer's signature over the CID verified.
+    pub signed: bool,
+    /// The signed content identifier of the payload, when signed.
+    pub cid: Option<String>,
+    /// The signed publish timestamp, when its signature verified.
+    pub publish_timestamp: Option<String>,
+    /// Report fields no signature covers: editable by anyone who holds the artifact.
+    pub unauthenticated: Vec<String>,
+}
+
+/// Report fields never covered by a signature.
+pub const UNAUTHENTICATED_FIELDS: [&str; 7] = [
+    "pnm.fileId",
+    "pnm.fileName",
+    "pnm.multiformatAddress",
+    "trailer.recVersion",
+    "trailer.records[].recordType",
+    "enc.timestamp",
+    "enc.rootType",
+];
+
+/// An opened module, or the refusal with its partial report.
+pub struct Opened {
+    pub outcome: OpenOutcome,
+    /// `Some` exactly when the outcome is ok.
+    pub module: Option<VerifiedModule>,
+}
+
+impl Opened {
+    /// The verified module, or the refusal as an error.
+    pub fn into_result(self) -> Result<VerifiedModule> {
+        match self.module {
+            Some(module) => Ok(module),
+            None => Err(Error::new(
+                self.outcome
+                    .code
+                    .as_deref()
+                    .and_then(ErrorCode::from_name)
+                    .unwrap_or(ErrorCode::Internal),
+                self.outcome.detail.unwrap_or_default(),
+            )),
+        }
+    }
+}
+
+/// Runs the fail-closed loader. `Err` only for arguments that are wrong whatever the artifact
+/// (artifact above the module cap); a refusal is an [`OpenOutcome`] with `outcome: "error"`.
+pub fn open(artifact: &[u8], request: &OpenRequest<'_>) -> Result<Opened> {
+    caps::check_len("artifact", artifact.len(), caps::MODULE_BYTES)?;
+    let policy = OpenPolicy {
+        trusted_signers: request.trusted_signers.clone(),
+        require_signature: !request.allow_unsigned,
+        max_artifact_bytes: caps::MODULE_BYTES,
+    };
+    let recipient = request.decrypt_with.map(|key| &key.key);
+    Ok(
+        match publication::open_verified(artifact, &policy, recipient) {
+            Ok(module) => {
+                let view = module.report().view();
+                Opened {
+                    outcome: OpenOutcome {
+                        outcome: "ok".to_owned(),
+                        status: 0,
+                        code: None,
+                        detail: None,
+                        authentication: authentication(&view),
+                        report: view,
+                    },
+                    module: Some(module),
+                }
+            }
+            Err(failure) => {
+                let view = failure.partial.view();
+                Opened {
+                    outcome: OpenOutcome {
+                        outcome: "error".to_owned(),
+                        status: failure.error.code().number(),
+                        code: Some(failure.error.code().as_str().to_owned()),
+                        detail: Some(failure.error.message().to_owned()),
+                        authentication: authentication(&view),
+                        report: view,
+                    },
+                    module: None,
+                }
+            }
+        },
+    )
+}
+
+fn authentication(view: &OpenReportView) -> Authentication {
+    let signature = view.signature.as_ref();
+    let signed = signature.is_some_and(|s| s.cid_signature_valid);
+    let timestamp_signed = signed && signature.is_some_and(|s| s.timestamp_signature_valid);
+    let pnm = view.pnm.as_ref();
+    Authentication {
+        signed,
+        cid: pnm.filter(|_| signed).and_then(|p| p.cid.clone()),
+        publish_timestamp: pnm
+            .filter(|_| timestamp_signed)
+            .and_then(|p| p.publish_timestamp.clone()),
+        unauthenticated: UNAUTHENTICATED_FIELDS
+            .iter()
+            .map(|f| (*f).to_owned())
+            .collect(),
+    }
+}
