@@ -7,12 +7,21 @@ export CARGO_TERM_COLOR ?= never
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
 CLI := $(CARGO_TARGET_DIR)/debug/space-data-module
 
-.PHONY: all build demo test deps conformance run-conformance bench fmt lint clean header header-check test-c run-test-c test-go run-test-go install run-test-pkgconfig check-layers test-layers
+.PHONY: all build build-tests demo test deps conformance run-conformance bench fmt lint clean header header-check codes test-c run-test-c test-go run-test-go install run-test-pkgconfig check-layers test-layers
 
 all: build
 
 build:
 	$(CARGO) build --workspace --locked
+
+# Test builds turn on the C ABI's test hooks (sdm_debug_force_panic). The feature belongs to
+# ffi-c alone: the core's features, and so the core and wasmtime builds, stay the same.
+TEST_FEATURES := --features space-data-module-ffi/test-hooks
+
+## build-tests: what `make test` builds (the CLI, the test binaries, the cdylib with the test
+## hooks), for running one of the run-test-* steps on its own.
+build-tests:
+	$(CARGO) test --workspace --locked --no-run $(TEST_FEATURES)
 
 ## demo: validate and bundle the vector module; sign, encrypt, open; compile, protect and
 ## invoke the echo module from C. Prints every step.
@@ -23,7 +32,8 @@ demo: deps build
 ## `cargo test` also builds the CLI binary the conformance runs use; a separate `cargo build`
 ## would resolve features without dev-dependencies and compile wasmtime a second time.
 test: deps
-	$(CARGO) test --workspace --locked --no-fail-fast
+	$(MAKE) --no-print-directory lint
+	$(CARGO) test --workspace --locked --no-fail-fast $(TEST_FEATURES)
 	$(MAKE) --no-print-directory check-layers
 	$(MAKE) --no-print-directory run-conformance
 	@echo "== the demo, as a smoke test of every verb it uses"
@@ -66,18 +76,33 @@ CBINDGEN := $(CBINDGEN_BIN) --quiet --config ffi-c/cbindgen.toml --crate space-d
 header:
 	$(CBINDGEN) --output include/space_data_module.h
 
+## codes: regenerate everything that lists the error codes, from the one source
+## (space_data_module::ErrorCode::ALL): ffi-c/src/codes.rs, then the header, then the Go and C#
+## tables, which are read from the header's SDM_ERR_* constants. `cargo test -p
+## space-data-module-ffi --test codes`, `make header-check`, and the Go and C# tests fail until
+## this was run after a code was added.
+codes:
+	SDM_REGENERATE_CODES=1 $(CARGO) test -p space-data-module-ffi --locked --test codes
+	$(MAKE) --no-print-directory header
+	cd bindings/go && GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local $(or $(GO_BIN),go) run ./internal/gencodes \
+	  -header ../../include/space_data_module.h -out codes.go
+	bash bindings/csharp/gen-error-codes.sh include/space_data_module.h bindings/csharp/src/ErrorCodes.g.cs
+
 ## header-check: fail when the checked-in header differs from a fresh generation.
 header-check:
 	@tmp=$$(mktemp) && $(CBINDGEN) --output $$tmp; \
 	if diff -u include/space_data_module.h $$tmp; then rm -f $$tmp; echo "header-check: include/space_data_module.h is up to date"; \
 	else rm -f $$tmp; echo "header-check: include/space_data_module.h is stale; run 'make header'" >&2; exit 1; fi
 
-## test-c: the C example and C ABI tests (gcc), under valgrind when it is installed.
+## test-c: the C example and C ABI tests (gcc), under valgrind when it is installed. They are
+## built with -DSDM_TEST_HOOKS (abi_negative and threads force a panic) against the library of
+## `make test` / `make build-tests`, which has the test hooks.
 C_BUILD := $(CARGO_TARGET_DIR)/c-examples
 # `cargo test` leaves the cdylib in deps/ (only `cargo build` copies it up a level); deps/ has
 # it either way, so the C programs link against the copy `make test` just built.
 FFI_LIB_DIR := $(CARGO_TARGET_DIR)/debug/deps
 C_FLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -g -Iinclude
+C_TEST_FLAGS := $(C_FLAGS) -DSDM_TEST_HOOKS
 C_LIBS := -L$(FFI_LIB_DIR) -lspace_data_module_ffi -Wl,-rpath,$(FFI_LIB_DIR) -lpthread
 VALGRIND := $(shell command -v valgrind 2>/dev/null)
 # Leak kinds: the detached epoch-ticker thread of a just-dropped core Runtime may still be
@@ -85,7 +110,7 @@ VALGRIND := $(shell command -v valgrind 2>/dev/null)
 VALGRIND_FLAGS := --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=1 -q
 C_RUN := $(if $(VALGRIND),$(VALGRIND) $(VALGRIND_FLAGS),)
 VECTOR_MODULE := vectors/single-file-bundle/single-file-module.wasm
-test-c: build run-test-c
+test-c: build-tests run-test-c
 
 run-test-c:
 	@mkdir -p $(C_BUILD)
@@ -94,7 +119,7 @@ run-test-c:
 	$(CLI) compile --manifest examples/host-proxy/manifest.json --source examples/host-proxy/module.c \
 	  --allow-undefined-imports -o $(C_BUILD)/host-proxy.wasm
 	for program in example abi_negative leak_cycles threads host; do \
-	  gcc $(C_FLAGS) examples/c/$$program.c -o $(C_BUILD)/$$program $(C_LIBS) || exit 1; \
+	  gcc $(C_TEST_FLAGS) examples/c/$$program.c -o $(C_BUILD)/$$program $(C_LIBS) || exit 1; \
 	done
 	@$(if $(VALGRIND),,echo "test-c: valgrind not found; running without it")
 	$(C_RUN) $(C_BUILD)/example $(VECTOR_MODULE) vectors/single-file-bundle/manifest.json $(C_BUILD)/echo-direct.wasm
@@ -107,15 +132,17 @@ run-test-c:
 ## install: the header, libspace_data_module_ffi.so/.a and space_data_module.pc under
 ## $(DESTDIR)$(PREFIX) (include/, lib/, lib/pkgconfig/). The libraries come from
 ## INSTALL_LIB_DIR (default: the release build; `make install INSTALL_LIB_DIR=...` for another).
+## INSTALL_STATIC=no leaves out the static library (a staging copy for a shared-only link).
 PREFIX ?= /usr/local
 INSTALL_LIB_DIR ?= $(CARGO_TARGET_DIR)/release
+INSTALL_STATIC ?= yes
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 install:
 	@test -f $(INSTALL_LIB_DIR)/libspace_data_module_ffi.so || { echo "install: no library in $(INSTALL_LIB_DIR); run 'cargo build --release -p space-data-module-ffi' or set INSTALL_LIB_DIR" >&2; exit 1; }
 	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 644 include/space_data_module.h $(DESTDIR)$(PREFIX)/include/
 	install -m 755 $(INSTALL_LIB_DIR)/libspace_data_module_ffi.so $(DESTDIR)$(PREFIX)/lib/
-	install -m 644 $(INSTALL_LIB_DIR)/libspace_data_module_ffi.a $(DESTDIR)$(PREFIX)/lib/
+	$(if $(filter no,$(INSTALL_STATIC)),,install -m 644 $(INSTALL_LIB_DIR)/libspace_data_module_ffi.a $(DESTDIR)$(PREFIX)/lib/)
 	sed -e '/^#/d' -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' ffi-c/space_data_module.pc.in \
 	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/space_data_module.pc
 
@@ -137,18 +164,26 @@ run-test-pkgconfig:
 	rm -rf $(PKG_DESTDIR)
 	@echo "run-test-pkgconfig: example.c built with pkg-config against $(PKG_DESTDIR)$(PKG_PREFIX): ok"
 
-## test-go: the Go binding (bindings/go, cgo) against the cdylib in $(FFI_LIB_DIR), with the
-## echo module compiled by the CLI in direct and command form, and the host-proxy guest.
-## Offline: no module download, no toolchain download; Go's caches live under the target dir.
-## Skipped when go is absent.
+## test-go: the Go binding (bindings/go, cgo) as a user builds it: against a `make install`
+## staged under the target dir (the cdylib of $(FFI_LIB_DIR), with the test hooks), found by
+## its `#cgo pkg-config: space_data_module` line through PKG_CONFIG_PATH; no CGO_LDFLAGS.
+## The echo module is compiled by the CLI in direct and command form, plus the host-proxy
+## guest. Offline: no module download, no toolchain download; Go's caches live under the
+## target dir. The tag sdm_test_hooks compiles the binding's DebugForcePanic. Skipped when go
+## is absent.
 GO_BIN ?= $(shell command -v go 2>/dev/null)
 GO_BUILD := $(CARGO_TARGET_DIR)/go
-GO_ENV := CGO_ENABLED=1 CGO_LDFLAGS="-L$(FFI_LIB_DIR) -Wl,-rpath,$(FFI_LIB_DIR)" \
-  LD_LIBRARY_PATH="$(FFI_LIB_DIR)" RUST_BACKTRACE=0 GOCACHE="$(GO_BUILD)/cache" GOPATH="$(GO_BUILD)/path" \
+GO_DESTDIR := $(GO_BUILD)/install
+# Go's build cache does not hash headers outside the package, so a changed header would
+# reuse stale cgo output: its hash in CGO_CFLAGS is part of every cache key.
+GO_HEADER_HASH = $(firstword $(shell sha256sum include/space_data_module.h))
+GO_ENV = CGO_ENABLED=1 CGO_CFLAGS="-g -O2 -DSDM_HEADER_SHA256=$(GO_HEADER_HASH)" \
+  PKG_CONFIG_PATH="$(GO_DESTDIR)$(PKG_PREFIX)/lib/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$(GO_DESTDIR)" \
+  LD_LIBRARY_PATH="$(GO_DESTDIR)$(PKG_PREFIX)/lib" RUST_BACKTRACE=0 GOCACHE="$(GO_BUILD)/cache" GOPATH="$(GO_BUILD)/path" \
   GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local \
   SDM_GO_ECHO_DIRECT_WASM="$(GO_BUILD)/echo-direct.wasm" SDM_GO_ECHO_COMMAND_WASM="$(GO_BUILD)/echo-command.wasm" \
   SDM_GO_HOST_PROXY_WASM="$(GO_BUILD)/host-proxy.wasm"
-test-go: build run-test-go
+test-go: build-tests run-test-go
 
 run-test-go:
 ifeq ($(GO_BIN),)
@@ -161,8 +196,13 @@ else
 	done
 	$(CLI) compile --manifest examples/host-proxy/manifest.json --source examples/host-proxy/module.c \
 	  --allow-undefined-imports -o $(GO_BUILD)/host-proxy.wasm
-	cd bindings/go && $(GO_ENV) $(GO_BIN) vet ./...
-	cd bindings/go && $(GO_ENV) $(GO_BIN) test -count=1 -race ./...
+	rm -rf $(GO_DESTDIR)
+	$(MAKE) --no-print-directory install DESTDIR=$(GO_DESTDIR) PREFIX=$(PKG_PREFIX) \
+	  INSTALL_LIB_DIR=$(FFI_LIB_DIR) INSTALL_STATIC=no
+	cd bindings/go && $(GO_ENV) $(GO_BIN) vet -tags sdm_test_hooks ./...
+	cd bindings/go && $(GO_ENV) $(GO_BIN) test -count=1 -race -tags sdm_test_hooks ./...
+	@# The tests ran against the staged copy, not the build tree's (a debug cdylib is large).
+	rm -rf $(GO_DESTDIR)
 endif
 
 bench:
@@ -171,9 +211,10 @@ bench:
 fmt:
 	$(CARGO) fmt --all
 
+## lint: rustfmt and clippy (warnings are errors) over the whole workspace, test hooks included.
 lint:
 	$(CARGO) fmt --all --check
-	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	$(CARGO) clippy --workspace --all-targets --locked $(TEST_FEATURES) -- -D warnings
 
 clean:
 	$(CARGO) clean
@@ -183,11 +224,12 @@ clean:
 ## by nunit-console. Prints "skipped: mono not found" when Mono cannot be installed.
 CS_BUILD := $(CARGO_TARGET_DIR)/csharp
 .PHONY: test-csharp run-test-csharp csharp-error-codes
-test-csharp: build run-test-csharp
+test-csharp: build-tests run-test-csharp
 
 run-test-csharp:
 	CARGO="$(CARGO)" bash bindings/csharp/test.sh "$(CARGO_TARGET_DIR)" "$(FFI_LIB_DIR)" "$(CLI)" "$(CS_BUILD)"
 
-## csharp-error-codes: regenerate bindings/csharp/src/ErrorCodes.g.cs from docs/errors.md.
+## csharp-error-codes: regenerate bindings/csharp/src/ErrorCodes.g.cs from the header's
+## SDM_ERR_* constants (part of `make codes`).
 csharp-error-codes:
-	bash bindings/csharp/gen-error-codes.sh docs/errors.md bindings/csharp/src/ErrorCodes.g.cs
+	bash bindings/csharp/gen-error-codes.sh include/space_data_module.h bindings/csharp/src/ErrorCodes.g.cs

@@ -1,16 +1,23 @@
 /*
  * space_data_module.h: the stable C ABI of space-data-module (prefix sdm_).
  *
- * Status: every fallible function returns an sdm_status: 0 on success, otherwise the stable
- * number of a core error code (docs/errors.md); 4 = invalid-argument (NULL pointer, zero or
- * oversized length, wrong key size); 6 = panic (a panic was caught inside the library).
- * The message of the last failure is sdm_last_error_message() on the same thread.
+ * Status: every fallible function returns an sdm_status: SDM_OK (0) on success, otherwise the
+ * stable number of a core error code, one of the SDM_ERR_* constants below (docs/errors.md);
+ * sdm_error_code_name() gives its kebab-case name. SDM_ERR_INVALID_ARGUMENT (4): a NULL
+ * pointer, a zero or oversized length, an output buffer that is too small;
+ * SDM_ERR_KEY_INVALID (616): key bytes of the wrong length or not a valid key;
+ * SDM_ERR_PANIC (6): a panic was caught inside the library. The message of the last failure
+ * (without the code) is sdm_last_error_message() on the same thread.
+ *
+ * Keys are passed as (pointer, length) and fixed-size outputs as (pointer, capacity).
+ * SDM_ABI_VERSION changes with every incompatible change of this header (docs/c-abi.md).
  *
  * Out-params are written only on success. Bytes returned by the library are sdm_bytes and
  * must be released with sdm_bytes_free. Structured results are UTF-8 JSON (docs/c-abi.md).
  *
- * Thread safety: sdm_runtime, sdm_module and sdm_runtime_host handles may be shared and
- * used from several threads at once (every invoke runs in a fresh instance). The last error is per thread.
+ * Thread safety: sdm_runtime, sdm_module, sdm_host and sdm_runtime_host handles may be
+ * shared and used from several threads at once (every invoke runs in a fresh instance).
+ * The last error is per thread.
  * A handle must not be freed while another thread still uses it. A module keeps its
  * runtime alive: runtime and module may be freed in any order.
  */
@@ -25,8 +32,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-// The ABI version: bumped on every incompatible change of the C surface.
-#define SDM_ABI_VERSION 1
+// The ABI version. It changes whenever a declaration of the header changes in a way that
+// breaks a caller built against the previous header (a function's parameters or result, a
+// struct layout, a constant's meaning, a removed function); adding a function or an error
+// code does not change it (docs/c-abi.md, "ABI version"). 2: keys carry their length.
+#define SDM_ABI_VERSION 2
 
 // Direct mode (`plugin_alloc` / `plugin_invoke_stream` / `plugin_free`).
 #define SDM_INVOKE_DIRECT 0
@@ -39,6 +49,10 @@
 
 // Length of a secp256k1 private scalar, an X25519 private key and an X25519 public key.
 #define SDM_KEY_LEN 32
+
+// `sdm_verify` flag: accept an artifact without trailer or signature (plain wasm). A trailer
+// that is present must still verify.
+#define SDM_VERIFY_ALLOW_UNSIGNED 1
 
 // A host policy and the hosts narrowed from it per module. Create with `sdm_host_new`,
 // release with `sdm_host_free`. Thread-safe: may be used from several threads at once.
@@ -58,8 +72,14 @@ typedef struct sdm_runtime sdm_runtime;
 // Thread-safe: may be used from several threads at once.
 typedef struct sdm_runtime_host sdm_runtime_host;
 
-// Result of every fallible `sdm_` function: 0 on success, otherwise the stable number of a
-// core error code (docs/errors.md); 6 (`panic`) when a panic was caught at the boundary.
+// A module that passed the fail-closed loader: plain wasm and the capability ceiling its
+// verified manifest declares. Create with `sdm_verify`, release with `sdm_verified_free`.
+// Immutable: may be shared between threads.
+typedef struct sdm_verified sdm_verified;
+
+// Result of every fallible `sdm_` function: `SDM_OK` (0) on success, otherwise the stable
+// number of a core error code, one of the `SDM_ERR_*` constants (docs/errors.md);
+// `SDM_ERR_PANIC` (6) when a panic was caught at the boundary.
 typedef uint32_t sdm_status;
 
 // An owned byte buffer returned by the library. Release it with `sdm_bytes_free`; an empty
@@ -83,6 +103,333 @@ typedef struct sdm_limits {
   uint64_t max_response_bytes;
 } sdm_limits;
 
+// The status of a successful call.
+#define SDM_OK 0
+
+// `io` (docs/errors.md).
+#define SDM_ERR_IO 1
+
+// `invalid-json` (docs/errors.md).
+#define SDM_ERR_INVALID_JSON 2
+
+// `input-too-large` (docs/errors.md).
+#define SDM_ERR_INPUT_TOO_LARGE 3
+
+// `invalid-argument` (docs/errors.md).
+#define SDM_ERR_INVALID_ARGUMENT 4
+
+// `internal` (docs/errors.md).
+#define SDM_ERR_INTERNAL 5
+
+// `panic` (docs/errors.md).
+#define SDM_ERR_PANIC 6
+
+// `manifest-identifier-mismatch` (docs/errors.md).
+#define SDM_ERR_MANIFEST_IDENTIFIER_MISMATCH 100
+
+// `manifest-malformed` (docs/errors.md).
+#define SDM_ERR_MANIFEST_MALFORMED 101
+
+// `manifest-required-field` (docs/errors.md).
+#define SDM_ERR_MANIFEST_REQUIRED_FIELD 102
+
+// `manifest-invalid-value` (docs/errors.md).
+#define SDM_ERR_MANIFEST_INVALID_VALUE 103
+
+// `wasm-truncated` (docs/errors.md).
+#define SDM_ERR_WASM_TRUNCATED 200
+
+// `wasm-magic-mismatch` (docs/errors.md).
+#define SDM_ERR_WASM_MAGIC_MISMATCH 201
+
+// `wasm-unsupported-version` (docs/errors.md).
+#define SDM_ERR_WASM_UNSUPPORTED_VERSION 202
+
+// `wasm-uleb-end-of-data` (docs/errors.md).
+#define SDM_ERR_WASM_ULEB_END_OF_DATA 203
+
+// `wasm-uleb-overflow` (docs/errors.md).
+#define SDM_ERR_WASM_ULEB_OVERFLOW 204
+
+// `wasm-section-past-end` (docs/errors.md).
+#define SDM_ERR_WASM_SECTION_PAST_END 205
+
+// `wasm-custom-name-past-payload` (docs/errors.md).
+#define SDM_ERR_WASM_CUSTOM_NAME_PAST_PAYLOAD 206
+
+// `wasm-custom-name-required` (docs/errors.md).
+#define SDM_ERR_WASM_CUSTOM_NAME_REQUIRED 207
+
+// `wasm-invalid` (docs/errors.md).
+#define SDM_ERR_WASM_INVALID 208
+
+// `bundle-missing` (docs/errors.md).
+#define SDM_ERR_BUNDLE_MISSING 300
+
+// `bundle-duplicate` (docs/errors.md).
+#define SDM_ERR_BUNDLE_DUPLICATE 301
+
+// `bundle-identifier-mismatch` (docs/errors.md).
+#define SDM_ERR_BUNDLE_IDENTIFIER_MISMATCH 302
+
+// `bundle-malformed` (docs/errors.md).
+#define SDM_ERR_BUNDLE_MALFORMED 303
+
+// `bundle-invalid-payload` (docs/errors.md).
+#define SDM_ERR_BUNDLE_INVALID_PAYLOAD 304
+
+// `bundle-hash-mismatch` (docs/errors.md).
+#define SDM_ERR_BUNDLE_HASH_MISMATCH 305
+
+// `bundle-required-field` (docs/errors.md).
+#define SDM_ERR_BUNDLE_REQUIRED_FIELD 306
+
+// `canonical-non-finite` (docs/errors.md).
+#define SDM_ERR_CANONICAL_NON_FINITE 400
+
+// `deployment-invalid-plan` (docs/errors.md).
+#define SDM_ERR_DEPLOYMENT_INVALID_PLAN 450
+
+// `compliance-invalid-catalog` (docs/errors.md).
+#define SDM_ERR_COMPLIANCE_INVALID_CATALOG 500
+
+// `compliance-invalid-case` (docs/errors.md).
+#define SDM_ERR_COMPLIANCE_INVALID_CASE 501
+
+// `trailer-invalid` (docs/errors.md).
+#define SDM_ERR_TRAILER_INVALID 600
+
+// `trailer-missing` (docs/errors.md).
+#define SDM_ERR_TRAILER_MISSING 601
+
+// `signature-missing` (docs/errors.md).
+#define SDM_ERR_SIGNATURE_MISSING 602
+
+// `cid-mismatch` (docs/errors.md).
+#define SDM_ERR_CID_MISMATCH 603
+
+// `unsupported-algorithm` (docs/errors.md).
+#define SDM_ERR_UNSUPPORTED_ALGORITHM 604
+
+// `signature-invalid` (docs/errors.md).
+#define SDM_ERR_SIGNATURE_INVALID 605
+
+// `timestamp-signature-invalid` (docs/errors.md).
+#define SDM_ERR_TIMESTAMP_SIGNATURE_INVALID 606
+
+// `decryption-key-required` (docs/errors.md).
+#define SDM_ERR_DECRYPTION_KEY_REQUIRED 607
+
+// `decryption-failed` (docs/errors.md).
+#define SDM_ERR_DECRYPTION_FAILED 608
+
+// `decrypted-payload-invalid` (docs/errors.md).
+#define SDM_ERR_DECRYPTED_PAYLOAD_INVALID 609
+
+// `envelope-invalid` (docs/errors.md).
+#define SDM_ERR_ENVELOPE_INVALID 610
+
+// `authorization-malformed` (docs/errors.md).
+#define SDM_ERR_AUTHORIZATION_MALFORMED 611
+
+// `signer-untrusted` (docs/errors.md).
+#define SDM_ERR_SIGNER_UNTRUSTED 612
+
+// `authorization-expired` (docs/errors.md).
+#define SDM_ERR_AUTHORIZATION_EXPIRED 613
+
+// `authorization-signature-invalid` (docs/errors.md).
+#define SDM_ERR_AUTHORIZATION_SIGNATURE_INVALID 614
+
+// `authorization-mismatch` (docs/errors.md).
+#define SDM_ERR_AUTHORIZATION_MISMATCH 615
+
+// `key-invalid` (docs/errors.md).
+#define SDM_ERR_KEY_INVALID 616
+
+// `invoke-request-identifier-mismatch` (docs/errors.md).
+#define SDM_ERR_INVOKE_REQUEST_IDENTIFIER_MISMATCH 700
+
+// `invoke-response-identifier-mismatch` (docs/errors.md).
+#define SDM_ERR_INVOKE_RESPONSE_IDENTIFIER_MISMATCH 701
+
+// `invoke-malformed` (docs/errors.md).
+#define SDM_ERR_INVOKE_MALFORMED 702
+
+// `invoke-frame-out-of-arena` (docs/errors.md).
+#define SDM_ERR_INVOKE_FRAME_OUT_OF_ARENA 703
+
+// `invoke-invalid-alignment` (docs/errors.md).
+#define SDM_ERR_INVOKE_INVALID_ALIGNMENT 704
+
+// `invoke-method-id-required` (docs/errors.md).
+#define SDM_ERR_INVOKE_METHOD_ID_REQUIRED 705
+
+// `invoke-limit-exceeded` (docs/errors.md).
+#define SDM_ERR_INVOKE_LIMIT_EXCEEDED 706
+
+// `runtime-compile-failed` (docs/errors.md).
+#define SDM_ERR_RUNTIME_COMPILE_FAILED 720
+
+// `runtime-instantiate-failed` (docs/errors.md).
+#define SDM_ERR_RUNTIME_INSTANTIATE_FAILED 721
+
+// `runtime-missing-export` (docs/errors.md).
+#define SDM_ERR_RUNTIME_MISSING_EXPORT 722
+
+// `runtime-fuel-exhausted` (docs/errors.md).
+#define SDM_ERR_RUNTIME_FUEL_EXHAUSTED 723
+
+// `runtime-timeout` (docs/errors.md).
+#define SDM_ERR_RUNTIME_TIMEOUT 724
+
+// `runtime-memory-limit` (docs/errors.md).
+#define SDM_ERR_RUNTIME_MEMORY_LIMIT 725
+
+// `runtime-out-of-bounds` (docs/errors.md).
+#define SDM_ERR_RUNTIME_OUT_OF_BOUNDS 726
+
+// `runtime-request-too-large` (docs/errors.md).
+#define SDM_ERR_RUNTIME_REQUEST_TOO_LARGE 727
+
+// `runtime-response-too-large` (docs/errors.md).
+#define SDM_ERR_RUNTIME_RESPONSE_TOO_LARGE 728
+
+// `runtime-trap` (docs/errors.md).
+#define SDM_ERR_RUNTIME_TRAP 729
+
+// `runtime-null-response` (docs/errors.md).
+#define SDM_ERR_RUNTIME_NULL_RESPONSE 730
+
+// `runtime-alloc-failed` (docs/errors.md).
+#define SDM_ERR_RUNTIME_ALLOC_FAILED 731
+
+// `runtime-command-failed` (docs/errors.md).
+#define SDM_ERR_RUNTIME_COMMAND_FAILED 732
+
+// `host-capability-denied` (docs/errors.md).
+#define SDM_ERR_HOST_CAPABILITY_DENIED 800
+
+// `host-capability-unsupported` (docs/errors.md).
+#define SDM_ERR_HOST_CAPABILITY_UNSUPPORTED 801
+
+// `filesystem-scope-violation` (docs/errors.md).
+#define SDM_ERR_FILESYSTEM_SCOPE_VIOLATION 802
+
+// `host-network-denied` (docs/errors.md).
+#define SDM_ERR_HOST_NETWORK_DENIED 803
+
+// `host-command-denied` (docs/errors.md).
+#define SDM_ERR_HOST_COMMAND_DENIED 804
+
+// `host-operation-unknown` (docs/errors.md).
+#define SDM_ERR_HOST_OPERATION_UNKNOWN 810
+
+// `host-invalid-params` (docs/errors.md).
+#define SDM_ERR_HOST_INVALID_PARAMS 811
+
+// `host-limit-exceeded` (docs/errors.md).
+#define SDM_ERR_HOST_LIMIT_EXCEEDED 812
+
+// `host-timeout` (docs/errors.md).
+#define SDM_ERR_HOST_TIMEOUT 813
+
+// `host-io-failed` (docs/errors.md).
+#define SDM_ERR_HOST_IO_FAILED 814
+
+// `host-network-failed` (docs/errors.md).
+#define SDM_ERR_HOST_NETWORK_FAILED 815
+
+// `host-process-failed` (docs/errors.md).
+#define SDM_ERR_HOST_PROCESS_FAILED 816
+
+// `host-bridge-out-of-bounds` (docs/errors.md).
+#define SDM_ERR_HOST_BRIDGE_OUT_OF_BOUNDS 817
+
+// `host-request-too-large` (docs/errors.md).
+#define SDM_ERR_HOST_REQUEST_TOO_LARGE 818
+
+// `host-response-too-large` (docs/errors.md).
+#define SDM_ERR_HOST_RESPONSE_TOO_LARGE 819
+
+// `host-schedule-no-occurrence` (docs/errors.md).
+#define SDM_ERR_HOST_SCHEDULE_NO_OCCURRENCE 820
+
+// `host-operation-failed` (docs/errors.md).
+#define SDM_ERR_HOST_OPERATION_FAILED 821
+
+// `runtime-host-invalid-schema-id` (docs/errors.md).
+#define SDM_ERR_RUNTIME_HOST_INVALID_SCHEMA_ID 850
+
+// `runtime-host-invalid-row-id` (docs/errors.md).
+#define SDM_ERR_RUNTIME_HOST_INVALID_ROW_ID 851
+
+// `runtime-host-invalid-layout-id` (docs/errors.md).
+#define SDM_ERR_RUNTIME_HOST_INVALID_LAYOUT_ID 852
+
+// `runtime-host-invalid-record-length` (docs/errors.md).
+#define SDM_ERR_RUNTIME_HOST_INVALID_RECORD_LENGTH 853
+
+// `runtime-host-invalid-alignment` (docs/errors.md).
+#define SDM_ERR_RUNTIME_HOST_INVALID_ALIGNMENT 854
+
+// `runtime-host-record-too-long` (docs/errors.md).
+#define SDM_ERR_RUNTIME_HOST_RECORD_TOO_LONG 855
+
+// `runtime-host-region-externally-counted` (docs/errors.md).
+#define SDM_ERR_RUNTIME_HOST_REGION_EXTERNALLY_COUNTED 856
+
+// `runtime-host-external-region-failed` (docs/errors.md).
+#define SDM_ERR_RUNTIME_HOST_EXTERNAL_REGION_FAILED 857
+
+// `runtime-host-not-found` (docs/errors.md).
+#define SDM_ERR_RUNTIME_HOST_NOT_FOUND 858
+
+// `runtime-host-limit-exceeded` (docs/errors.md).
+#define SDM_ERR_RUNTIME_HOST_LIMIT_EXCEEDED 859
+
+// `runtime-host-store-failed` (docs/errors.md).
+#define SDM_ERR_RUNTIME_HOST_STORE_FAILED 860
+
+// `runtime-host-store-corrupt` (docs/errors.md).
+#define SDM_ERR_RUNTIME_HOST_STORE_CORRUPT 861
+
+// `runtime-host-invalid-module-id` (docs/errors.md).
+#define SDM_ERR_RUNTIME_HOST_INVALID_MODULE_ID 862
+
+// `runtime-host-module-unknown` (docs/errors.md).
+#define SDM_ERR_RUNTIME_HOST_MODULE_UNKNOWN 863
+
+// `runtime-host-module-not-loaded` (docs/errors.md).
+#define SDM_ERR_RUNTIME_HOST_MODULE_NOT_LOADED 864
+
+// `runtime-host-module-exists` (docs/errors.md).
+#define SDM_ERR_RUNTIME_HOST_MODULE_EXISTS 865
+
+// `runtime-host-protected-artifact` (docs/errors.md).
+#define SDM_ERR_RUNTIME_HOST_PROTECTED_ARTIFACT 866
+
+// `compiler-toolchain-missing` (docs/errors.md).
+#define SDM_ERR_COMPILER_TOOLCHAIN_MISSING 900
+
+// `compiler-invalid-manifest` (docs/errors.md).
+#define SDM_ERR_COMPILER_INVALID_MANIFEST 901
+
+// `compiler-invalid-method-id` (docs/errors.md).
+#define SDM_ERR_COMPILER_INVALID_METHOD_ID 902
+
+// `compiler-failed` (docs/errors.md).
+#define SDM_ERR_COMPILER_FAILED 903
+
+// `compiler-unsupported-language` (docs/errors.md).
+#define SDM_ERR_COMPILER_UNSUPPORTED_LANGUAGE 904
+
+// `compiler-empty-source` (docs/errors.md).
+#define SDM_ERR_COMPILER_EMPTY_SOURCE 905
+
+// `compiler-output-invalid` (docs/errors.md).
+#define SDM_ERR_COMPILER_OUTPUT_INVALID 906
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -94,17 +441,18 @@ extern "C" {
 // `artifactId`, `programId`, `graphHash`, `manifestHash`, `target`, `capabilities`,
 // `issuedAt`, `ttlMs`, `nonce`, `constraints`); `issuedAt` defaults to the system clock,
 // `ttlMs` to 300000, `nonce` to 16 random bytes. `signing_private_key`: 32-byte secp256k1
-// scalar. `signer_json`: optional (NULL with length 0) `{"derivationPath", "keyId"}` copied
+// scalar (another length, or a scalar not in [1, n-1], is `key-invalid`). `signer_json`: optional (NULL with length 0) `{"derivationPath", "keyId"}` copied
 // into the unsigned `protected` header.
 //
 // On success `out_envelope_json` holds the envelope
 // `{"protected": {...}, "payload": {...}, "signatureHex"}` (docs/c-abi.md).
 //
 // # Safety
-// Inputs valid for their lengths (key: 32 bytes); `out_envelope_json` NULL or writable.
+// Inputs valid for their lengths; `out_envelope_json` NULL or writable.
 sdm_status sdm_authorization_create(const uint8_t *options_json,
                                     size_t options_json_len,
                                     const uint8_t *signing_private_key,
+                                    size_t signing_private_key_len,
                                     const uint8_t *signer_json,
                                     size_t signer_json_len,
                                     struct sdm_bytes *out_envelope_json);
@@ -138,6 +486,12 @@ uint32_t sdm_abi_version(void);
 // The status of the last failed `sdm_` call on this thread, or 0 when the last call succeeded.
 sdm_status sdm_last_error_code(void);
 
+// The stable kebab-case name of an error code (docs/errors.md), e.g. "invalid-argument" for
+// `SDM_ERR_INVALID_ARGUMENT` (4): a static NUL-terminated string, valid for the life of the
+// process; never free it. NULL for `SDM_OK` (0) and for a number that is no code of this
+// library. Never fails, and does not change the last error (safe to call while handling one).
+const char *sdm_error_code_name(sdm_status code);
+
 // The message of the last failed `sdm_` call on this thread (UTF-8, NUL-terminated), or ""
 // when the last call succeeded. The pointer stays valid until the next `sdm_` call on the
 // same thread; never free it.
@@ -150,10 +504,13 @@ const char *sdm_last_error_message(void);
 // `bytes` is NULL or points to an `sdm_bytes` filled by this library and not modified since.
 void sdm_bytes_free(struct sdm_bytes *bytes);
 
-// TEST ONLY: calls a core function that panics on purpose. Always returns 6 (`panic`) with
-// a message naming `sdm_debug_force_panic` and the core function; shows that a panic raised
-// inside the core never crosses the C boundary.
+#if defined(SDM_TEST_HOOKS)
+// TEST ONLY (feature `test-hooks`, header guard `SDM_TEST_HOOKS`): calls a core function
+// that panics on purpose. Always returns `SDM_ERR_PANIC` (6) with a message naming
+// `sdm_debug_force_panic` and the core function; shows that a panic raised inside the core
+// never crosses the C boundary.
 sdm_status sdm_debug_force_panic(void);
+#endif
 
 // Encodes a `PluginInvokeRequest` from its JSON form, e.g.
 // `{"methodId":"echo","inputs":[{"portId":"echo","payload":[1,2,3]}]}` (payload bytes as a
@@ -265,33 +622,37 @@ sdm_status sdm_module_invoke_hosted(const struct sdm_module *module,
                                     struct sdm_bytes *out_response);
 
 // Protects a module: signs it with the secp256k1 private key `signing_private_key`
-// (32 bytes), optionally wraps it into a single-file bundle first (`single_file_bundle`
-// non-zero), optionally encrypts it for `recipient_public_key` (32-byte X25519 key, or NULL
-// for a signed-only artifact), and appends the `REC` trailer. The clock is the system clock.
+// (`SDM_KEY_LEN` = 32 bytes), optionally wraps it into a single-file bundle first
+// (`single_file_bundle` non-zero), optionally encrypts it for `recipient_public_key`
+// (32-byte X25519 key, or NULL with length 0 for a signed-only artifact), and appends the
+// `REC` trailer. The clock is the system clock. A key of another length is `key-invalid`.
 //
 // On success `out_artifact` holds the protected artifact and `out_result_json` the result
 // (docs/c-abi.md, "sdm_protect"; it holds no secret).
 //
 // # Safety
-// Inputs valid for their lengths (keys: 32 bytes); out-params NULL or writable.
+// Inputs valid for their lengths; out-params NULL or writable.
 sdm_status sdm_protect(const uint8_t *manifest_json,
                        size_t manifest_json_len,
                        const uint8_t *wasm,
                        size_t wasm_len,
                        const uint8_t *signing_private_key,
+                       size_t signing_private_key_len,
                        const uint8_t *recipient_public_key,
+                       size_t recipient_public_key_len,
                        bool single_file_bundle,
                        struct sdm_bytes *out_artifact,
                        struct sdm_bytes *out_result_json);
 
 // Opens a protected artifact, failing closed (spec 12): the signature must verify against
 // one of the trusted signers, and an encrypted artifact needs `recipient_private_key`
-// (32-byte X25519 key; NULL when not encrypted). `trusted_signers` is a concatenation of
-// 33-byte compressed secp256k1 public keys (`trusted_signers_len` a non-zero multiple of 33).
+// (32-byte X25519 key; NULL with length 0 when not encrypted). `trusted_signers` is a
+// concatenation of 33-byte compressed secp256k1 public keys (`trusted_signers_len` a
+// non-zero multiple of 33). A key of the wrong length or a malformed key is `key-invalid`.
 //
 // On success `out_wasm` holds the plain module and `out_report_json` the open report
 // (docs/c-abi.md, "sdm_open"). On failure nothing is written; the status says which step
-// failed (e.g. `signature-untrusted`, `decrypt-failed`).
+// failed (e.g. `signature-invalid`, `decryption-failed`).
 //
 // # Safety
 // Inputs valid for their lengths; out-params NULL or writable.
@@ -300,6 +661,7 @@ sdm_status sdm_open(const uint8_t *artifact,
                     const uint8_t *trusted_signers,
                     size_t trusted_signers_len,
                     const uint8_t *recipient_private_key,
+                    size_t recipient_private_key_len,
                     struct sdm_bytes *out_wasm,
                     struct sdm_bytes *out_report_json);
 
@@ -308,9 +670,9 @@ sdm_status sdm_open(const uint8_t *artifact,
 // before the failing step; the CLI's `open --json`).
 //
 // Status 0 means the loader ran to a verdict, "opened" or "refused"; then `out_outcome_json`
-// holds `{"outcome": "ok", "status": 0, "report": {...}}` or `{"outcome": "error",
-// "status": N, "errorClass", "detail", "report": {partial}}` (N the status `sdm_open` would
-// return), and `out_wasm` (may be NULL: report only) holds the plain module when opened and
+// holds the open outcome (docs/schemas/open-outcome.schema.json): `{"outcome": "ok",
+// "status": 0, "report", "authentication"}` or `{"outcome": "error", "status": N, "code",
+// "detail", "report": {partial}, "authentication"}` (N the status `sdm_open` would return), and `out_wasm` (may be NULL: report only) holds the plain module when opened and
 // `{NULL, 0}` when refused. A non-zero status is an argument error (NULL, bad lengths, a
 // malformed trusted key or recipient key): nothing is written. The policy is the same
 // fail-closed one as `sdm_open`; the report never holds a secret.
@@ -323,22 +685,35 @@ sdm_status sdm_open_report(const uint8_t *artifact,
                            const uint8_t *trusted_signers,
                            size_t trusted_signers_len,
                            const uint8_t *recipient_private_key,
+                           size_t recipient_private_key_len,
                            struct sdm_bytes *out_wasm,
                            struct sdm_bytes *out_outcome_json);
 
-// The 33-byte compressed secp256k1 public key of a 32-byte signing private key (for
-// `sdm_open` trust lists). `out_public_key` must have room for 33 bytes.
+// The 33-byte (`SDM_SIGNING_PUBLIC_KEY_LEN`) compressed secp256k1 public key of a 32-byte
+// signing private key (for `sdm_open` trust lists), written to the first 33 bytes of
+// `out_public_key`. A capacity below 33 is `invalid-argument`; a private key of another
+// length than 32, or not in [1, n-1], is `key-invalid`.
 //
 // # Safety
-// `private_key` valid for 32 bytes; `out_public_key` NULL or writable for 33 bytes.
-sdm_status sdm_signing_public_key(const uint8_t *private_key, uint8_t *out_public_key);
+// `private_key` valid for `private_key_len` bytes; `out_public_key` NULL or writable for
+// `out_public_key_capacity` bytes.
+sdm_status sdm_signing_public_key(const uint8_t *private_key,
+                                  size_t private_key_len,
+                                  uint8_t *out_public_key,
+                                  size_t out_public_key_capacity);
 
-// The 32-byte X25519 public key of a 32-byte X25519 private key (the recipient key given to
-// `sdm_protect`). `out_public_key` must have room for 32 bytes.
+// The 32-byte (`SDM_KEY_LEN`) X25519 public key of a 32-byte X25519 private key (the
+// recipient key given to `sdm_protect`), written to the first 32 bytes of `out_public_key`.
+// A capacity below 32 is `invalid-argument`; a private key of another length is
+// `key-invalid`.
 //
 // # Safety
-// `private_key` valid for 32 bytes; `out_public_key` NULL or writable for 32 bytes.
-sdm_status sdm_x25519_public_key(const uint8_t *private_key, uint8_t *out_public_key);
+// `private_key` valid for `private_key_len` bytes; `out_public_key` NULL or writable for
+// `out_public_key_capacity` bytes.
+sdm_status sdm_x25519_public_key(const uint8_t *private_key,
+                                 size_t private_key_len,
+                                 uint8_t *out_public_key,
+                                 size_t out_public_key_capacity);
 
 // The default limits.
 struct sdm_limits sdm_limits_default(void);
@@ -355,14 +730,13 @@ sdm_status sdm_runtime_new(struct sdm_runtime **out_runtime);
 // `runtime` is NULL or a handle from `sdm_runtime_new` not yet freed and not in use.
 void sdm_runtime_free(struct sdm_runtime *runtime);
 
-// Compiles raw WebAssembly (not a protected artifact: open it with `sdm_open` first).
+// Compiles a verified module (fail closed: only `sdm_verify` creates one). The module keeps
+// the capability ceiling of its verified manifest. `verified` may be freed afterwards.
 //
 // # Safety
-// `runtime` is NULL or a live handle; `wasm` valid for `wasm_len` bytes; `out_module` NULL
-// or writable.
+// `runtime` and `verified` NULL or live handles; `out_module` NULL or writable.
 sdm_status sdm_module_load(const struct sdm_runtime *runtime,
-                           const uint8_t *wasm,
-                           size_t wasm_len,
+                           const struct sdm_verified *verified,
                            struct sdm_module **out_module);
 
 // Releases a module. Accepts NULL.
@@ -395,12 +769,25 @@ sdm_status sdm_module_invoke_command(const struct sdm_module *module,
                                      const struct sdm_limits *limits,
                                      struct sdm_bytes *out_response);
 
-// The manifest the module embeds (read through its `plugin_get_manifest_flatbuffer` exports),
-// as decoded-manifest JSON.
+// The manifest core read from the module when it was verified (its `sds.bundle` manifest
+// entry, else the statically embedded manifest), as decoded-manifest JSON; `null` when the
+// module carries none. The guest is never run to read it.
 //
 // # Safety
 // `module` NULL or live; `out_json` NULL or writable.
 sdm_status sdm_module_manifest_json(const struct sdm_module *module, struct sdm_bytes *out_json);
+
+// Creates a host with everything in memory whose registry modules run under the host policy
+// `policy_json` (docs/host.md; each module is granted at most what its verified manifest
+// declares). `path` NULL with length 0: rows in memory; else rows in that SQLite file.
+//
+// # Safety
+// Inputs NULL (with length 0) or valid for their lengths; `out_host` NULL or writable.
+sdm_status sdm_runtime_host_new_with_policy(const uint8_t *path,
+                                            size_t path_len,
+                                            const uint8_t *policy_json,
+                                            size_t policy_len,
+                                            struct sdm_runtime_host **out_host);
 
 // Creates a host with everything in memory.
 //
@@ -503,7 +890,7 @@ sdm_status sdm_runtime_host_resolve_record(const struct sdm_runtime_host *host,
                                            uint64_t record_index,
                                            struct sdm_bytes *out_bytes);
 
-// Installs raw wasm (open protected artifacts with `sdm_open` first) under the trimmed
+// Installs a verified module (fail closed: only `sdm_verify` creates one) under the trimmed
 // `module_id`, with `metadata_json` (NULL with length 0 = `null`). With `replace` false an
 // installed id is `runtime-host-module-exists`; with `replace` true the id must exist and
 // is replaced (the new version is not loaded). Writes `{"module": record, "previous":
@@ -515,8 +902,7 @@ sdm_status sdm_runtime_host_resolve_record(const struct sdm_runtime_host *host,
 sdm_status sdm_runtime_host_install_module(const struct sdm_runtime_host *host,
                                            const uint8_t *module_id,
                                            size_t module_id_len,
-                                           const uint8_t *wasm,
-                                           size_t wasm_len,
+                                           const struct sdm_verified *verified,
                                            const uint8_t *metadata_json,
                                            size_t metadata_json_len,
                                            bool replace,
@@ -561,6 +947,35 @@ sdm_status sdm_runtime_host_invoke(const struct sdm_runtime_host *host,
 // `host` NULL or live; `out_json` NULL or writable.
 sdm_status sdm_runtime_host_list_modules(const struct sdm_runtime_host *host,
                                          struct sdm_bytes *out_json);
+
+// Runs the fail-closed loader (spec 12) and, when every step passed, writes the verified
+// module to `out_verified`. `trusted_signers`: concatenated 33-byte compressed secp256k1 keys
+// (NULL with 0: none); `recipient_private_key`: the 32-byte X25519 key of an encrypted
+// artifact (NULL with 0: none); `flags`: 0 or `SDM_VERIFY_ALLOW_UNSIGNED`. A refusal is its
+// error status (e.g. `signature-invalid`); `sdm_open_report` gives the partial report.
+//
+// # Safety
+// Inputs valid for their lengths; `out_verified` NULL or writable.
+sdm_status sdm_verify(const uint8_t *artifact,
+                      size_t artifact_len,
+                      const uint8_t *trusted_signers,
+                      size_t trusted_signers_len,
+                      const uint8_t *recipient_private_key,
+                      size_t recipient_private_key_len,
+                      uint32_t flags,
+                      struct sdm_verified **out_verified);
+
+// A copy of the verified module's plain wasm.
+//
+// # Safety
+// `verified` NULL or live; `out_wasm` NULL or writable.
+sdm_status sdm_verified_wasm(const struct sdm_verified *verified, struct sdm_bytes *out_wasm);
+
+// Releases a verified module. Accepts NULL.
+//
+// # Safety
+// `verified` is NULL or a handle from `sdm_verify` not yet freed and not in use.
+void sdm_verified_free(struct sdm_verified *verified);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -5,9 +5,11 @@
 # usage: test.sh CARGO_TARGET_DIR FFI_LIB_DIR CLI BUILD_DIR
 #
 # The P/Invoke layer (NativeMethods.g.cs) is not checked in: ffi-c/build.rs generates it with
-# csbindgen into its OUT_DIR on every build of the ffi crate, and this script copies the newest
-# one into BUILD_DIR. The error-code constants (src/ErrorCodes.g.cs) are checked in and must
-# match a fresh generation from docs/errors.md.
+# csbindgen into its OUT_DIR on every build of the ffi crate; this script asks cargo (the same
+# test build as `make test`, a no-op when that just ran) for this clone's OUT_DIR and copies the
+# file into BUILD_DIR. The error-code constants (src/ErrorCodes.g.cs) are checked in and must
+# match a fresh generation from the header's SDM_ERR_* constants. The bindings and tests are
+# compiled with SDM_TEST_HOOKS (Sdm.DebugForcePanic): the library has the test hooks.
 set -euo pipefail
 
 target_dir=$1 lib_dir=$2 cli=$3 build=$4
@@ -29,23 +31,25 @@ if ! tools_present; then
   exit 0
 fi
 
-echo "== C#: error codes against docs/errors.md"
+echo "== C#: error codes against the header's SDM_ERR_* constants"
 fresh=$(mktemp)
 trap 'rm -f "$fresh"' EXIT
-bash "$here/gen-error-codes.sh" "$repo/docs/errors.md" "$fresh"
+bash "$here/gen-error-codes.sh" "$repo/include/space_data_module.h" "$fresh"
 if ! diff -u "$here/src/ErrorCodes.g.cs" "$fresh"; then
-  echo "test-csharp: bindings/csharp/src/ErrorCodes.g.cs is stale; run 'make csharp-error-codes'" >&2
+  echo "test-csharp: bindings/csharp/src/ErrorCodes.g.cs is stale; run 'make codes'" >&2
   exit 1
 fi
 
-# What the tests need from the Rust build: the cdylib, the generated P/Invoke layer, the CLI.
-generated() { ls -t "$target_dir"/debug/build/space-data-module-ffi-*/out/NativeMethods.g.cs 2>/dev/null | head -n 1; }
-if [ ! -f "$lib_dir/libspace_data_module_ffi.so" ] || [ -z "$(generated)" ]; then
-  (cd "$repo" && "$cargo" build --locked -p space-data-module-ffi)
-fi
-[ -x "$cli" ] || (cd "$repo" && "$cargo" build --locked -p space-data-module-cli)
-native_methods=$(generated)
-[ -n "$native_methods" ] || { echo "test-csharp: ffi-c/build.rs wrote no NativeMethods.g.cs (see its cargo warnings)" >&2; exit 1; }
+# What the tests need from the Rust build: the cdylib (with the test hooks), the generated
+# P/Invoke layer of this clone's ffi-c (its build script's OUT_DIR, which cargo reports), the CLI.
+out_dir=$(cd "$repo" && CARGO_TARGET_DIR="$target_dir" "$cargo" test --workspace --locked --no-run \
+    --features space-data-module-ffi/test-hooks --message-format=json |
+  grep -F '"reason":"build-script-executed"' | grep -F "$repo/ffi-c#" |
+  sed -n 's/.*"out_dir":"\([^"]*\)".*/\1/p' | tail -n 1) || true
+native_methods=${out_dir:+$out_dir/NativeMethods.g.cs}
+[ -n "$native_methods" ] && [ -f "$native_methods" ] ||
+  { echo "test-csharp: ffi-c/build.rs wrote no NativeMethods.g.cs (see its cargo warnings)" >&2; exit 1; }
+[ -x "$cli" ] || { echo "test-csharp: no CLI at $cli (the test build makes it)" >&2; exit 1; }
 
 mkdir -p "$build"
 cp "$native_methods" "$build/NativeMethods.g.cs"
@@ -72,9 +76,9 @@ done
   --source "$repo/examples/host-proxy/module.c" --allow-undefined-imports -o "$build/host-proxy.wasm"
 
 echo "== C#: mcs"
-mcs -nologo -target:library -unsafe -warnaserror+ -out:"$build/SpaceDataModule.dll" \
+mcs -nologo -target:library -unsafe -warnaserror+ -define:SDM_TEST_HOOKS -out:"$build/SpaceDataModule.dll" \
   "$build/NativeMethods.g.cs" "$here"/src/*.cs
-mcs -nologo -target:library -warnaserror+ -r:"$build/SpaceDataModule.dll" \
+mcs -nologo -target:library -warnaserror+ -define:SDM_TEST_HOOKS -r:"$build/SpaceDataModule.dll" \
   -pkg:nunit \
   -out:"$build/SpaceDataModule.Tests.dll" "$here"/tests/*.cs
 

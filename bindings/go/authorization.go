@@ -3,7 +3,10 @@ package sdm
 // #include "space_data_module.h"
 import "C"
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"fmt"
+)
 
 // AuthorizationSigner is the optional signer description copied into the unsigned
 // "protected" header of an authorization envelope (sdm_authorization_create's signer JSON).
@@ -19,9 +22,6 @@ type AuthorizationSigner struct {
 // private key; signer nil for none. The result is the envelope JSON
 // {"protected": {...}, "payload": {...}, "signatureHex"}.
 func CreateAuthorization(optionsJSON, signingKey []byte, signer *AuthorizationSigner) (json.RawMessage, error) {
-	if err := requireLen("signing key", signingKey, KeyLen); err != nil {
-		return nil, err
-	}
 	var signerJSON []byte
 	if signer != nil {
 		encoded, err := json.Marshal(signer)
@@ -32,7 +32,7 @@ func CreateAuthorization(optionsJSON, signingKey []byte, signer *AuthorizationSi
 	}
 	var out C.sdm_bytes
 	if err := call(func() C.sdm_status {
-		return C.sdm_authorization_create(inPtr(optionsJSON), inLen(optionsJSON), inPtr(signingKey),
+		return C.sdm_authorization_create(inPtr(optionsJSON), inLen(optionsJSON), inPtr(signingKey), inLen(signingKey),
 			inPtr(signerJSON), inLen(signerJSON), &out)
 	}); err != nil {
 		return nil, err
@@ -77,13 +77,20 @@ func VerifyAuthorization(envelopeJSON []byte, trustedSigners [][]byte, optionsJS
 	return verified, nil
 }
 
-// concatSigners is the C form of a trust list: the 33-byte keys back to back. Every key's
-// length is checked here, so the library never reads past a short slice.
+// concatSigners is the C form of a trust list: the 33-byte keys back to back, checked by the
+// library (a length that is not a multiple of 33 is CodeKeyInvalid). One signer goes as it
+// is. Several need a framing check here, because the flat list cannot say where a key ends: a
+// short key would shift every key after it into a different (wrong) key. It fails with the
+// code the library gives key bytes of the wrong length.
 func concatSigners(trustedSigners [][]byte) ([]byte, error) {
+	if len(trustedSigners) == 1 {
+		return trustedSigners[0], nil
+	}
 	signers := make([]byte, 0, len(trustedSigners)*SigningPublicKeyLen)
-	for _, signer := range trustedSigners {
-		if err := requireLen("trusted signer", signer, SigningPublicKeyLen); err != nil {
-			return nil, err
+	for i, signer := range trustedSigners {
+		if len(signer) != SigningPublicKeyLen {
+			return nil, newError(CodeKeyInvalid, fmt.Sprintf(
+				"trusted signer %d is %d bytes; every key of a list must be %d", i, len(signer), SigningPublicKeyLen))
 		}
 		signers = append(signers, signer...)
 	}

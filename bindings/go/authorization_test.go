@@ -119,5 +119,5 @@ func TestOpenReport(t *testing.T) {
 	_, err = OpenReport(protected.Artifact, OpenOptions{})
 	wantCode(t, err, CodeInvalidArgument)
 	_, err = OpenReport(protected.Artifact, OpenOptions{TrustedSigners: [][]byte{trusted[:32]}})
-	wantCode(t, err, CodeInvalidArgument)
+	wantCode(t, err, CodeKeyInvalid)
 }

@@ -1,8 +1,7 @@
 package sdm
 
 /*
-#cgo CFLAGS: -I${SRCDIR}/../../include
-#cgo LDFLAGS: -lspace_data_module_ffi
+#cgo pkg-config: space_data_module
 #include <stdlib.h>
 #include "space_data_module.h"
 */
@@ -20,6 +19,8 @@ const (
 	// SigningPublicKeyLen is the length of a compressed secp256k1 public key (a trusted signer).
 	SigningPublicKeyLen = C.SDM_SIGNING_PUBLIC_KEY_LEN
 	// KeyLen is the length of a secp256k1 private scalar and of X25519 private and public keys.
+	// Keys are passed to the library with their length and checked there: a key of another
+	// length is CodeKeyInvalid.
 	KeyLen = C.SDM_KEY_LEN
 )
 
@@ -38,18 +39,43 @@ func call(fn func() C.sdm_status) error {
 		// Never expected: the library sets both together. Keep the returned status.
 		return newError(code, "the library's last error does not match the returned status")
 	}
+	// The message alone (no code prefix): Error() adds the name once.
 	return newError(code, C.GoString(C.sdm_last_error_message()))
 }
 
-// inPtr is the C view of a Go byte slice (an input, or a fixed-size output buffer) for the
-// duration of one call: NULL for an empty
-// slice (the C ABI's "absent" / invalid-argument for required inputs). cgo pins the slice's
-// memory while the call runs; the library copies what it keeps.
+// libraryCodeName is the library's name of a code (sdm_error_code_name), "" for a number that
+// is no code of the loaded library. It names codes newer than this package's table too.
+func libraryCodeName(code int) string {
+	if code <= 0 || uint64(code) > uint64(^C.sdm_status(0)) {
+		return ""
+	}
+	// A static string: never freed.
+	return C.GoString(C.sdm_error_code_name(C.sdm_status(code)))
+}
+
+// inPtr is the C view of a Go byte slice (an input, or an output buffer passed with its
+// capacity) for the duration of one call: NULL for an empty slice (the C ABI's "absent" /
+// invalid-argument for required inputs). cgo pins the slice's memory while the call runs;
+// the library copies what it keeps.
 func inPtr(b []byte) *C.uint8_t {
 	if len(b) == 0 {
 		return nil
 	}
 	return (*C.uint8_t)(unsafe.Pointer(&b[0]))
+}
+
+// emptyInput backs optPtr's pointer for an empty, non-nil slice.
+var emptyInput [1]byte
+
+// optPtr is inPtr for an optional input (NULL with length 0 = absent) that keeps Go's nil /
+// empty distinction: nil is absent, an empty non-nil slice is present but empty (a non-NULL
+// pointer with length 0), which the library refuses as invalid-argument. An empty recipient
+// key must never quietly mean "no encryption".
+func optPtr(b []byte) *C.uint8_t {
+	if b != nil && len(b) == 0 {
+		return (*C.uint8_t)(unsafe.Pointer(&emptyInput[0]))
+	}
+	return inPtr(b)
 }
 
 func inLen(b []byte) C.size_t {
@@ -68,15 +94,6 @@ func takeBytes(out *C.sdm_bytes) []byte {
 	return copied
 }
 
-// requireLen checks a fixed-size key before the call: the library reads exactly `want`
-// bytes through the pointer, so a shorter Go slice must never reach it.
-func requireLen(what string, key []byte, want int) error {
-	if len(key) != want {
-		return invalidArgument("%s must be %d bytes, got %d", what, want, len(key))
-	}
-	return nil
-}
-
 // LibraryABIVersion is the ABI version of the loaded library (sdm_abi_version). It equals
 // HeaderABIVersion unless the library and the header come from different releases.
 func LibraryABIVersion() uint32 {
@@ -90,10 +107,4 @@ func CheckABIVersion() error {
 		return newError(CodeInternal, "library ABI version does not match the header")
 	}
 	return nil
-}
-
-// DebugForcePanic makes the library panic on purpose (sdm_debug_force_panic, TEST ONLY). It
-// always returns an *Error with CodePanic: it shows that no panic crosses the C boundary.
-func DebugForcePanic() error {
-	return call(func() C.sdm_status { return C.sdm_debug_force_panic() })
 }

@@ -3,49 +3,83 @@ package sdm
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
-	"github.com/space-data-module/space-data-module/bindings/go/internal/errorsdoc"
+	"github.com/space-data-module/space-data-module/bindings/go/internal/headercodes"
 )
 
-// TestCodesMatchErrorsDoc fails when codes.go and docs/errors.md disagree: run
-// `go generate` in bindings/go after adding a code to the document.
-func TestCodesMatchErrorsDoc(t *testing.T) {
-	documented, err := errorsdoc.ParseFile(errorsdoc.DocPath("."))
+func headerCodes(t *testing.T) []headercodes.Code {
+	t.Helper()
+	codes, err := headercodes.ParseFile(headercodes.HeaderPath("."))
 	mustNoErr(t, err)
-	if len(documented) != len(codeNames) {
-		t.Errorf("docs/errors.md has %d codes, codes.go has %d: run `go generate` in bindings/go", len(documented), len(codeNames))
+	if len(codes) < 50 {
+		t.Fatalf("only %d codes in the header", len(codes))
 	}
-	for _, code := range documented {
-		if got, ok := codeNames[code.Number]; !ok || got != code.Name {
-			t.Errorf("code %d: docs/errors.md says %q, codes.go says %q: run `go generate`", code.Number, code.Name, got)
+	return codes
+}
+
+// TestCodesMatchHeader fails when codes.go and the header's SDM_ERR_* constants disagree:
+// run `make codes` at the repository root (or `go generate` here) after adding a code.
+func TestCodesMatchHeader(t *testing.T) {
+	codes := headerCodes(t)
+	if len(codes) != len(codesByName) {
+		t.Errorf("the header has %d codes, codes.go has %d: run `make codes`", len(codes), len(codesByName))
+	}
+	for _, code := range codes {
+		if got, ok := codesByName[code.Name]; !ok || got != code.Number {
+			t.Errorf("%s: the header says %d, codes.go %d (present: %v): run `make codes`", code.Name, code.Number, got, ok)
 		}
 	}
 	// Spot checks of the generated constants against the numbers the C ABI documents.
 	for constant, number := range map[int]int{CodeInvalidArgument: 4, CodePanic: 6, CodeWasmInvalid: 208,
-		CodeSignatureInvalid: 605, CodeDecryptionFailed: 608, CodeRuntimeFuelExhausted: 723} {
+		CodeSignatureInvalid: 605, CodeDecryptionFailed: 608, CodeKeyInvalid: 616, CodeRuntimeFuelExhausted: 723} {
 		if constant != number {
 			t.Errorf("constant %d, want %d", constant, number)
 		}
 	}
 }
 
-func TestErrorsDocParserRejectsMalformedRows(t *testing.T) {
-	for _, doc := range []string{
-		"| 1 | `io` | io |\n",                             // 3 cells
-		"| 1 | `io` | io | x |\n| 1 | `dup` | io | y |\n", // duplicate number
-		"no table\n",
-	} {
-		if _, err := errorsdoc.Parse(stringsReader(doc)); err == nil {
-			t.Errorf("accepted %q", doc)
+// TestEveryCodeRoundTrips: number -> name through the library (sdm_error_code_name), name ->
+// number through this package's table, for every code of the header.
+func TestEveryCodeRoundTrips(t *testing.T) {
+	for _, code := range headerCodes(t) {
+		if got := CodeName(code.Number); got != code.Name {
+			t.Errorf("sdm_error_code_name(%d) = %q, the header says %q", code.Number, got, code.Name)
+		}
+		if got, ok := CodeByName(code.Name); !ok || got != code.Number {
+			t.Errorf("CodeByName(%q) = %d, %v; want %d", code.Name, got, ok, code.Number)
+		}
+		if err := newError(code.Number, "m"); err.Name != code.Name {
+			t.Errorf("newError(%d).Name = %q", code.Number, err.Name)
 		}
 	}
-	codes, err := errorsdoc.Parse(stringsReader("| exit | meaning |\n|---:|---|\n| 0 | success |\n| number | name | class | meaning |\n|---:|---|---|---|\n| 7 | `a-b` | io | m |\n"))
+	for _, unknown := range []int{0, -1, 7, 99999, 1 << 40} {
+		if got := CodeName(unknown); got != "unknown" {
+			t.Errorf("CodeName(%d) = %q", unknown, got)
+		}
+	}
+	if _, ok := CodeByName("no-such-code"); ok {
+		t.Error("CodeByName knows no-such-code")
+	}
+}
+
+func TestHeaderParserRejectsMalformedLines(t *testing.T) {
+	for _, header := range []string{
+		"#define SDM_ERR_IO one\n",                      // not a number
+		"#define SDM_ERR_IO 1\n#define SDM_ERR_DUP 1\n", // duplicate number
+		"#define SDM_OK 0\n",                            // no code at all
+	} {
+		if _, err := headercodes.Parse(strings.NewReader(header)); err == nil {
+			t.Errorf("accepted %q", header)
+		}
+	}
+	codes, err := headercodes.Parse(strings.NewReader("#define SDM_OK 0\n// `a-b`\n#define SDM_ERR_A_B 7\n"))
 	mustNoErr(t, err)
-	if len(codes) != 1 || codes[0].Number != 7 || codes[0].Name != "a-b" {
+	if len(codes) != 1 || codes[0].Number != 7 || codes[0].Name != "a-b" || codes[0].Constant != "SDM_ERR_A_B" {
 		t.Fatalf("parsed %+v", codes)
 	}
-	if got := errorsdoc.GoIdentifier("invalid-json"); got != "CodeInvalidJSON" {
+	if got := headercodes.GoIdentifier("invalid-json"); got != "CodeInvalidJSON" {
 		t.Fatalf("GoIdentifier: %s", got)
 	}
 }
@@ -67,5 +101,19 @@ func TestErrorType(t *testing.T) {
 	}
 	if CodeName(999999) != "unknown" {
 		t.Fatal("unknown code name")
+	}
+}
+
+// TestLibraryErrorsNameTheCodeOnce: the library's message carries no "[code]" prefix, so
+// Error() shows the name exactly once.
+func TestLibraryErrorsNameTheCodeOnce(t *testing.T) {
+	_, err := SigningPublicKey(make([]byte, 31))
+	wantCode(t, err, CodeKeyInvalid)
+	var sdmErr *Error
+	if !errors.As(err, &sdmErr) || strings.HasPrefix(sdmErr.Message, "[") || strings.Contains(sdmErr.Message, "key-invalid") {
+		t.Fatalf("message: %q", sdmErr.Message)
+	}
+	if strings.Count(err.Error(), "key-invalid") != 1 {
+		t.Fatalf("Error() = %q", err.Error())
 	}
 }

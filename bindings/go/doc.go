@@ -1,12 +1,14 @@
 // Package sdm is the Go binding of space-data-module over its C ABI
 // (include/space_data_module.h, docs/c-abi.md).
 //
-// It links libspace_data_module_ffi (the cdylib of the ffi-c crate). Point cgo at the
-// directory that holds it:
+// It links libspace_data_module_ffi (the cdylib of the ffi-c crate) and includes its header,
+// both found with pkg-config (`#cgo pkg-config: space_data_module`). After `make install`
+// (PREFIX=/usr/local by default) `go test ./...` needs nothing else; for another prefix:
 //
-//	CGO_LDFLAGS="-L<dir> -Wl,-rpath,<dir>" go test ./...
+//	PKG_CONFIG_PATH=<prefix>/lib/pkgconfig LD_LIBRARY_PATH=<prefix>/lib go test ./...
 //
-// (`make test-go` at the repository root does this with the library cargo just built.)
+// (`make test-go` at the repository root stages an install of the library cargo just built
+// and runs the tests against it.)
 //
 // # Bytes and errors
 //
@@ -16,13 +18,17 @@
 // typed fields most callers need.
 //
 // Every failure is a *Error carrying the stable number and name of docs/errors.md (the same
-// numbers the C ABI returns as sdm_status and the CLI prints), e.g. CodeDecryptionFailed.
+// numbers the C ABI returns as sdm_status and the CLI prints), e.g. CodeDecryptionFailed. The
+// Code constants are the header's SDM_ERR_* constants (codes.go is generated from the
+// header); the name comes from the library (sdm_error_code_name).
 // Use errors.As, or the helper IsCode:
 //
 //	if sdm.IsCode(err, sdm.CodeSignatureInvalid) { ... }
 //
-// Empty required inputs and keys of the wrong size are CodeInvalidArgument (4); key sizes
-// are checked in Go before the call, so the library never reads past a short slice.
+// Empty required inputs are CodeInvalidArgument (4); keys of the wrong size are
+// CodeKeyInvalid (616), answered by the library: keys cross the C ABI with their length, so
+// the binding does not check them (only a list of several trusted signers is checked for
+// framing, because the flat C list cannot say where a key ends).
 //
 // # Thread safety
 //

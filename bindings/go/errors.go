@@ -1,22 +1,22 @@
 package sdm
 
-//go:generate go run ./internal/gencodes -doc ../../docs/errors.md -out codes.go
+//go:generate go run ./internal/gencodes -header ../../include/space_data_module.h -out codes.go
 
 import (
 	"errors"
 	"fmt"
-	"strings"
 )
 
 // Error is every failure of this package: the stable code of docs/errors.md (the C ABI's
-// sdm_status), its kebab-case name and the library's message.
+// sdm_status), its kebab-case name (sdm_error_code_name) and the library's message.
 type Error struct {
 	// Code is the stable number, e.g. CodeDecryptionFailed (608).
 	Code int
-	// Name is the stable kebab-case name, e.g. "decryption-failed" ("unknown" for a number
-	// this binding does not know: a newer library).
+	// Name is the stable kebab-case name, e.g. "decryption-failed", as the loaded library
+	// names it (so a code newer than this package is named too); "unknown" for a number that
+	// is no code.
 	Name string
-	// Message is the library's human-readable message (not stable).
+	// Message is the library's human-readable message (not stable), without the code.
 	Message string
 }
 
@@ -31,12 +31,20 @@ func (e *Error) Is(target error) bool {
 	return errors.As(target, &other) && other.Code == e.Code
 }
 
-// CodeName is the kebab-case name of a stable code, or "unknown".
+// CodeName is the kebab-case name of a stable code as the loaded library names it
+// (sdm_error_code_name), or "unknown" for a number that is no code.
 func CodeName(code int) string {
-	if name, ok := codeNames[code]; ok {
+	if name := libraryCodeName(code); name != "" {
 		return name
 	}
 	return "unknown"
+}
+
+// CodeByName is the number of a kebab-case code name of this package's table (the header's
+// SDM_ERR_* constants), and false for a name it does not know.
+func CodeByName(name string) (int, bool) {
+	code, ok := codesByName[name]
+	return code, ok
 }
 
 // IsCode reports whether err is (or wraps) an *Error with the given code.
@@ -55,10 +63,7 @@ func ErrorCode(err error) int {
 }
 
 func newError(code int, message string) *Error {
-	name := CodeName(code)
-	// The library prefixes its messages with "[name] "; Error() already says the name.
-	message = strings.TrimPrefix(message, "["+name+"] ")
-	return &Error{Code: code, Name: name, Message: message}
+	return &Error{Code: code, Name: CodeName(code), Message: message}
 }
 
 // invalidArgument is the error the binding raises itself, before calling the library, with

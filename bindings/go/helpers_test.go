@@ -160,8 +160,6 @@ func mustNoErr(t testing.TB, err error) {
 	}
 }
 
-func stringsReader(s string) *bytes.Reader { return bytes.NewReader([]byte(s)) }
-
 func hexString(b []byte) string { return hex.EncodeToString(b) }
 
 func unhex(t testing.TB, s string) []byte {

@@ -69,21 +69,44 @@ func TestEmptyAndGarbageInputs(t *testing.T) {
 		{"CreateAuthorization garbage options", func() error { _, err := CreateAuthorization(garbage, signingKey, nil); return err }, 0},
 		{"CreateAuthorization not an object", func() error { _, err := CreateAuthorization([]byte(`[]`), signingKey, nil); return err }, CodeInvalidJSON},
 		{"CreateAuthorization nil key", func() error { _, err := CreateAuthorization([]byte(`{}`), nil, nil); return err }, CodeInvalidArgument},
-		{"CreateAuthorization short key", func() error { _, err := CreateAuthorization([]byte(`{}`), signingKey[:31], nil); return err }, CodeInvalidArgument},
+		{"CreateAuthorization short key", func() error { _, err := CreateAuthorization([]byte(`{}`), signingKey[:31], nil); return err }, CodeKeyInvalid},
+		{"CreateAuthorization long key", func() error {
+			_, err := CreateAuthorization([]byte(`{}`), append(append([]byte{}, signingKey...), 0), nil)
+			return err
+		}, CodeKeyInvalid},
 		{"CreateAuthorization zero key", func() error { _, err := CreateAuthorization([]byte(`{}`), make([]byte, 32), nil); return err }, 0},
 		{"VerifyAuthorization nil envelope", func() error { _, err := VerifyAuthorization(nil, [][]byte{trusted}, nil); return err }, CodeInvalidArgument},
 		{"VerifyAuthorization garbage envelope", func() error { _, err := VerifyAuthorization(garbage, [][]byte{trusted}, nil); return err }, 0},
 		{"VerifyAuthorization empty object", func() error { _, err := VerifyAuthorization([]byte(`{}`), [][]byte{trusted}, nil); return err }, CodeAuthorizationMalformed},
 		{"VerifyAuthorization no signers", func() error { _, err := VerifyAuthorization(envelope, nil, nil); return err }, CodeInvalidArgument},
-		{"VerifyAuthorization short signer", func() error { _, err := VerifyAuthorization(envelope, [][]byte{trusted[:5]}, nil); return err }, CodeInvalidArgument},
-		{"VerifyAuthorization garbage signer", func() error { _, err := VerifyAuthorization(envelope, [][]byte{garbage[:1]}, nil); return err }, CodeInvalidArgument},
+		{"VerifyAuthorization short signer", func() error { _, err := VerifyAuthorization(envelope, [][]byte{trusted[:5]}, nil); return err }, CodeKeyInvalid},
+		{"VerifyAuthorization garbage signer", func() error { _, err := VerifyAuthorization(envelope, [][]byte{garbage[:1]}, nil); return err }, CodeKeyInvalid},
+		{"VerifyAuthorization short second signer", func() error {
+			_, err := VerifyAuthorization(envelope, [][]byte{trusted, trusted[:32]}, nil)
+			return err
+		}, CodeKeyInvalid},
 		{"VerifyAuthorization garbage options", func() error { _, err := VerifyAuthorization(envelope, [][]byte{trusted}, garbage); return err }, 0},
 		{"OpenReport nil artifact", func() error { _, err := OpenReport(nil, OpenOptions{TrustedSigners: [][]byte{trusted}}); return err }, CodeInvalidArgument},
 		{"OpenReport no signers", func() error { _, err := OpenReport(garbage, OpenOptions{}); return err }, CodeInvalidArgument},
 		{"OpenReport short decryption key", func() error {
 			_, err := OpenReport(garbage, OpenOptions{TrustedSigners: [][]byte{trusted}, DecryptionKey: recipientKey[:8]})
 			return err
-		}, CodeInvalidArgument},
+		}, CodeKeyInvalid},
+		{"Protect short signing key", func() error {
+			_, err := Protect(wasm, ProtectOptions{ManifestJSON: manifest, SigningKey: signingKey[:31]})
+			return err
+		}, CodeKeyInvalid},
+		{"Protect 12-byte recipient key", func() error {
+			_, err := Protect(wasm, ProtectOptions{ManifestJSON: manifest, SigningKey: signingKey, RecipientPublicKey: garbage})
+			return err
+		}, CodeKeyInvalid},
+		{"Open short decryption key", func() error {
+			_, err := Open(wasm, OpenOptions{TrustedSigners: [][]byte{trusted}, DecryptionKey: recipientKey[:31]})
+			return err
+		}, CodeKeyInvalid},
+		{"SigningPublicKey short key", func() error { _, err := SigningPublicKey(signingKey[:31]); return err }, CodeKeyInvalid},
+		{"SigningPublicKey nil key", func() error { _, err := SigningPublicKey(nil); return err }, CodeInvalidArgument},
+		{"X25519PublicKey 12-byte key", func() error { _, err := X25519PublicKey(garbage); return err }, CodeKeyInvalid},
 		{"NewHost nil", func() error { _, err := NewHost(nil); return err }, CodeInvalidArgument},
 		{"NewHost garbage", func() error { _, err := NewHost(garbage); return err }, 0},
 		{"NewHost not an object", func() error { _, err := NewHost([]byte(`[1]`)); return err }, 0},

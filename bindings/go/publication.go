@@ -9,10 +9,11 @@ import "encoding/json"
 type ProtectOptions struct {
 	// ManifestJSON is the manifest as JSON text (required).
 	ManifestJSON []byte
-	// SigningKey is the 32-byte secp256k1 private key that signs the artifact (required).
+	// SigningKey is the 32-byte secp256k1 private key that signs the artifact (required;
+	// another length is CodeKeyInvalid).
 	SigningKey []byte
 	// RecipientPublicKey is the recipient's 32-byte X25519 public key; nil for a signed-only
-	// (unencrypted) artifact.
+	// (unencrypted) artifact (an empty non-nil slice is CodeInvalidArgument).
 	RecipientPublicKey []byte
 	// SingleFileBundle wraps the module into a single-file bundle (sds.bundle) before signing.
 	SingleFileBundle bool
@@ -33,18 +34,11 @@ type Protected struct {
 // Protect signs a module (optionally bundling and encrypting it) and appends the REC
 // trailer (sdm_protect). The clock is the system clock.
 func Protect(wasm []byte, opts ProtectOptions) (*Protected, error) {
-	if err := requireLen("signing key", opts.SigningKey, KeyLen); err != nil {
-		return nil, err
-	}
-	if opts.RecipientPublicKey != nil {
-		if err := requireLen("recipient public key", opts.RecipientPublicKey, KeyLen); err != nil {
-			return nil, err
-		}
-	}
 	var artifact, result C.sdm_bytes
 	if err := call(func() C.sdm_status {
 		return C.sdm_protect(inPtr(opts.ManifestJSON), inLen(opts.ManifestJSON), inPtr(wasm), inLen(wasm),
-			inPtr(opts.SigningKey), inPtr(opts.RecipientPublicKey), C.bool(opts.SingleFileBundle),
+			inPtr(opts.SigningKey), inLen(opts.SigningKey),
+			optPtr(opts.RecipientPublicKey), inLen(opts.RecipientPublicKey), C.bool(opts.SingleFileBundle),
 			&artifact, &result)
 	}); err != nil {
 		return nil, err
@@ -62,7 +56,7 @@ type OpenOptions struct {
 	// signature must verify against one of them. At least one is required.
 	TrustedSigners [][]byte
 	// DecryptionKey is the recipient's 32-byte X25519 private key; nil for an unencrypted
-	// artifact.
+	// artifact (another length is CodeKeyInvalid).
 	DecryptionKey []byte
 }
 
@@ -79,32 +73,18 @@ type Opened struct {
 // the failing step's code, e.g. CodeSignatureInvalid for an untrusted signer or
 // CodeDecryptedPayloadInvalid for a wrong decryption key, CodeDecryptionKeyRequired without one.
 func Open(artifact []byte, opts OpenOptions) (*Opened, error) {
-	signers, err := openTrust(opts)
+	signers, err := concatSigners(opts.TrustedSigners)
 	if err != nil {
 		return nil, err
 	}
 	var wasm, report C.sdm_bytes
 	if err := call(func() C.sdm_status {
 		return C.sdm_open(inPtr(artifact), inLen(artifact), inPtr(signers), inLen(signers),
-			inPtr(opts.DecryptionKey), &wasm, &report)
+			optPtr(opts.DecryptionKey), inLen(opts.DecryptionKey), &wasm, &report)
 	}); err != nil {
 		return nil, err
 	}
 	return &Opened{Wasm: takeBytes(&wasm), Report: takeBytes(&report)}, nil
-}
-
-// openTrust checks the key sizes of opts and returns the concatenated trusted signers.
-func openTrust(opts OpenOptions) ([]byte, error) {
-	signers, err := concatSigners(opts.TrustedSigners)
-	if err != nil {
-		return nil, err
-	}
-	if opts.DecryptionKey != nil {
-		if err := requireLen("decryption key", opts.DecryptionKey, KeyLen); err != nil {
-			return nil, err
-		}
-	}
-	return signers, nil
 }
 
 // OpenOutcome is the loader's verdict from OpenReport: opened, or refused with the report
@@ -141,14 +121,14 @@ func (o *OpenOutcome) Err() error {
 // (empty artifact, no signers, malformed keys): a refusal is an OpenOutcome with Opened
 // false and Status the refusal's code.
 func OpenReport(artifact []byte, opts OpenOptions) (*OpenOutcome, error) {
-	signers, err := openTrust(opts)
+	signers, err := concatSigners(opts.TrustedSigners)
 	if err != nil {
 		return nil, err
 	}
 	var wasm, outcome C.sdm_bytes
 	if err := call(func() C.sdm_status {
 		return C.sdm_open_report(inPtr(artifact), inLen(artifact), inPtr(signers), inLen(signers),
-			inPtr(opts.DecryptionKey), &wasm, &outcome)
+			optPtr(opts.DecryptionKey), inLen(opts.DecryptionKey), &wasm, &outcome)
 	}); err != nil {
 		return nil, err
 	}
@@ -164,14 +144,12 @@ func OpenReport(artifact []byte, opts OpenOptions) (*OpenOutcome, error) {
 }
 
 // SigningPublicKey is the 33-byte compressed secp256k1 public key of a 32-byte signing
-// private key (sdm_signing_public_key), for OpenOptions.TrustedSigners.
+// private key (sdm_signing_public_key), for OpenOptions.TrustedSigners. A private key of
+// another length, or the zero scalar, is CodeKeyInvalid.
 func SigningPublicKey(privateKey []byte) ([]byte, error) {
-	if err := requireLen("signing private key", privateKey, KeyLen); err != nil {
-		return nil, err
-	}
 	out := make([]byte, SigningPublicKeyLen)
 	if err := call(func() C.sdm_status {
-		return C.sdm_signing_public_key(inPtr(privateKey), inPtr(out))
+		return C.sdm_signing_public_key(inPtr(privateKey), inLen(privateKey), inPtr(out), inLen(out))
 	}); err != nil {
 		return nil, err
 	}
@@ -179,14 +157,12 @@ func SigningPublicKey(privateKey []byte) ([]byte, error) {
 }
 
 // X25519PublicKey is the 32-byte X25519 public key of a 32-byte X25519 private key
-// (sdm_x25519_public_key), for ProtectOptions.RecipientPublicKey.
+// (sdm_x25519_public_key), for ProtectOptions.RecipientPublicKey. A private key of another
+// length is CodeKeyInvalid.
 func X25519PublicKey(privateKey []byte) ([]byte, error) {
-	if err := requireLen("X25519 private key", privateKey, KeyLen); err != nil {
-		return nil, err
-	}
 	out := make([]byte, KeyLen)
 	if err := call(func() C.sdm_status {
-		return C.sdm_x25519_public_key(inPtr(privateKey), inPtr(out))
+		return C.sdm_x25519_public_key(inPtr(privateKey), inLen(privateKey), inPtr(out), inLen(out))
 	}); err != nil {
 		return nil, err
 	}

@@ -30,12 +30,19 @@ func TestKeyDerivation(t *testing.T) {
 	if want := unhex(t, "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a"); !bytes.Equal(alicePublic, want) {
 		t.Fatalf("RFC 7748 vector: % x", alicePublic)
 	}
-	// Wrong sizes are rejected before the library reads the slice.
-	for _, key := range [][]byte{nil, {}, seq(1, 31), seq(1, 33)} {
+	// Wrong sizes are the library's answer (keys cross with their length): a missing key is
+	// invalid-argument, any other length key-invalid.
+	for _, key := range [][]byte{nil, {}} {
 		_, err := SigningPublicKey(key)
 		wantCode(t, err, CodeInvalidArgument)
 		_, err = X25519PublicKey(key)
 		wantCode(t, err, CodeInvalidArgument)
+	}
+	for _, key := range [][]byte{seq(1, 1), seq(1, 31), seq(1, 33), seq(1, 64)} {
+		_, err := SigningPublicKey(key)
+		wantCode(t, err, CodeKeyInvalid)
+		_, err = X25519PublicKey(key)
+		wantCode(t, err, CodeKeyInvalid)
 	}
 	// The zero scalar is no secp256k1 key.
 	_, err = SigningPublicKey(make([]byte, 32))
@@ -96,8 +103,11 @@ func TestProtectOpenRoundTrip(t *testing.T) {
 			_, err = Open(protected.Artifact, OpenOptions{DecryptionKey: recipientKey})
 			wantCode(t, err, CodeInvalidArgument)
 			_, err = Open(protected.Artifact, OpenOptions{TrustedSigners: [][]byte{trusted[:32]}, DecryptionKey: recipientKey})
-			wantCode(t, err, CodeInvalidArgument)
+			wantCode(t, err, CodeKeyInvalid)
 			_, err = Open(protected.Artifact, OpenOptions{TrustedSigners: [][]byte{trusted}, DecryptionKey: recipientKey[:16]})
+			wantCode(t, err, CodeKeyInvalid)
+			// An empty, non-nil key is a present key of length 0, never "no key".
+			_, err = Open(protected.Artifact, OpenOptions{TrustedSigners: [][]byte{trusted}, DecryptionKey: []byte{}})
 			wantCode(t, err, CodeInvalidArgument)
 		})
 	}
@@ -135,16 +145,22 @@ func TestProtectSignedOnly(t *testing.T) {
 func TestProtectRejectsBadKeys(t *testing.T) {
 	wasm := readVector(t, "single-file-module.wasm")
 	manifest := readVector(t, "manifest.json")
-	for name, opts := range map[string]ProtectOptions{
-		"no signing key":        {ManifestJSON: manifest},
-		"short signing key":     {ManifestJSON: manifest, SigningKey: signingKey[:31]},
-		"short recipient key":   {ManifestJSON: manifest, SigningKey: signingKey, RecipientPublicKey: seq(1, 31)},
-		"empty recipient slice": {ManifestJSON: manifest, SigningKey: signingKey, RecipientPublicKey: []byte{}},
-		"no manifest":           {SigningKey: signingKey},
+	for name, test := range map[string]struct {
+		opts ProtectOptions
+		code int
+	}{
+		"no signing key":    {ProtectOptions{ManifestJSON: manifest}, CodeInvalidArgument},
+		"short signing key": {ProtectOptions{ManifestJSON: manifest, SigningKey: signingKey[:31]}, CodeKeyInvalid},
+		"short recipient key": {ProtectOptions{ManifestJSON: manifest, SigningKey: signingKey,
+			RecipientPublicKey: seq(1, 31)}, CodeKeyInvalid},
+		// Not "no recipient": an empty key must never silently give an unencrypted artifact.
+		"empty recipient slice": {ProtectOptions{ManifestJSON: manifest, SigningKey: signingKey,
+			RecipientPublicKey: []byte{}}, CodeInvalidArgument},
+		"no manifest": {ProtectOptions{SigningKey: signingKey}, CodeInvalidArgument},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := Protect(wasm, opts)
-			wantCode(t, err, CodeInvalidArgument)
+			_, err := Protect(wasm, test.opts)
+			wantCode(t, err, test.code)
 		})
 	}
 }

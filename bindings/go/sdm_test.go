@@ -3,27 +3,14 @@ package sdm
 import (
 	"bytes"
 	"encoding/json"
-	"strings"
 	"testing"
 )
 
 func TestABIVersion(t *testing.T) {
-	if HeaderABIVersion != 1 || LibraryABIVersion() != HeaderABIVersion {
+	if HeaderABIVersion != 2 || LibraryABIVersion() != HeaderABIVersion {
 		t.Fatalf("header %d, library %d", HeaderABIVersion, LibraryABIVersion())
 	}
 	mustNoErr(t, CheckABIVersion())
-}
-
-func TestDebugForcePanicIsAnError(t *testing.T) {
-	err := DebugForcePanic()
-	wantCode(t, err, CodePanic)
-	if !strings.Contains(err.Error(), "sdm_debug_force_panic") {
-		t.Fatalf("message: %v", err)
-	}
-	// The library still works after a caught panic, and the next success clears nothing
-	// the binding relies on.
-	_, err = Inspect(readVector(t, "single-file-module.wasm"))
-	mustNoErr(t, err)
 }
 
 func TestManifestRoundTrip(t *testing.T) {

@@ -1,15 +1,37 @@
 /*
  * Every sdm_ function with NULL pointers, zero lengths and garbage bytes: each must return an
- * error status (never crash), leave its out-params untouched, and record a message. The
- * forced panic must come back as status 6 (panic).
+ * error status (never crash), leave its out-params untouched, and record a message. Keys of
+ * the wrong length are key-invalid, missing keys and short output buffers invalid-argument.
+ * The forced panic must come back as status 6 (panic): this program needs the test hooks
+ * (-DSDM_TEST_HOOKS, and a library built with the ffi-c feature `test-hooks`).
  */
 #include "common.h"
 
-#define STATUS_INVALID_ARGUMENT 4u
-#define STATUS_PANIC 6u
+#ifndef SDM_TEST_HOOKS
+#error "build with -DSDM_TEST_HOOKS against a library built with --features test-hooks"
+#endif
+
+#define STATUS_INVALID_ARGUMENT SDM_ERR_INVALID_ARGUMENT
+#define STATUS_KEY_INVALID SDM_ERR_KEY_INVALID
+#define STATUS_PANIC SDM_ERR_PANIC
 
 static const uint8_t GARBAGE[64] = {0xde, 0xad, 0xbe, 0xef, 0x00, 0x61, 0x73, 0x6d, 0xff, 0x01};
-static const uint8_t ZERO_KEY[32] = {0};
+static const uint8_t ZERO_KEY[SDM_KEY_LEN] = {0};
+static const uint8_t ONE_KEY[SDM_KEY_LEN] = {1};
+
+/* The error code names: static strings, NULL for 0 and unknown numbers, last error kept. */
+static void error_code_names(void) {
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_manifest_decode(NULL, 8, NULL));
+  EXPECT(strcmp(sdm_error_code_name(SDM_ERR_INVALID_ARGUMENT), "invalid-argument") == 0);
+  EXPECT(strcmp(sdm_error_code_name(SDM_ERR_KEY_INVALID), "key-invalid") == 0);
+  EXPECT(strcmp(sdm_error_code_name(SDM_ERR_PANIC), "panic") == 0);
+  EXPECT(sdm_error_code_name(SDM_OK) == NULL);
+  EXPECT(sdm_error_code_name(99999) == NULL);
+  EXPECT(sdm_last_error_code() == STATUS_INVALID_ARGUMENT);
+  /* The message is the message alone: the code is the status, its name is above. */
+  EXPECT(sdm_last_error_message()[0] != '[');
+  EXPECT(strstr(sdm_last_error_message(), "invalid-argument") == NULL);
+}
 
 /* An out-param sentinel: any write by a failing call would change it. */
 #define SENTINEL {(uint8_t *)0x1, 3}
@@ -67,42 +89,61 @@ static void format_functions(void) {
 static void publication_functions(void) {
   sdm_bytes out = SENTINEL, report = SENTINEL;
   const uint8_t *text = (const uint8_t *)"{}";
-  uint8_t key[33];
+  uint8_t key[SDM_SIGNING_PUBLIC_KEY_LEN], trusted[SDM_SIGNING_PUBLIC_KEY_LEN];
+  CHECK_OK(sdm_signing_public_key(ONE_KEY, sizeof ONE_KEY, trusted, sizeof trusted));
 
   CHECK_STATUS(STATUS_INVALID_ARGUMENT,
-               sdm_protect(NULL, 2, GARBAGE, 8, ZERO_KEY, NULL, false, &out, &report));
+               sdm_protect(NULL, 2, GARBAGE, 8, ZERO_KEY, 32, NULL, 0, false, &out, &report));
   CHECK_STATUS(STATUS_INVALID_ARGUMENT,
-               sdm_protect(text, 0, GARBAGE, 8, ZERO_KEY, NULL, false, &out, &report));
+               sdm_protect(text, 0, GARBAGE, 8, ZERO_KEY, 32, NULL, 0, false, &out, &report));
   CHECK_STATUS(STATUS_INVALID_ARGUMENT,
-               sdm_protect(text, 2, NULL, 8, ZERO_KEY, NULL, false, &out, &report));
+               sdm_protect(text, 2, NULL, 8, ZERO_KEY, 32, NULL, 0, false, &out, &report));
   CHECK_STATUS(STATUS_INVALID_ARGUMENT,
-               sdm_protect(text, 2, GARBAGE, 0, ZERO_KEY, NULL, false, &out, &report));
+               sdm_protect(text, 2, GARBAGE, 0, ZERO_KEY, 32, NULL, 0, false, &out, &report));
   CHECK_STATUS(STATUS_INVALID_ARGUMENT,
-               sdm_protect(text, 2, GARBAGE, 8, NULL, NULL, false, &out, &report));
+               sdm_protect(text, 2, GARBAGE, 8, NULL, 32, NULL, 0, false, &out, &report));
   CHECK_STATUS(STATUS_INVALID_ARGUMENT,
-               sdm_protect(text, 2, GARBAGE, 8, ZERO_KEY, NULL, false, NULL, &report));
+               sdm_protect(text, 2, GARBAGE, 8, ZERO_KEY, 32, NULL, 0, false, NULL, &report));
   CHECK_STATUS(STATUS_INVALID_ARGUMENT,
-               sdm_protect(text, 2, GARBAGE, 8, ZERO_KEY, NULL, false, &out, NULL));
+               sdm_protect(text, 2, GARBAGE, 8, ZERO_KEY, 32, NULL, 0, false, &out, NULL));
   /* The zero scalar is not a valid secp256k1 private key. */
-  CHECK_ERROR(sdm_protect(text, 2, GARBAGE, 8, ZERO_KEY, NULL, false, &out, &report));
-  CHECK_ERROR(sdm_protect(GARBAGE, sizeof GARBAGE, GARBAGE, 8, GARBAGE, NULL, true, &out,
+  CHECK_ERROR(sdm_protect(text, 2, GARBAGE, 8, ZERO_KEY, 32, NULL, 0, false, &out, &report));
+  CHECK_ERROR(sdm_protect(GARBAGE, sizeof GARBAGE, GARBAGE, 8, GARBAGE, 32, NULL, 0, true, &out,
                           &report));
+  /* Keys carry their length: another length is key-invalid, NULL with a length is missing. */
+  CHECK_STATUS(STATUS_KEY_INVALID,
+               sdm_protect(text, 2, GARBAGE, 8, ONE_KEY, 31, NULL, 0, false, &out, &report));
+  CHECK_STATUS(STATUS_KEY_INVALID,
+               sdm_protect(text, 2, GARBAGE, 8, ONE_KEY, 32, GARBAGE, 33, false, &out, &report));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_protect(text, 2, GARBAGE, 8, ONE_KEY, 32, NULL, 32, false, &out, &report));
 
-  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_open(NULL, 8, GARBAGE, 33, NULL, &out, &report));
-  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_open(GARBAGE, 0, GARBAGE, 33, NULL, &out, &report));
-  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_open(GARBAGE, 8, NULL, 33, NULL, &out, &report));
-  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_open(GARBAGE, 8, GARBAGE, 0, NULL, &out, &report));
-  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_open(GARBAGE, 8, GARBAGE, 32, NULL, &out, &report));
-  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_open(GARBAGE, 8, GARBAGE, 33, NULL, NULL, &report));
-  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_open(GARBAGE, 8, GARBAGE, 33, NULL, &out, NULL));
-  CHECK_ERROR(sdm_open(GARBAGE, sizeof GARBAGE, GARBAGE, 33, NULL, &out, &report));
-  CHECK_ERROR(sdm_open(GARBAGE, sizeof GARBAGE, GARBAGE, 33, GARBAGE, &out, &report));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_open(NULL, 8, GARBAGE, 33, NULL, 0, &out, &report));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_open(GARBAGE, 0, GARBAGE, 33, NULL, 0, &out, &report));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_open(GARBAGE, 8, NULL, 33, NULL, 0, &out, &report));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_open(GARBAGE, 8, GARBAGE, 0, NULL, 0, &out, &report));
+  CHECK_STATUS(STATUS_KEY_INVALID, sdm_open(GARBAGE, 8, GARBAGE, 32, NULL, 0, &out, &report));
+  CHECK_STATUS(STATUS_KEY_INVALID, sdm_open(GARBAGE, 8, trusted, 33, ONE_KEY, 31, &out, &report));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_open(GARBAGE, 8, trusted, 33, NULL, 32, &out, &report));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_open(GARBAGE, 8, GARBAGE, 33, NULL, 0, NULL, &report));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_open(GARBAGE, 8, GARBAGE, 33, NULL, 0, &out, NULL));
+  CHECK_ERROR(sdm_open(GARBAGE, sizeof GARBAGE, GARBAGE, 33, NULL, 0, &out, &report));
+  CHECK_ERROR(sdm_open(GARBAGE, sizeof GARBAGE, GARBAGE, 33, GARBAGE, 32, &out, &report));
 
-  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_signing_public_key(NULL, key));
-  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_signing_public_key(GARBAGE, NULL));
-  CHECK_ERROR(sdm_signing_public_key(ZERO_KEY, key));
-  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_x25519_public_key(NULL, key));
-  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_x25519_public_key(GARBAGE, NULL));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_signing_public_key(NULL, 32, key, sizeof key));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_signing_public_key(ONE_KEY, 0, key, sizeof key));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_signing_public_key(ONE_KEY, 32, NULL, 33));
+  memset(key, 0xAA, sizeof key);
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_signing_public_key(ONE_KEY, 32, key, 32));
+  CHECK_STATUS(STATUS_KEY_INVALID, sdm_signing_public_key(ONE_KEY, 31, key, sizeof key));
+  CHECK_STATUS(STATUS_KEY_INVALID, sdm_signing_public_key(GARBAGE, 33, key, sizeof key));
+  CHECK_STATUS(STATUS_KEY_INVALID, sdm_signing_public_key(ZERO_KEY, 32, key, sizeof key));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_x25519_public_key(NULL, 32, key, 32));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_x25519_public_key(ONE_KEY, 32, NULL, 32));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_x25519_public_key(ONE_KEY, 32, key, 31));
+  CHECK_STATUS(STATUS_KEY_INVALID, sdm_x25519_public_key(GARBAGE, 31, key, 32));
+  for (size_t i = 0; i < sizeof key; i++) EXPECT(key[i] == 0xAA);
   UNTOUCHED(out);
   UNTOUCHED(report);
 }
@@ -112,30 +153,31 @@ static void authorization_and_open_report(void) {
   const uint8_t *object = (const uint8_t *)"{}";
   const uint8_t *array = (const uint8_t *)"[]";
   const uint8_t *typo = (const uint8_t *)"{\"nowMs\":1}";
-  static const uint8_t ONE_KEY[32] = {1};
-  uint8_t trusted[33];
-  CHECK_OK(sdm_signing_public_key(ONE_KEY, trusted));
+  uint8_t trusted[SDM_SIGNING_PUBLIC_KEY_LEN];
+  CHECK_OK(sdm_signing_public_key(ONE_KEY, sizeof ONE_KEY, trusted, sizeof trusted));
 
   /* sdm_authorization_create: options, key, optional signer JSON, out. */
   CHECK_STATUS(STATUS_INVALID_ARGUMENT,
-               sdm_authorization_create(NULL, 2, ONE_KEY, NULL, 0, &out));
+               sdm_authorization_create(NULL, 2, ONE_KEY, 32, NULL, 0, &out));
   CHECK_STATUS(STATUS_INVALID_ARGUMENT,
-               sdm_authorization_create(object, 0, ONE_KEY, NULL, 0, &out));
+               sdm_authorization_create(object, 0, ONE_KEY, 32, NULL, 0, &out));
   CHECK_STATUS(STATUS_INVALID_ARGUMENT,
-               sdm_authorization_create(object, SIZE_MAX, ONE_KEY, NULL, 0, &out));
-  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_authorization_create(object, 2, NULL, NULL, 0, &out));
+               sdm_authorization_create(object, SIZE_MAX, ONE_KEY, 32, NULL, 0, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_authorization_create(object, 2, NULL, 32, NULL, 0, &out));
   CHECK_STATUS(STATUS_INVALID_ARGUMENT,
-               sdm_authorization_create(object, 2, ONE_KEY, NULL, 2, &out));
+               sdm_authorization_create(object, 2, ONE_KEY, 32, NULL, 2, &out));
   CHECK_STATUS(STATUS_INVALID_ARGUMENT,
-               sdm_authorization_create(object, 2, ONE_KEY, object, 0, &out));
+               sdm_authorization_create(object, 2, ONE_KEY, 32, object, 0, &out));
   CHECK_STATUS(STATUS_INVALID_ARGUMENT,
-               sdm_authorization_create(object, 2, ONE_KEY, NULL, 0, NULL));
-  CHECK_ERROR(sdm_authorization_create(GARBAGE, sizeof GARBAGE, ONE_KEY, NULL, 0, &out));
-  CHECK_ERROR(sdm_authorization_create(array, 2, ONE_KEY, NULL, 0, &out));
-  CHECK_ERROR(sdm_authorization_create(object, 2, ZERO_KEY, NULL, 0, &out)); /* zero scalar */
-  CHECK_ERROR(sdm_authorization_create(object, 2, ONE_KEY, GARBAGE, sizeof GARBAGE, &out));
+               sdm_authorization_create(object, 2, ONE_KEY, 32, NULL, 0, NULL));
+  CHECK_ERROR(sdm_authorization_create(GARBAGE, sizeof GARBAGE, ONE_KEY, 32, NULL, 0, &out));
+  CHECK_ERROR(sdm_authorization_create(array, 2, ONE_KEY, 32, NULL, 0, &out));
+  CHECK_ERROR(sdm_authorization_create(object, 2, ZERO_KEY, 32, NULL, 0, &out)); /* zero scalar */
+  CHECK_STATUS(STATUS_KEY_INVALID,
+               sdm_authorization_create(object, 2, ONE_KEY, 33, NULL, 0, &out));
+  CHECK_ERROR(sdm_authorization_create(object, 2, ONE_KEY, 32, GARBAGE, sizeof GARBAGE, &out));
   CHECK_STATUS(STATUS_INVALID_ARGUMENT,
-               sdm_authorization_create(object, 2, ONE_KEY, typo, strlen((const char *)typo),
+               sdm_authorization_create(object, 2, ONE_KEY, 32, typo, strlen((const char *)typo),
                                         &out));
   UNTOUCHED(out);
 
@@ -148,7 +190,7 @@ static void authorization_and_open_report(void) {
                sdm_authorization_verify(object, 2, NULL, 33, NULL, 0, &out));
   CHECK_STATUS(STATUS_INVALID_ARGUMENT,
                sdm_authorization_verify(object, 2, trusted, 0, NULL, 0, &out));
-  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+  CHECK_STATUS(STATUS_KEY_INVALID,
                sdm_authorization_verify(object, 2, trusted, 32, NULL, 0, &out));
   CHECK_STATUS(STATUS_INVALID_ARGUMENT,
                sdm_authorization_verify(object, 2, trusted, 33, NULL, 5, &out));
@@ -168,26 +210,28 @@ static void authorization_and_open_report(void) {
 
   /* sdm_open_report: argument errors write nothing; garbage is a verdict, not an error. */
   CHECK_STATUS(STATUS_INVALID_ARGUMENT,
-               sdm_open_report(NULL, 8, trusted, 33, NULL, &wasm, &out));
+               sdm_open_report(NULL, 8, trusted, 33, NULL, 0, &wasm, &out));
   CHECK_STATUS(STATUS_INVALID_ARGUMENT,
-               sdm_open_report(GARBAGE, 0, trusted, 33, NULL, &wasm, &out));
+               sdm_open_report(GARBAGE, 0, trusted, 33, NULL, 0, &wasm, &out));
   CHECK_STATUS(STATUS_INVALID_ARGUMENT,
-               sdm_open_report(GARBAGE, 8, NULL, 33, NULL, &wasm, &out));
+               sdm_open_report(GARBAGE, 8, NULL, 33, NULL, 0, &wasm, &out));
+  CHECK_STATUS(STATUS_KEY_INVALID,
+               sdm_open_report(GARBAGE, 8, trusted, 34, NULL, 0, &wasm, &out));
+  CHECK_STATUS(STATUS_KEY_INVALID,
+               sdm_open_report(GARBAGE, 8, trusted, 33, GARBAGE, 33, &wasm, &out));
   CHECK_STATUS(STATUS_INVALID_ARGUMENT,
-               sdm_open_report(GARBAGE, 8, trusted, 34, NULL, &wasm, &out));
-  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
-               sdm_open_report(GARBAGE, 8, trusted, 33, NULL, &wasm, NULL));
-  CHECK_ERROR(sdm_open_report(GARBAGE, 8, GARBAGE, 33, NULL, &wasm, &out));
+               sdm_open_report(GARBAGE, 8, trusted, 33, NULL, 0, &wasm, NULL));
+  CHECK_ERROR(sdm_open_report(GARBAGE, 8, GARBAGE, 33, NULL, 0, &wasm, &out));
   UNTOUCHED(out);
   UNTOUCHED(wasm);
   sdm_bytes verdict = {0}, refused = SENTINEL;
-  CHECK_OK(sdm_open_report(GARBAGE, sizeof GARBAGE, trusted, 33, GARBAGE, &refused, &verdict));
+  CHECK_OK(sdm_open_report(GARBAGE, sizeof GARBAGE, trusted, 33, GARBAGE, 32, &refused, &verdict));
   EXPECT(refused.ptr == NULL && refused.len == 0);
   EXPECT(json_contains(&verdict, "\"outcome\":\"error\""));
   EXPECT(json_contains(&verdict, "\"report\":{"));
   sdm_bytes_free(&verdict);
   /* out_wasm NULL: the report alone. */
-  CHECK_OK(sdm_open_report(GARBAGE, sizeof GARBAGE, trusted, 33, NULL, NULL, &verdict));
+  CHECK_OK(sdm_open_report(GARBAGE, sizeof GARBAGE, trusted, 33, NULL, 0, NULL, &verdict));
   EXPECT(json_contains(&verdict, "\"errorClass\""));
   sdm_bytes_free(&verdict);
 }
@@ -418,6 +462,7 @@ static void frees_and_panic(void) {
 }
 
 int main(void) {
+  error_code_names();
   format_functions();
   publication_functions();
   authorization_and_open_report();

@@ -49,21 +49,25 @@ static void inspect_and_check(const unsigned char *module, size_t module_len,
 
 static void protect_and_open(const unsigned char *module, size_t module_len,
                              const unsigned char *manifest, size_t manifest_len) {
-  unsigned char trusted[33], untrusted[33], recipient_public[32];
-  CHECK_OK(sdm_signing_public_key(SIGNING_KEY, trusted));
-  CHECK_OK(sdm_signing_public_key(OTHER_SIGNING_KEY, untrusted));
-  CHECK_OK(sdm_x25519_public_key(RECIPIENT_KEY, recipient_public));
+  unsigned char trusted[SDM_SIGNING_PUBLIC_KEY_LEN], untrusted[SDM_SIGNING_PUBLIC_KEY_LEN];
+  unsigned char recipient_public[SDM_KEY_LEN];
+  CHECK_OK(sdm_signing_public_key(SIGNING_KEY, sizeof SIGNING_KEY, trusted, sizeof trusted));
+  CHECK_OK(sdm_signing_public_key(OTHER_SIGNING_KEY, sizeof OTHER_SIGNING_KEY, untrusted,
+                                  sizeof untrusted));
+  CHECK_OK(sdm_x25519_public_key(RECIPIENT_KEY, sizeof RECIPIENT_KEY, recipient_public,
+                                 sizeof recipient_public));
 
   sdm_bytes artifact = {0}, result = {0};
   CHECK_OK(sdm_protect(manifest, manifest_len, module, module_len, SIGNING_KEY,
-                       recipient_public, true, &artifact, &result));
+                       sizeof SIGNING_KEY, recipient_public, sizeof recipient_public, true,
+                       &artifact, &result));
   EXPECT(json_contains(&result, "\"encrypted\":true"));
   sdm_bytes_free(&result);
   printf("protect: %zu-byte encrypted artifact\n", artifact.len);
 
   sdm_bytes wasm = {0}, report = {0};
-  CHECK_OK(sdm_open(artifact.ptr, artifact.len, trusted, sizeof trusted, RECIPIENT_KEY, &wasm,
-                    &report));
+  CHECK_OK(sdm_open(artifact.ptr, artifact.len, trusted, sizeof trusted, RECIPIENT_KEY,
+                    sizeof RECIPIENT_KEY, &wasm, &report));
   EXPECT(wasm.len > 8 && memcmp(wasm.ptr, "\0asm", 4) == 0);
   printf("open: %zu bytes of wasm\n", wasm.len);
   /* The opened module is the bundled module: it still inspects. */
@@ -76,22 +80,22 @@ static void protect_and_open(const unsigned char *module, size_t module_len,
   /* Negatives: a wrong decryption key, no key, an untrusted signer. Out-params untouched. */
   sdm_bytes untouched = {(uint8_t *)0x1, 7}, untouched_report = {(uint8_t *)0x1, 7};
   CHECK_ERROR(sdm_open(artifact.ptr, artifact.len, trusted, sizeof trusted, WRONG_RECIPIENT_KEY,
-                       &untouched, &untouched_report));
+                       sizeof WRONG_RECIPIENT_KEY, &untouched, &untouched_report));
   printf("open with the wrong key: status %u (%s)\n", sdm_last_error_code(),
          sdm_last_error_message());
   EXPECT(untouched.ptr == (uint8_t *)0x1 && untouched.len == 7);
-  CHECK_ERROR(sdm_open(artifact.ptr, artifact.len, trusted, sizeof trusted, NULL, &untouched,
-                       &untouched_report));
-  CHECK_ERROR(sdm_open(artifact.ptr, artifact.len, untrusted, sizeof untrusted, RECIPIENT_KEY,
+  CHECK_ERROR(sdm_open(artifact.ptr, artifact.len, trusted, sizeof trusted, NULL, 0,
                        &untouched, &untouched_report));
-  printf("open with an untrusted signer: status %u (%s)\n", sdm_last_error_code(),
-         sdm_last_error_message());
+  CHECK_ERROR(sdm_open(artifact.ptr, artifact.len, untrusted, sizeof untrusted, RECIPIENT_KEY,
+                       sizeof RECIPIENT_KEY, &untouched, &untouched_report));
+  printf("open with an untrusted signer: status %u %s (%s)\n", sdm_last_error_code(),
+         sdm_error_code_name(sdm_last_error_code()), sdm_last_error_message());
   EXPECT(untouched.ptr == (uint8_t *)0x1 && untouched_report.len == 7);
 
   /* sdm_open_report: the refusal comes back as a verdict with the partial report. */
   sdm_bytes refused_wasm = {(uint8_t *)0x1, 7}, outcome = {0};
   CHECK_OK(sdm_open_report(artifact.ptr, artifact.len, untrusted, sizeof untrusted,
-                           RECIPIENT_KEY, &refused_wasm, &outcome));
+                           RECIPIENT_KEY, sizeof RECIPIENT_KEY, &refused_wasm, &outcome));
   EXPECT(refused_wasm.ptr == NULL && refused_wasm.len == 0);
   EXPECT(json_contains(&outcome, "\"outcome\":\"error\""));
   EXPECT(json_contains(&outcome, "\"trailer\":{\"present\":true"));
@@ -99,7 +103,7 @@ static void protect_and_open(const unsigned char *module, size_t module_len,
   sdm_bytes_free(&outcome);
   sdm_bytes opened_wasm = {0};
   CHECK_OK(sdm_open_report(artifact.ptr, artifact.len, trusted, sizeof trusted, RECIPIENT_KEY,
-                           &opened_wasm, &outcome));
+                           sizeof RECIPIENT_KEY, &opened_wasm, &outcome));
   EXPECT(json_contains(&outcome, "\"outcome\":\"ok\",\"status\":0,\"report\":{"));
   EXPECT(opened_wasm.len > 8 && memcmp(opened_wasm.ptr, "\0asm", 4) == 0);
   sdm_bytes_free(&opened_wasm);
@@ -109,15 +113,16 @@ static void protect_and_open(const unsigned char *module, size_t module_len,
 
 /* A deployment authorization signed in C and verified against a trust list and expectations. */
 static void authorize_and_verify(void) {
-  unsigned char trusted[33];
-  CHECK_OK(sdm_signing_public_key(SIGNING_KEY, trusted));
+  unsigned char trusted[SDM_SIGNING_PUBLIC_KEY_LEN];
+  CHECK_OK(sdm_signing_public_key(SIGNING_KEY, sizeof SIGNING_KEY, trusted, sizeof trusted));
   static const char options[] =
       "{\"artifactId\":\"demo-artifact\",\"programId\":\"demo\",\"target\":"
       "{\"id\":\"edge-1\",\"audience\":\"ops\"},\"capabilities\":[\"clock\",\"http\"]}";
   static const char signer[] = "{\"keyId\":\"demo-key\"}";
   sdm_bytes envelope = {0};
   CHECK_OK(sdm_authorization_create((const uint8_t *)options, strlen(options), SIGNING_KEY,
-                                    (const uint8_t *)signer, strlen(signer), &envelope));
+                                    sizeof SIGNING_KEY, (const uint8_t *)signer, strlen(signer),
+                                    &envelope));
   EXPECT(json_contains(&envelope, "\"signatureHex\""));
   EXPECT(json_contains(&envelope, "\"keyId\":\"demo-key\""));
 

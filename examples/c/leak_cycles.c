@@ -66,18 +66,19 @@ int main(int argc, char **argv) {
   /* The authorization and open-report results (sdm_bytes, success and error paths). */
   static const unsigned char KEY[32] = {7};
   unsigned char trusted[33];
-  CHECK_OK(sdm_signing_public_key(KEY, trusted));
+  CHECK_OK(sdm_signing_public_key(KEY, sizeof KEY, trusted, sizeof trusted));
   static const char options[] = "{\"artifactId\":\"a\",\"capabilities\":[\"clock\"]}";
   static const char expired[] = "{\"now\":4102444800000}";
   for (int i = 0; i < AUTH_CYCLES; i++) {
     sdm_bytes envelope = {0}, verified = {0}, outcome = {0}, opened = {0};
-    CHECK_OK(sdm_authorization_create((const uint8_t *)options, strlen(options), KEY, NULL, 0,
-                                      &envelope));
+    CHECK_OK(sdm_authorization_create((const uint8_t *)options, strlen(options), KEY,
+                                      sizeof KEY, NULL, 0, &envelope));
     CHECK_OK(sdm_authorization_verify(envelope.ptr, envelope.len, trusted, sizeof trusted, NULL,
                                       0, &verified));
     CHECK_ERROR(sdm_authorization_verify(envelope.ptr, envelope.len, trusted, sizeof trusted,
                                          (const uint8_t *)expired, strlen(expired), &verified));
-    CHECK_OK(sdm_open_report(wasm, wasm_len, trusted, sizeof trusted, NULL, &opened, &outcome));
+    CHECK_OK(sdm_open_report(wasm, wasm_len, trusted, sizeof trusted, NULL, 0, &opened,
+                             &outcome));
     sdm_bytes_free(&outcome);
     sdm_bytes_free(&opened);
     sdm_bytes_free(&verified);

@@ -13,6 +13,11 @@
 
 #include "common.h"
 
+/* The caught-panic outcome needs sdm_debug_force_panic (the library's test hooks). */
+#ifndef SDM_TEST_HOOKS
+#error "build with -DSDM_TEST_HOOKS against a library built with --features test-hooks"
+#endif
+
 #define THREADS 8
 #define INVOKES_PER_THREAD 6
 #define ISOLATION_ROUNDS 8

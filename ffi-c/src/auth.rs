@@ -10,7 +10,8 @@ use space_data_module::api::keys::SigningKey;
 
 use crate::boundary::{guard, sdm_status};
 use crate::bytes::{
-    input, json_bytes, optional_input, require_out, sdm_bytes, to_json_bytes, utf8_input, write_out,
+    input, json_bytes, key_input, optional_input, require_out, sdm_bytes, to_json_bytes,
+    utf8_input, write_out,
 };
 use crate::publication::{SDM_KEY_LEN, parse_trusted_signers};
 
@@ -21,19 +22,20 @@ use crate::publication::{SDM_KEY_LEN, parse_trusted_signers};
 /// `artifactId`, `programId`, `graphHash`, `manifestHash`, `target`, `capabilities`,
 /// `issuedAt`, `ttlMs`, `nonce`, `constraints`); `issuedAt` defaults to the system clock,
 /// `ttlMs` to 300000, `nonce` to 16 random bytes. `signing_private_key`: 32-byte secp256k1
-/// scalar. `signer_json`: optional (NULL with length 0) `{"derivationPath", "keyId"}` copied
+/// scalar (another length, or a scalar not in [1, n-1], is `key-invalid`). `signer_json`: optional (NULL with length 0) `{"derivationPath", "keyId"}` copied
 /// into the unsigned `protected` header.
 ///
 /// On success `out_envelope_json` holds the envelope
 /// `{"protected": {...}, "payload": {...}, "signatureHex"}` (docs/c-abi.md).
 ///
 /// # Safety
-/// Inputs valid for their lengths (key: 32 bytes); `out_envelope_json` NULL or writable.
+/// Inputs valid for their lengths; `out_envelope_json` NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sdm_authorization_create(
     options_json: *const u8,
     options_json_len: usize,
     signing_private_key: *const u8,
+    signing_private_key_len: usize,
     signer_json: *const u8,
     signer_json_len: usize,
     out_envelope_json: *mut sdm_bytes,
@@ -43,8 +45,14 @@ pub unsafe extern "C" fn sdm_authorization_create(
         // SAFETY: caller contract.
         let options = unsafe { utf8_input(options_json, options_json_len, "options_json") }?;
         let options = AuthorizationOptions::from_json(options)?;
-        // SAFETY: caller contract (32 bytes); borrowed, so no copy of the secret is left behind.
-        let private = unsafe { input(signing_private_key, SDM_KEY_LEN, "signing_private_key") }?;
+        // SAFETY: caller contract; borrowed, so no copy of the secret is left behind.
+        let private = unsafe {
+            key_input::<SDM_KEY_LEN>(
+                signing_private_key,
+                signing_private_key_len,
+                "signing_private_key",
+            )
+        }?;
         // SAFETY: caller contract.
         let signer_info =
             match unsafe { optional_input(signer_json, signer_json_len, "signer_json") }? {

@@ -2,20 +2,24 @@
 //! entry so that no panic crosses into C.
 
 use std::cell::RefCell;
-use std::ffi::{CString, c_char};
+use std::ffi::{CStr, CString, c_char};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use space_data_module::{Error, ErrorCode};
 
-/// Result of every fallible `sdm_` function: 0 on success, otherwise the stable number of a
-/// core error code (docs/errors.md); 6 (`panic`) when a panic was caught at the boundary.
+use crate::codes::{SDM_ERR_PANIC, SDM_OK, code_name};
+
+/// Result of every fallible `sdm_` function: `SDM_OK` (0) on success, otherwise the stable
+/// number of a core error code, one of the `SDM_ERR_*` constants (docs/errors.md);
+/// `SDM_ERR_PANIC` (6) when a panic was caught at the boundary.
 #[allow(non_camel_case_types)]
 pub type sdm_status = u32;
 
-/// The ABI version: bumped on every incompatible change of the C surface.
-pub const SDM_ABI_VERSION: u32 = 1;
-
-const STATUS_OK: sdm_status = 0;
+/// The ABI version. It changes whenever a declaration of the header changes in a way that
+/// breaks a caller built against the previous header (a function's parameters or result, a
+/// struct layout, a constant's meaning, a removed function); adding a function or an error
+/// code does not change it (docs/c-abi.md, "ABI version"). 2: keys carry their length.
+pub const SDM_ABI_VERSION: u32 = 2;
 
 struct LastError {
     code: sdm_status,
@@ -41,10 +45,12 @@ fn clear_last_error() {
 pub(crate) fn guard(body: impl FnOnce() -> Result<(), Error>) -> sdm_status {
     clear_last_error();
     match catch_unwind(AssertUnwindSafe(body)) {
-        Ok(Ok(())) => STATUS_OK,
+        Ok(Ok(())) => SDM_OK,
         Ok(Err(error)) => {
             let code = error.code().number();
-            set_last_error(code, &error.to_string());
+            // The message alone: the code travels as the status (and `sdm_error_code_name`);
+            // `Error`'s Display would prefix "[name] " and every binding would show it twice.
+            set_last_error(code, error.message());
             code
         }
         Err(payload) => {
@@ -53,9 +59,11 @@ pub(crate) fn guard(body: impl FnOnce() -> Result<(), Error>) -> sdm_status {
                 .map(|text| (*text).to_owned())
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic payload".to_owned());
-            let code = ErrorCode::Panic.number();
-            set_last_error(code, &format!("panic: {detail}"));
-            code
+            set_last_error(
+                SDM_ERR_PANIC,
+                &format!("caught at the C boundary: {detail}"),
+            );
+            SDM_ERR_PANIC
         }
     }
 }
@@ -74,7 +82,16 @@ pub extern "C" fn sdm_abi_version() -> u32 {
 /// The status of the last failed `sdm_` call on this thread, or 0 when the last call succeeded.
 #[unsafe(no_mangle)]
 pub extern "C" fn sdm_last_error_code() -> sdm_status {
-    LAST_ERROR.with(|slot| slot.borrow().as_ref().map_or(STATUS_OK, |last| last.code))
+    LAST_ERROR.with(|slot| slot.borrow().as_ref().map_or(SDM_OK, |last| last.code))
+}
+
+/// The stable kebab-case name of an error code (docs/errors.md), e.g. "invalid-argument" for
+/// `SDM_ERR_INVALID_ARGUMENT` (4): a static NUL-terminated string, valid for the life of the
+/// process; never free it. NULL for `SDM_OK` (0) and for a number that is no code of this
+/// library. Never fails, and does not change the last error (safe to call while handling one).
+#[unsafe(no_mangle)]
+pub extern "C" fn sdm_error_code_name(code: sdm_status) -> *const c_char {
+    code_name(code).map_or(std::ptr::null(), CStr::as_ptr)
 }
 
 /// The message of the last failed `sdm_` call on this thread (UTF-8, NUL-terminated), or ""

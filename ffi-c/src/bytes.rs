@@ -1,7 +1,7 @@
 //! Bytes across the boundary: borrowed inputs (pointer + length) and owned outputs
 //! (`sdm_bytes`, released with `sdm_bytes_free`).
 
-use space_data_module::{Error, Result};
+use space_data_module::{Error, ErrorCode, Result};
 
 use crate::boundary::invalid_argument;
 
@@ -103,16 +103,69 @@ pub(crate) unsafe fn utf8_input<'a>(ptr: *const u8, len: usize, what: &str) -> R
         .map_err(|err| invalid_argument(format!("{what} is not UTF-8: {err}")))
 }
 
-/// A required input of exactly `N` bytes (keys).
+/// Required key material of exactly `N` bytes, borrowed (no copy of a secret is left behind).
+/// A missing key (NULL, length 0, length above the input cap) is `invalid-argument`, like any
+/// missing input; key bytes of another length are `key-invalid` (616), the code the core
+/// gives any malformed key, so that every front end answers a short key the same way.
 ///
 /// # Safety
-/// `ptr` is NULL or valid for reads of `N` bytes.
-pub(crate) unsafe fn fixed_input<const N: usize>(ptr: *const u8, what: &str) -> Result<[u8; N]> {
-    // SAFETY: forwarded contract with len = N.
-    let bytes = unsafe { input(ptr, N, what) }?;
-    bytes
-        .try_into()
-        .map_err(|_| invalid_argument(format!("{what} must be {N} bytes")))
+/// `ptr` is NULL or valid for reads of `len` bytes for the lifetime `'a`.
+pub(crate) unsafe fn key_input<'a, const N: usize>(
+    ptr: *const u8,
+    len: usize,
+    what: &str,
+) -> Result<&'a [u8; N]> {
+    // SAFETY: forwarded contract.
+    let bytes = unsafe { input(ptr, len, what) }?;
+    bytes.try_into().map_err(|_| {
+        Error::new(
+            ErrorCode::KeyInvalid,
+            format!("{what} must be {N} bytes, got {len}"),
+        )
+    })
+}
+
+/// Optional key material: NULL with length 0 is "absent"; otherwise as [`key_input`].
+///
+/// # Safety
+/// As [`key_input`].
+pub(crate) unsafe fn optional_key_input<'a, const N: usize>(
+    ptr: *const u8,
+    len: usize,
+    what: &str,
+) -> Result<Option<&'a [u8; N]>> {
+    if ptr.is_null() && len == 0 {
+        return Ok(None);
+    }
+    // SAFETY: forwarded contract.
+    unsafe { key_input::<N>(ptr, len, what) }.map(Some)
+}
+
+/// A caller's fixed-size output buffer (pointer, capacity) that must hold `needed` bytes: NULL
+/// or a smaller capacity is `invalid-argument`. Checked before any work is done.
+pub(crate) fn require_out_buffer(
+    ptr: *mut u8,
+    capacity: usize,
+    needed: usize,
+    what: &str,
+) -> Result<()> {
+    require_out(ptr, what)?;
+    if capacity < needed {
+        return Err(invalid_argument(format!(
+            "{what} has room for {capacity} bytes, {needed} are needed"
+        )));
+    }
+    Ok(())
+}
+
+/// Copies `bytes` into an output buffer checked by [`require_out_buffer`].
+///
+/// # Safety
+/// `out` was checked by [`require_out_buffer`] for at least `bytes.len()` bytes and is valid
+/// for writes of its capacity.
+pub(crate) unsafe fn write_out_buffer(out: *mut u8, bytes: &[u8]) {
+    // SAFETY: contract above; a caller's buffer never overlaps a library-owned value.
+    unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), out, bytes.len()) };
 }
 
 /// Checks that every out-param is non-NULL before any work is done.
@@ -136,7 +189,7 @@ pub(crate) unsafe fn write_out<T>(out: *mut T, value: T) {
 pub(crate) fn json_bytes(value: &serde_json::Value) -> Result<Vec<u8>> {
     serde_json::to_vec(value).map_err(|err| {
         Error::new(
-            space_data_module::ErrorCode::Internal,
+            ErrorCode::Internal,
             format!("JSON serialization failed: {err}"),
         )
     })

@@ -2,9 +2,13 @@
 //! generated from this crate by cbindgen.
 //!
 //! Conventions (docs/c-abi.md):
-//! - every function returns an `sdm_status`: 0 on success, otherwise the core's stable
-//!   `ErrorCode` number (6 = `panic`: a panic was caught at the boundary);
-//! - the failing call's message is readable per thread with `sdm_last_error_message`;
+//! - every function returns an `sdm_status`: `SDM_OK` (0) on success, otherwise the core's
+//!   stable `ErrorCode` number, an `SDM_ERR_*` constant (`codes.rs`, generated from
+//!   `ErrorCode::ALL`); 6 = `SDM_ERR_PANIC`: a panic was caught at the boundary;
+//! - the failing call's message (without the code) is readable per thread with
+//!   `sdm_last_error_message`, the code's name with `sdm_error_code_name`;
+//! - key material is (pointer, length): a missing key is `invalid-argument`, a key of the wrong
+//!   length or an invalid key is `key-invalid`; fixed-size outputs are (pointer, capacity);
 //! - out-params are written only on success;
 //! - bytes handed to the caller are `sdm_bytes`, released with `sdm_bytes_free`;
 //! - structured results are UTF-8 JSON with the shapes documented in docs/c-abi.md.
@@ -18,6 +22,8 @@
 mod auth;
 mod boundary;
 mod bytes;
+mod codes;
+#[cfg(feature = "test-hooks")]
 mod debug;
 mod envelope;
 mod format;
@@ -29,9 +35,12 @@ mod verified;
 
 pub use auth::{sdm_authorization_create, sdm_authorization_verify};
 pub use boundary::{
-    SDM_ABI_VERSION, sdm_abi_version, sdm_last_error_code, sdm_last_error_message, sdm_status,
+    SDM_ABI_VERSION, sdm_abi_version, sdm_error_code_name, sdm_last_error_code,
+    sdm_last_error_message, sdm_status,
 };
 pub use bytes::{sdm_bytes, sdm_bytes_free};
+pub use codes::*;
+#[cfg(feature = "test-hooks")]
 pub use debug::sdm_debug_force_panic;
 pub use envelope::{sdm_invoke_request_from_json, sdm_invoke_response_to_json};
 pub use format::{
@@ -42,7 +51,8 @@ pub use host::{
     sdm_module_invoke_hosted,
 };
 pub use publication::{
-    sdm_open, sdm_open_report, sdm_protect, sdm_signing_public_key, sdm_x25519_public_key,
+    SDM_KEY_LEN, SDM_SIGNING_PUBLIC_KEY_LEN, sdm_open, sdm_open_report, sdm_protect,
+    sdm_signing_public_key, sdm_x25519_public_key,
 };
 pub use runtime::{
     sdm_limits, sdm_limits_default, sdm_module, sdm_module_free, sdm_module_invoke_command,

@@ -72,13 +72,13 @@ fn create(options: &Value, private_key: &[u8], signer: Option<&Value>) -> (u32, 
         .as_ref()
         .map_or((ptr::null(), 0), |s| (s.as_ptr(), s.len()));
     let mut out = empty();
-    assert_eq!(private_key.len(), 32);
     // SAFETY: valid buffers for their lengths; `out` writable.
     let status = unsafe {
         sdm_authorization_create(
             options.as_ptr(),
             options.len(),
             private_key.as_ptr(),
+            private_key.len(),
             signer_ptr,
             signer_len,
             &mut out,
@@ -250,7 +250,7 @@ fn open_report(artifact: &[u8], trusted: &[u8], recipient: Option<&[u8]>) -> (u3
         len: 9,
     };
     let mut outcome = empty();
-    // SAFETY: valid buffers; recipient NULL or 32 bytes.
+    // SAFETY: valid buffers for their lengths (recipient: NULL, 0 when absent).
     let status = unsafe {
         sdm_open_report(
             artifact.as_ptr(),
@@ -258,6 +258,7 @@ fn open_report(artifact: &[u8], trusted: &[u8], recipient: Option<&[u8]>) -> (u3
             trusted.as_ptr(),
             trusted.len(),
             recipient.map_or(ptr::null(), <[u8]>::as_ptr),
+            recipient.map_or(0, <[u8]>::len),
             &mut wasm,
             &mut outcome,
         )
@@ -305,6 +306,7 @@ fn open_report_returns_the_partial_report_of_a_refusal() {
             untrusted.as_ptr(),
             untrusted.len(),
             ptr::null(),
+            0,
             &mut plain,
             &mut report,
         )
@@ -323,6 +325,7 @@ fn open_report_returns_the_partial_report_of_a_refusal() {
             trusted.as_ptr(),
             trusted.len(),
             ptr::null(),
+            0,
             ptr::null_mut(),
             &mut outcome,
         )

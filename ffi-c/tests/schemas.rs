@@ -124,7 +124,9 @@ fn protect_open_and_authorization_outputs_match_their_schemas() {
             wasm.as_ptr(),
             wasm.len(),
             signer.as_ptr(),
+            signer.len(),
             recipient_public.as_ptr(),
+            recipient_public.len(),
             true,
             &mut artifact,
             &mut result,
@@ -149,6 +151,7 @@ fn protect_open_and_authorization_outputs_match_their_schemas() {
                 trust.as_ptr(),
                 trust.len(),
                 recipient.as_ptr(),
+                recipient.len(),
                 &mut plain,
                 &mut outcome,
             )
@@ -170,6 +173,7 @@ fn protect_open_and_authorization_outputs_match_their_schemas() {
             trusted.as_ptr(),
             trusted.len(),
             recipient.as_ptr(),
+            recipient.len(),
             &mut plain,
             &mut report,
         )

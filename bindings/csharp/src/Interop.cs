@@ -7,8 +7,8 @@ namespace SpaceDataModule
 {
     /// <summary>
     /// The few conversions every call needs: status to exception, sdm_bytes to byte[] (copied,
-    /// then freed), and managed-side argument checks that keep the native side from reading
-    /// past a short array.
+    /// then freed), and the pointer rules of optional inputs. Keys cross with their length and
+    /// are checked by the library (a wrong size is key-invalid), not here.
     /// </summary>
     static unsafe class Interop
     {
@@ -88,14 +88,16 @@ namespace SpaceDataModule
                 throw new ArgumentNullException(what);
         }
 
-        /// <summary>The native side reads exactly <paramref name="size"/> bytes from a key
-        /// pointer, so a shorter array must never reach it.</summary>
-        internal static void RequireSize(byte[] key, int size, string what)
+        static readonly byte[] presentButEmpty = new byte[1];
+
+        /// <summary>What to pin for an optional input. <c>fixed</c> gives NULL for an empty
+        /// array, which the library reads as "absent"; an empty (non-null) array is a present
+        /// input of length 0 instead, which the library refuses (invalid-argument). So an empty
+        /// recipient key never quietly means "not encrypted". Pass
+        /// <c>Length(optional)</c> as the length.</summary>
+        internal static byte[] Pinnable(byte[] optional)
         {
-            RequireNotNull(key, what);
-            if (key.Length != size)
-                throw new SdmException(ErrorCodes.InvalidArgument,
-                    what + " must be " + size + " bytes, got " + key.Length);
+            return optional != null && optional.Length == 0 ? presentButEmpty : optional;
         }
     }
 }

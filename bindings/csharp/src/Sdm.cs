@@ -46,7 +46,9 @@ namespace SpaceDataModule
         public const uint AbiVersion = NativeMethods.SDM_ABI_VERSION;
         /// <summary>Length of a compressed secp256k1 public key (a trusted signer).</summary>
         public const int SigningPublicKeyLength = 33;
-        /// <summary>Length of a secp256k1 private key and of X25519 private and public keys.</summary>
+        /// <summary>Length of a secp256k1 private key and of X25519 private and public keys.
+        /// Keys are passed to the library with their length and checked there: another length
+        /// is <see cref="ErrorCodes.KeyInvalid"/>.</summary>
         public const int KeyLength = 32;
 
         /// <summary>The ABI version of the loaded native library (sdm_abi_version); compare
@@ -71,13 +73,16 @@ namespace SpaceDataModule
             return Interop.LastErrorMessage();
         }
 
+#if SDM_TEST_HOOKS
         /// <summary>TEST ONLY (sdm_debug_force_panic): the library panics inside and must report
-        /// it as <see cref="ErrorCodes.Panic"/>; always throws.</summary>
+        /// it as <see cref="ErrorCodes.Panic"/>; always throws. Compiled only with
+        /// SDM_TEST_HOOKS, for a library built with the ffi-c feature test-hooks.</summary>
         public static void DebugForcePanic()
         {
             Interop.Check(NativeMethods.sdm_debug_force_panic());
             throw new SdmException(ErrorCodes.Internal, "sdm_debug_force_panic returned success");
         }
+#endif
 
         /// <summary>Manifest JSON text to its PMAN FlatBuffer (sdm_manifest_encode_json).</summary>
         public static byte[] ManifestEncodeJson(string manifestJson)
@@ -139,23 +144,24 @@ namespace SpaceDataModule
         }
 
         /// <summary>Signs (and, with <paramref name="recipientPublicKey"/>, encrypts) a module
-        /// and appends the REC trailer (sdm_protect). Keys are 32 bytes.</summary>
+        /// and appends the REC trailer (sdm_protect). Keys are 32 bytes (another size is
+        /// <see cref="ErrorCodes.KeyInvalid"/>); <paramref name="recipientPublicKey"/> null: not
+        /// encrypted.</summary>
         public static ProtectResult Protect(string manifestJson, byte[] wasm, byte[] signingPrivateKey,
             byte[] recipientPublicKey = null, bool singleFileBundle = false)
         {
             byte[] json = Interop.Utf8(manifestJson, "manifestJson");
             Interop.RequireNotNull(wasm, "wasm");
-            Interop.RequireSize(signingPrivateKey, KeyLength, "signingPrivateKey");
-            if (recipientPublicKey != null)
-                Interop.RequireSize(recipientPublicKey, KeyLength, "recipientPublicKey");
+            Interop.RequireNotNull(signingPrivateKey, "signingPrivateKey");
             sdm_bytes artifact = default(sdm_bytes);
             sdm_bytes result = default(sdm_bytes);
             fixed (byte* jsonPtr = json)
             fixed (byte* wasmPtr = wasm)
             fixed (byte* signingPtr = signingPrivateKey)
-            fixed (byte* recipientPtr = recipientPublicKey)
+            fixed (byte* recipientPtr = Interop.Pinnable(recipientPublicKey))
                 Interop.Check(NativeMethods.sdm_protect(jsonPtr, Interop.Length(json), wasmPtr,
-                    Interop.Length(wasm), signingPtr, recipientPtr, singleFileBundle, &artifact, &result));
+                    Interop.Length(wasm), signingPtr, Interop.Length(signingPrivateKey), recipientPtr,
+                    Interop.Length(recipientPublicKey), singleFileBundle, &artifact, &result));
             try
             {
                 return new ProtectResult(Interop.Take(&artifact), Interop.TakeText(&result));
@@ -170,20 +176,19 @@ namespace SpaceDataModule
         /// <summary>Opens a protected artifact, failing closed (sdm_open): the signature must
         /// verify against one of <paramref name="trustedSigners"/> (33-byte compressed secp256k1
         /// keys, see <see cref="SigningPublicKey"/>); an encrypted artifact needs
-        /// <paramref name="recipientPrivateKey"/> (32-byte X25519 key).</summary>
+        /// <paramref name="recipientPrivateKey"/> (32-byte X25519 key; null when not encrypted).
+        /// A key of another size is <see cref="ErrorCodes.KeyInvalid"/>.</summary>
         public static OpenResult Open(byte[] artifact, IList<byte[]> trustedSigners, byte[] recipientPrivateKey = null)
         {
             Interop.RequireNotNull(artifact, "artifact");
             byte[] signers = ConcatenateSigners(trustedSigners);
-            if (recipientPrivateKey != null)
-                Interop.RequireSize(recipientPrivateKey, KeyLength, "recipientPrivateKey");
             sdm_bytes wasm = default(sdm_bytes);
             sdm_bytes report = default(sdm_bytes);
             fixed (byte* artifactPtr = artifact)
             fixed (byte* signersPtr = signers)
-            fixed (byte* recipientPtr = recipientPrivateKey)
+            fixed (byte* recipientPtr = Interop.Pinnable(recipientPrivateKey))
                 Interop.Check(NativeMethods.sdm_open(artifactPtr, Interop.Length(artifact), signersPtr,
-                    Interop.Length(signers), recipientPtr, &wasm, &report));
+                    Interop.Length(signers), recipientPtr, Interop.Length(recipientPrivateKey), &wasm, &report));
             try
             {
                 return new OpenResult(Interop.Take(&wasm), Interop.TakeText(&report));
@@ -194,39 +199,54 @@ namespace SpaceDataModule
             }
         }
 
+        /// <summary>The C form of a trust list: the 33-byte keys back to back, checked by the
+        /// library (a length that is not a multiple of 33 is key-invalid). One signer goes as it
+        /// is. Several need a framing check here, because the flat list cannot say where a key
+        /// ends: a short key would shift every key after it into a different (wrong) key. It
+        /// throws the code the library gives key bytes of the wrong length.</summary>
         static byte[] ConcatenateSigners(IList<byte[]> trustedSigners)
         {
             Interop.RequireNotNull(trustedSigners, "trustedSigners");
+            for (int i = 0; i < trustedSigners.Count; i++)
+                Interop.RequireNotNull(trustedSigners[i], "trustedSigners[" + i + "]");
+            if (trustedSigners.Count == 1)
+                return trustedSigners[0];
             var all = new List<byte>(trustedSigners.Count * SigningPublicKeyLength);
             for (int i = 0; i < trustedSigners.Count; i++)
             {
-                Interop.RequireSize(trustedSigners[i], SigningPublicKeyLength, "trustedSigners[" + i + "]");
+                if (trustedSigners[i].Length != SigningPublicKeyLength)
+                    throw new SdmException(ErrorCodes.KeyInvalid, "trustedSigners[" + i + "] is " +
+                        trustedSigners[i].Length + " bytes; every key of a list must be " + SigningPublicKeyLength);
                 all.AddRange(trustedSigners[i]);
             }
             return all.ToArray();
         }
 
         /// <summary>The 33-byte compressed secp256k1 public key of a 32-byte signing private
-        /// key (sdm_signing_public_key), for <see cref="Open"/> trust lists.</summary>
+        /// key (sdm_signing_public_key), for <see cref="Open"/> trust lists. Another size, or
+        /// the zero scalar, is <see cref="ErrorCodes.KeyInvalid"/>.</summary>
         public static byte[] SigningPublicKey(byte[] privateKey)
         {
-            Interop.RequireSize(privateKey, KeyLength, "privateKey");
+            Interop.RequireNotNull(privateKey, "privateKey");
             var publicKey = new byte[SigningPublicKeyLength];
             fixed (byte* privatePtr = privateKey)
             fixed (byte* publicPtr = publicKey)
-                Interop.Check(NativeMethods.sdm_signing_public_key(privatePtr, publicPtr));
+                Interop.Check(NativeMethods.sdm_signing_public_key(privatePtr, Interop.Length(privateKey),
+                    publicPtr, Interop.Length(publicKey)));
             return publicKey;
         }
 
         /// <summary>The 32-byte X25519 public key of a 32-byte X25519 private key
-        /// (sdm_x25519_public_key), the recipient key for <see cref="Protect"/>.</summary>
+        /// (sdm_x25519_public_key), the recipient key for <see cref="Protect"/>. Another size
+        /// is <see cref="ErrorCodes.KeyInvalid"/>.</summary>
         public static byte[] X25519PublicKey(byte[] privateKey)
         {
-            Interop.RequireSize(privateKey, KeyLength, "privateKey");
+            Interop.RequireNotNull(privateKey, "privateKey");
             var publicKey = new byte[KeyLength];
             fixed (byte* privatePtr = privateKey)
             fixed (byte* publicPtr = publicKey)
-                Interop.Check(NativeMethods.sdm_x25519_public_key(privatePtr, publicPtr));
+                Interop.Check(NativeMethods.sdm_x25519_public_key(privatePtr, Interop.Length(privateKey),
+                    publicPtr, Interop.Length(publicKey)));
             return publicKey;
         }
 

@@ -35,20 +35,21 @@ namespace SpaceDataModule
         /// <summary>Signs a deployment authorization (sdm_authorization_create) and returns the
         /// envelope JSON {"protected", "payload", "signatureHex"}. <paramref name="optionsJson"/>:
         /// {"artifactId", "programId", "target", "capabilities", "issuedAt", "ttlMs", "nonce",
-        /// "constraints"}; <paramref name="signingPrivateKey"/>: 32-byte secp256k1 scalar;
+        /// "constraints"}; <paramref name="signingPrivateKey"/>: 32-byte secp256k1 scalar (another
+        /// size is <see cref="ErrorCodes.KeyInvalid"/>);
         /// <paramref name="signerJson"/>: optional {"derivationPath", "keyId"} copied into the
         /// unsigned protected header.</summary>
         public static string CreateAuthorization(string optionsJson, byte[] signingPrivateKey, string signerJson = null)
         {
             byte[] options = Interop.Utf8(optionsJson, "optionsJson");
-            Interop.RequireSize(signingPrivateKey, KeyLength, "signingPrivateKey");
+            Interop.RequireNotNull(signingPrivateKey, "signingPrivateKey");
             byte[] signer = signerJson == null ? null : Interop.Utf8(signerJson, "signerJson");
             sdm_bytes envelope = default(sdm_bytes);
             fixed (byte* optionsPtr = options)
             fixed (byte* keyPtr = signingPrivateKey)
             fixed (byte* signerPtr = signer)
                 Interop.Check(NativeMethods.sdm_authorization_create(optionsPtr, Interop.Length(options),
-                    keyPtr, signerPtr, Interop.Length(signer), &envelope));
+                    keyPtr, Interop.Length(signingPrivateKey), signerPtr, Interop.Length(signer), &envelope));
             return Interop.TakeText(&envelope);
         }
 
@@ -75,20 +76,18 @@ namespace SpaceDataModule
         /// <summary>Opens a protected artifact like <see cref="Open"/> (the same fail-closed
         /// policy) but reports a refusal instead of throwing it (sdm_open_report): the result
         /// says whether it opened, with which status, and carries the (partial) report. Only
-        /// argument errors (empty artifact, malformed key sizes) throw.</summary>
+        /// argument errors (empty artifact, keys of the wrong size) throw.</summary>
         public static OpenReportResult OpenReport(byte[] artifact, IList<byte[]> trustedSigners, byte[] recipientPrivateKey = null)
         {
             Interop.RequireNotNull(artifact, "artifact");
             byte[] signers = ConcatenateSigners(trustedSigners);
-            if (recipientPrivateKey != null)
-                Interop.RequireSize(recipientPrivateKey, KeyLength, "recipientPrivateKey");
             sdm_bytes wasm = default(sdm_bytes);
             sdm_bytes outcome = default(sdm_bytes);
             fixed (byte* artifactPtr = artifact)
             fixed (byte* signersPtr = signers)
-            fixed (byte* recipientPtr = recipientPrivateKey)
+            fixed (byte* recipientPtr = Interop.Pinnable(recipientPrivateKey))
                 Interop.Check(NativeMethods.sdm_open_report(artifactPtr, Interop.Length(artifact), signersPtr,
-                    Interop.Length(signers), recipientPtr, &wasm, &outcome));
+                    Interop.Length(signers), recipientPtr, Interop.Length(recipientPrivateKey), &wasm, &outcome));
             byte[] plain;
             string outcomeJson;
             try

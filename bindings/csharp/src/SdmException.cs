@@ -4,8 +4,11 @@ namespace SpaceDataModule
 {
     /// <summary>
     /// A failure reported by the library: <see cref="Code"/> is the stable number of
-    /// docs/errors.md (the C ABI's <c>sdm_status</c>), <see cref="Name"/> its kebab-case name.
-    /// Argument checks done on the managed side (a key of the wrong size) use the same codes.
+    /// docs/errors.md (the C ABI's <c>sdm_status</c>), <see cref="Name"/> its kebab-case name
+    /// (sdm_error_code_name). The text is "error[name]: message": the library's message
+    /// carries no code, so the name appears once. The few checks done on the managed side
+    /// (text that is not UTF-8, a list of trusted signers that cannot be framed) use the
+    /// codes the library uses for the same mistakes.
     /// </summary>
     [Serializable]
     public sealed class SdmException : Exception
@@ -16,11 +19,21 @@ namespace SpaceDataModule
         /// <summary>The stable kebab-case name, e.g. "invalid-argument".</summary>
         public string Name { get; private set; }
 
+        /// <summary>The library's message alone (without the code), e.g. from
+        /// sdm_last_error_message.</summary>
+        public string Detail { get; private set; }
+
         public SdmException(int code, string message)
-            : base(string.Format("error[{0}]: {1}", ErrorCodes.NameOf(code), message))
+            : this(code, ErrorCodes.NameOf(code), message)
+        {
+        }
+
+        SdmException(int code, string name, string message)
+            : base(string.Format("error[{0}]: {1}", name, message))
         {
             Code = code;
-            Name = ErrorCodes.NameOf(code);
+            Name = name;
+            Detail = message;
         }
     }
 }

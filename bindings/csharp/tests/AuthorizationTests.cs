@@ -69,7 +69,7 @@ namespace SpaceDataModule.Tests
         {
             Fixtures.AssertCode(ErrorCodes.InvalidArgument, "invalid-argument",
                 () => Sdm.CreateAuthorization("", Fixtures.SigningKey));
-            Fixtures.AssertCode(ErrorCodes.InvalidArgument, "invalid-argument",
+            Fixtures.AssertCode(ErrorCodes.KeyInvalid, "key-invalid",
                 () => Sdm.CreateAuthorization(Options, new byte[31]));
             Assert.Throws<ArgumentNullException>(() => Sdm.CreateAuthorization(null, Fixtures.SigningKey));
             Assert.Throws<ArgumentNullException>(() => Sdm.CreateAuthorization(Options, null));
@@ -120,9 +120,9 @@ namespace SpaceDataModule.Tests
         {
             Fixtures.AssertCode(ErrorCodes.InvalidArgument, "invalid-argument",
                 () => Sdm.OpenReport(new byte[0], Trusted));
-            Fixtures.AssertCode(ErrorCodes.InvalidArgument, "invalid-argument",
+            Fixtures.AssertCode(ErrorCodes.KeyInvalid, "key-invalid",
                 () => Sdm.OpenReport(Fixtures.EchoDirectModule, new[] { new byte[32] }));
-            Fixtures.AssertCode(ErrorCodes.InvalidArgument, "invalid-argument",
+            Fixtures.AssertCode(ErrorCodes.KeyInvalid, "key-invalid",
                 () => Sdm.OpenReport(Fixtures.EchoDirectModule, Trusted, new byte[5]));
             Assert.Throws<ArgumentNullException>(() => Sdm.OpenReport(null, Trusted));
             Assert.Throws<ArgumentNullException>(() => Sdm.OpenReport(Fixtures.EchoDirectModule, null));

@@ -10,7 +10,7 @@ namespace SpaceDataModule.Tests
         public void AbiVersionOfTheLibraryMatchesTheBindings()
         {
             Assert.AreEqual(Sdm.AbiVersion, Sdm.NativeAbiVersion());
-            Assert.AreEqual(1u, Sdm.AbiVersion);
+            Assert.AreEqual(2u, Sdm.AbiVersion);
         }
 
         [Test]

@@ -271,18 +271,15 @@ pub fn trusted_signers<S: AsRef<str>>(values: &[S]) -> Result<Vec<PublicKey>> {
     values.iter().map(|v| trusted_signer(v.as_ref())).collect()
 }
 
-/// A trust list given as concatenated 33-byte compressed (or 65-byte uncompressed, when the
-/// length is a multiple of 65 and not of 33) secp256k1 public keys; the C ABI's form.
+/// A trust list given as concatenated 33-byte compressed secp256k1 public keys (the C ABI's
+/// form). A length that is not a multiple of 33 is `key-invalid`.
 pub fn trusted_signers_from_bytes(bytes: &[u8]) -> Result<Vec<PublicKey>> {
     const COMPRESSED: usize = 33;
     if !bytes.len().is_multiple_of(COMPRESSED) {
-        return Err(Error::new(
-            ErrorCode::InvalidArgument,
-            format!(
-                "trusted signers: {} bytes is not a multiple of {COMPRESSED}",
-                bytes.len()
-            ),
-        ));
+        return Err(key_invalid(format!(
+            "trusted signers: {} bytes is not a multiple of {COMPRESSED}",
+            bytes.len()
+        )));
     }
     check_signer_count(bytes.len() / COMPRESSED)?;
     bytes
@@ -386,7 +383,7 @@ mod tests {
         );
         assert_eq!(
             trusted_signers_from_bytes(&raw[..32]).unwrap_err().code(),
-            ErrorCode::InvalidArgument
+            ErrorCode::KeyInvalid
         );
         let too_many = vec![raw; caps::TRUSTED_SIGNERS + 1].concat();
         assert_eq!(

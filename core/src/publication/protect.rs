@@ -79,7 +79,7 @@ impl Protected {
             payload: self.payload.clone(),
             publication_notice: super::report::pnm_view(&self.publication_notice),
             publication_records_base64: base64_encode(&self.publication_records_bytes),
-            protected_artifact_base64: base64_encode(&self.protected_artifact_bytes),
+            protected_artifact_base64: Some(base64_encode(&self.protected_artifact_bytes)),
             encrypted: self.encrypted,
             encrypted_envelope: self.encrypted_envelope.clone(),
             single_file_bundle: self.single_file_bundle_wasm.is_some(),
@@ -95,7 +95,7 @@ impl Protected {
     /// separately).
     pub fn summary(&self) -> ProtectResult {
         ProtectResult {
-            protected_artifact_base64: String::new(),
+            protected_artifact_base64: None,
             ..self.result()
         }
     }
@@ -113,9 +113,9 @@ pub struct ProtectResult {
     pub payload: Value,
     pub publication_notice: super::report::PnmView,
     pub publication_records_base64: String,
-    /// The protected artifact; empty in summaries that return the bytes separately.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub protected_artifact_base64: String,
+    /// The protected artifact; absent in summaries that return the bytes separately.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protected_artifact_base64: Option<String>,
     pub encrypted: bool,
     pub encrypted_envelope: Option<Value>,
     pub single_file_bundle: bool,
