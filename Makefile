@@ -7,7 +7,7 @@ export CARGO_TERM_COLOR ?= never
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
 CLI := $(CARGO_TARGET_DIR)/debug/space-data-module
 
-.PHONY: all build build-tests demo test deps conformance run-conformance bench fmt lint clean header header-check codes test-c run-test-c test-go run-test-go install run-test-pkgconfig
+.PHONY: all build build-tests demo test deps conformance run-conformance bench fmt lint clean header header-check codes test-c run-test-c test-go run-test-go install run-test-pkgconfig check-layers test-layers
 
 all: build
 
@@ -34,6 +34,7 @@ demo: deps build
 test: deps
 	$(MAKE) --no-print-directory lint
 	$(CARGO) test --workspace --locked --no-fail-fast $(TEST_FEATURES)
+	$(MAKE) --no-print-directory check-layers
 	$(MAKE) --no-print-directory run-conformance
 	@echo "== the demo, as a smoke test of every verb it uses"
 	bash scripts/demo.sh "$(CLI)" > "$(CARGO_TARGET_DIR)/demo.log" 2>&1 || { cat "$(CARGO_TARGET_DIR)/demo.log"; exit 1; }
@@ -47,6 +48,18 @@ test: deps
 ## deps: tools the tests need; each step is skipped when already present.
 deps:
 	bash scripts/install-deps.sh
+
+## check-layers: the core's `format` and `runtime` layers build alone (clippy, -D warnings) and
+## their dependency trees carry no crate of a layer above (format: no wasmtime, SQLite, TLS,
+## HTTP, WebSocket, MQTT; runtime: no SQLite, TLS, HTTP, WebSocket, MQTT). docs/layers.md.
+check-layers:
+	CARGO="$(CARGO)" bash scripts/check-layers.sh
+
+## test-layers: the core's tests with only the `format`, then only the `runtime` layer built
+## (integration tests declare the layer they need in core/Cargo.toml). Not part of `make test`.
+test-layers:
+	$(CARGO) test -p space-data-module --locked --no-default-features --features format
+	$(CARGO) test -p space-data-module --locked --no-default-features --features runtime
 
 ## conformance: the CLI over every public vector directory.
 conformance: build run-conformance

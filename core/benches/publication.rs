@@ -5,9 +5,9 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use serde_json::Value;
-use space_data_module::publication::encryption::X25519PrivateKey;
-use space_data_module::publication::random::OsRandom;
-use space_data_module::publication::signing::{PublicKey, Signer};
+use space_data_module::keys::random::OsRandom;
+use space_data_module::keys::signing::{PublicKey, Signer};
+use space_data_module::keys::x25519::X25519PrivateKey;
 use space_data_module::publication::{OpenPolicy, ProtectOptions, open, protect};
 
 const MNEMONIC: &str =

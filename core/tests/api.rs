@@ -127,7 +127,7 @@ fn only_the_loader_makes_verified_modules() {
     .unwrap();
     let trusted = vec![signer.signer.public_key().as_slice()]
         .into_iter()
-        .map(|k| space_data_module::publication::signing::PublicKey::from_sec1(k).unwrap())
+        .map(|k| space_data_module::keys::signing::PublicKey::from_sec1(k).unwrap())
         .collect::<Vec<_>>();
 
     // Trusted and decrypted: a verified module whose ceiling is the bundled manifest's.

@@ -6,8 +6,8 @@ use space_data_module::auth::{
     Expectations, SignerHeader, VerifyOptions, create_authorization, sign_authorization,
     verify_authorization,
 };
-use space_data_module::publication::random::ScriptedRandom;
-use space_data_module::publication::signing::{PublicKey, Signer};
+use space_data_module::keys::random::ScriptedRandom;
+use space_data_module::keys::signing::{PublicKey, Signer};
 
 fn signer() -> Signer {
     Signer::from_private_key(

@@ -718,7 +718,7 @@ fn secp256k1_and_ed25519_signatures() {
     assert_eq!(verify(&digest), json!(true));
     assert_eq!(verify(&byte_array(&[6; 32])), json!(false));
     // Same scheme as the publication signer: sign(m) = signDigest(SHA-256(m)).
-    let signer = space_data_module::publication::signing::Signer::from_private_key(&one).unwrap();
+    let signer = space_data_module::keys::signing::Signer::from_private_key(&one).unwrap();
     let message = b"publication message";
     let via_host = host
         .invoke(

@@ -8,12 +8,13 @@ use std::sync::OnceLock;
 use proptest::prelude::*;
 use serde_json::Value;
 use space_data_module::ErrorCode;
-use space_data_module::publication::encryption::X25519PrivateKey;
-use space_data_module::publication::random::{OsRandom, ScriptedRandom};
-use space_data_module::publication::signing::{PublicKey, Signer, generate_mnemonic};
-use space_data_module::publication::{
-    self, OpenPolicy, ProtectOptions, append_collection, decode_collection, detect_trailer,
-    encode_collection, protect,
+use space_data_module::encoding;
+use space_data_module::keys::random::{OsRandom, ScriptedRandom};
+use space_data_module::keys::signing::{PublicKey, Signer, generate_mnemonic};
+use space_data_module::keys::x25519::X25519PrivateKey;
+use space_data_module::publication::{self, OpenPolicy, ProtectOptions, protect};
+use space_data_module::trailer::{
+    self, append_collection, decode_collection, detect_trailer, encode_collection,
 };
 
 const MNEMONIC: &str =
@@ -84,7 +85,7 @@ fn class(artifact: &[u8], key: Option<&X25519PrivateKey>) -> ErrorCode {
 }
 
 /// Splits a protected artifact into payload and decoded collection.
-fn split(artifact: &[u8]) -> (Vec<u8>, publication::RecordCollection) {
+fn split(artifact: &[u8]) -> (Vec<u8>, trailer::RecordCollection) {
     let found = detect_trailer(artifact).unwrap();
     let end = artifact.len() - 8;
     (
@@ -192,7 +193,7 @@ fn footer_lengths_out_of_range_are_trailer_invalid() {
     // Lenient detection treats both as untrailed; the loader does not.
     assert!(detect_trailer(&zero).is_none() && detect_trailer(&huge).is_none());
     assert!(detect_trailer(&artifact).is_some());
-    assert_eq!(publication::strip_trailer(&artifact), &small_module()[..]);
+    assert_eq!(trailer::strip_trailer(&artifact), &small_module()[..]);
     assert_eq!(class(b"$REC", None), ErrorCode::TrailerMissing);
 }
 
@@ -213,7 +214,7 @@ fn unsigned_artifacts_follow_the_policy() {
         ErrorCode::WasmInvalid
     );
     // A trailer whose PNM lacks a signature: signature-missing when required, fine otherwise.
-    let pnm = publication::PnmRecord {
+    let pnm = trailer::PnmRecord {
         file_name: Some("x.wasm".into()),
         ..Default::default()
     };
@@ -231,7 +232,7 @@ fn enc_algorithm_version_and_low_order_keys_are_refused() {
     let recipient = X25519PrivateKey::generate(&mut OsRandom).unwrap();
     let artifact = protect_small(Some(&recipient));
     let (payload, collection) = split(&artifact);
-    let rebuild = |mutate: &dyn Fn(&mut publication::EncRecord)| {
+    let rebuild = |mutate: &dyn Fn(&mut trailer::EncRecord)| {
         let mut enc = collection.enc.clone().unwrap();
         mutate(&mut enc);
         let rec = encode_collection(Some(&enc), collection.pnm.as_ref(), None).unwrap();
@@ -362,8 +363,8 @@ proptest! {
             bytes[4..8].copy_from_slice(ident[identifier]);
         }
         let _ = decode_collection(&bytes);
-        let _ = publication::decode_enc_record(&bytes);
-        let _ = publication::decode_pnm_record(&bytes);
+        let _ = trailer::decode_enc_record(&bytes);
+        let _ = trailer::decode_pnm_record(&bytes);
         let mut trailed = small_module();
         trailed.extend_from_slice(&bytes);
         if footer {
@@ -377,7 +378,7 @@ proptest! {
         let envelope = serde_json::json!({
             "version": 2,
             "scheme": "x25519-hkdf-aes-256-ctr-rec",
-            "protectedBlobBase64": publication::encoding::base64_encode(&trailed),
+            "protectedBlobBase64": encoding::base64_encode(&trailed),
         });
         let _ = publication::transport::decrypt_envelope(&envelope, &fixed_recipient());
     }
@@ -389,7 +390,7 @@ fn plaintext_blobs_in_version_2_envelopes_are_refused() {
     let plain = serde_json::json!({
         "version": 2,
         "scheme": "x25519-hkdf-aes-256-ctr-rec",
-        "protectedBlobBase64": publication::encoding::base64_encode(br#"{"evil":true}"#),
+        "protectedBlobBase64": encoding::base64_encode(br#"{"evil":true}"#),
     });
     let err = publication::transport::decrypt_envelope(&plain, &recipient).unwrap_err();
     assert_eq!(err.code(), ErrorCode::EnvelopeInvalid);
@@ -397,7 +398,7 @@ fn plaintext_blobs_in_version_2_envelopes_are_refused() {
     let signed = serde_json::json!({
         "version": 2,
         "scheme": "x25519-hkdf-aes-256-ctr-rec",
-        "protectedBlobBase64": publication::encoding::base64_encode(&fixed_artifacts().0),
+        "protectedBlobBase64": encoding::base64_encode(&fixed_artifacts().0),
     });
     assert_eq!(
         publication::transport::decrypt_envelope(&signed, &recipient)

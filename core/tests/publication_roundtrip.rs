@@ -6,9 +6,9 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 use space_data_module::ErrorCode;
-use space_data_module::publication::encryption::X25519PrivateKey;
-use space_data_module::publication::random::OsRandom;
-use space_data_module::publication::signing::{PublicKey, Signer};
+use space_data_module::keys::random::OsRandom;
+use space_data_module::keys::signing::{PublicKey, Signer};
+use space_data_module::keys::x25519::X25519PrivateKey;
 use space_data_module::publication::{self, OpenPolicy, ProtectOptions, Protected, protect};
 
 const MNEMONIC: &str =

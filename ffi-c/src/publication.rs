@@ -4,7 +4,7 @@
 use space_data_module::Error;
 use space_data_module::api::keys::{self, RecipientKey, SigningKey};
 use space_data_module::api::publication::{self as api, OpenRequest, ProtectRequest};
-use space_data_module::publication::signing::PublicKey;
+use space_data_module::keys::signing::PublicKey;
 
 use crate::boundary::{guard, sdm_status};
 use crate::bytes::{

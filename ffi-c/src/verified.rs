@@ -41,7 +41,7 @@ pub(crate) unsafe fn loader_inputs(
     recipient_private_key: *const u8,
     recipient_private_key_len: usize,
 ) -> space_data_module::Result<(
-    Vec<space_data_module::publication::signing::PublicKey>,
+    Vec<space_data_module::keys::signing::PublicKey>,
     Option<RecipientKey>,
 )> {
     // SAFETY: caller contract.

@@ -51,7 +51,7 @@ pub fn run(args: Args) -> Result<Outcome, Error> {
     let encrypt_for = args
         .encrypt_for
         .as_deref()
-        .map(|text| recipient_public_key_hex(text))
+        .map(recipient_public_key_hex)
         .transpose()?;
     let manifest = output::read_manifest_text(&args.manifest)?;
     let wasm = output::read_module(&args.wasm)?;

@@ -11,8 +11,8 @@ use crate::auth::{
     Expectations, SignerHeader, VerifyOptions, create_authorization, sign_authorization,
     verify_authorization,
 };
-use crate::publication::random::OsRandom;
-use crate::publication::signing::PublicKey;
+use crate::keys::random::OsRandom;
+use crate::keys::signing::PublicKey;
 use crate::{Error, ErrorCode, Result};
 
 /// The reference's `createDeploymentAuthorization` options; every member optional. Unknown

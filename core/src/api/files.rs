@@ -72,6 +72,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: FileMode) -> Result<()> {
 }
 
 #[cfg(unix)]
+// `mode_t` is u32 on Linux but u16 on macOS: the conversion is useless on one platform only.
+#[allow(clippy::useless_conversion)]
 fn current_umask() -> u32 {
     // The umask can only be read by setting it; the process's own value is put straight back.
     // SAFETY: `umask` has no memory-safety preconditions.

@@ -17,9 +17,9 @@ use zeroize::{Zeroize, Zeroizing};
 
 use super::caps;
 use super::files::{FileMode, write_atomic};
-use crate::publication::encryption::X25519PrivateKey;
-use crate::publication::random::OsRandom;
-use crate::publication::signing::{PublicKey, SIGNING_PATH, Signer, generate_mnemonic};
+use crate::keys::random::OsRandom;
+use crate::keys::signing::{PublicKey, SIGNING_PATH, Signer, generate_mnemonic};
+use crate::keys::x25519::X25519PrivateKey;
 use crate::{Error, ErrorCode, Result};
 
 pub const SIGNING_KEY_TYPE: &str = "secp256k1-signing-key";
@@ -66,7 +66,7 @@ impl SigningKey {
     /// A fresh key from 32 random bytes (not derived: no mnemonic can restore it).
     pub fn random() -> Result<SigningKey> {
         let mut bytes = Zeroizing::new([0u8; 32]);
-        crate::publication::random::RandomSource::fill(&mut OsRandom, &mut bytes[..])?;
+        crate::keys::random::RandomSource::fill(&mut OsRandom, &mut bytes[..])?;
         SigningKey::from_private_key(&bytes[..])
     }
 
@@ -275,7 +275,7 @@ pub fn trusted_signers<S: AsRef<str>>(values: &[S]) -> Result<Vec<PublicKey>> {
 /// form). A length that is not a multiple of 33 is `key-invalid`.
 pub fn trusted_signers_from_bytes(bytes: &[u8]) -> Result<Vec<PublicKey>> {
     const COMPRESSED: usize = 33;
-    if bytes.len() % COMPRESSED != 0 {
+    if !bytes.len().is_multiple_of(COMPRESSED) {
         return Err(key_invalid(format!(
             "trusted signers: {} bytes is not a multiple of {COMPRESSED}",
             bytes.len()
@@ -303,7 +303,7 @@ fn check_signer_count(count: usize) -> Result<()> {
 
 /// An X25519 recipient public key given as 64 hex digits.
 pub fn recipient_public_key_hex(text: &str) -> Result<[u8; 32]> {
-    crate::publication::encryption::x25519_public_from_hex(text.trim())
+    crate::keys::x25519::x25519_public_from_hex(text.trim())
 }
 
 /// An X25519 recipient public key given as 32 raw bytes.

@@ -26,6 +26,7 @@ pub mod caps;
 pub mod clock;
 pub mod files;
 pub mod format;
+#[cfg(feature = "host")]
 pub mod invoke;
 pub mod keys;
 pub mod publication;
@@ -37,12 +38,15 @@ pub use crate::publication::VerifiedModule;
 // from `api` only, so reorganizing the core's modules never breaks them.
 pub use crate::compliance::{CheckReport, IssueView};
 pub use crate::error::{Error, ErrorClass, ErrorCode, Result};
+#[cfg(feature = "host")]
 pub use crate::host::HostPolicy;
 pub use crate::invoke::{InvokeRequest, InvokeResponse};
+pub use crate::keys::signing::PublicKey;
 pub use crate::publication::ProtectResult;
 pub use crate::publication::report::OpenReportView;
-pub use crate::publication::signing::PublicKey;
+#[cfg(feature = "runtime")]
 pub use crate::runtime::{
     Grants, InvokeMode, Limits, LoadedModule, Preopen, Runtime, RuntimeConfig,
 };
+#[cfg(feature = "host")]
 pub use crate::runtime_host::{ModuleRecordView, ModuleRef, RuntimeHost};

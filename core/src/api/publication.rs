@@ -7,9 +7,9 @@ use super::caps;
 use super::clock;
 use super::format::parse_manifest_json;
 use super::keys::{RecipientKey, SigningKey};
-use crate::publication::random::OsRandom;
+use crate::keys::random::OsRandom;
+use crate::keys::signing::PublicKey;
 use crate::publication::report::OpenReportView;
-use crate::publication::signing::PublicKey;
 use crate::publication::{self, OpenPolicy, ProtectOptions, ProtectResult, VerifiedModule};
 use crate::{Error, ErrorCode, Result};
 

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::authorization::{AuthorizationOptions, VerifiedAuthorization, VerifyRequest};
 use super::format::{BundleOptions, BundleSummary, InspectOptions, InspectReport};
+#[cfg(feature = "host")]
 use super::invoke::InvokeResult;
 use super::keys::KeyFile;
 use super::publication::OpenOutcome;
@@ -14,16 +15,20 @@ use crate::bundle::report::ParsedBundleView;
 use crate::compliance::CheckReport;
 use crate::publication::ProtectResult;
 use crate::publication::report::OpenReportView;
+#[cfg(feature = "host")]
 use crate::runtime_host::regions::RecordJson;
+#[cfg(feature = "host")]
 use crate::runtime_host::{ModuleRecordView, RegionDescriptor, Row};
 
 fn schema<T: JsonSchema>() -> Value {
     serde_json::to_value(schema_for!(T)).unwrap_or(Value::Null)
 }
 
-/// `(file stem, schema)` for every report and request document, in a stable order.
+/// `(file stem, schema)` for every report and request document of the layers built, in a
+/// stable order.
 pub fn all() -> Vec<(&'static str, Value)> {
-    vec![
+    #[cfg_attr(not(feature = "host"), allow(unused_mut))]
+    let mut all = vec![
         ("check-report", schema::<CheckReport>()),
         ("parsed-bundle", schema::<ParsedBundleView>()),
         ("inspect-report", schema::<InspectReport>()),
@@ -36,13 +41,18 @@ pub fn all() -> Vec<(&'static str, Value)> {
         ("authorization-options", schema::<AuthorizationOptions>()),
         ("authorization-verify-options", schema::<VerifyRequest>()),
         ("verified-authorization", schema::<VerifiedAuthorization>()),
-        ("invoke-result", schema::<InvokeResult>()),
         ("key-file", schema::<KeyFile>()),
+    ];
+    // The runtime host's documents exist with the `host` layer only.
+    #[cfg(feature = "host")]
+    all.extend([
+        ("invoke-result", schema::<InvokeResult>()),
         ("module-record", schema::<ModuleRecordView>()),
         ("row", schema::<Row>()),
         ("region-descriptor", schema::<RegionDescriptor>()),
         ("record", schema::<RecordJson<'static>>()),
-    ]
+    ]);
+    all
 }
 
 /// The text of one schema file (2-space JSON and a final newline).

@@ -6,8 +6,8 @@ use serde_json::{Map, Value, json};
 use super::{ACTION, DEFAULT_TTL_MS};
 use crate::canonical_json::canonical_bytes;
 use crate::js::{to_js_string, to_number};
-use crate::publication::random::RandomSource;
-use crate::publication::signing::{CURVE, SIGNATURE_TYPE, Signer};
+use crate::keys::random::RandomSource;
+use crate::keys::signing::{CURVE, SIGNATURE_TYPE, Signer};
 use crate::{Error, ErrorCode, Result};
 
 /// `a ?? b` for JSON members: `None` and `null` are nullish.

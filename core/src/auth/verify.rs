@@ -7,7 +7,7 @@ use super::ACTION;
 use super::create::{normalize_capabilities, normalize_target};
 use crate::canonical_json::canonical_bytes;
 use crate::js::is_truthy;
-use crate::publication::signing::{CURVE, PublicKey, SIGNATURE_TYPE};
+use crate::keys::signing::{CURVE, PublicKey, SIGNATURE_TYPE};
 use crate::{Error, ErrorCode, Result};
 
 /// The clock and the tolerated clock skew.

@@ -210,7 +210,7 @@ fn standard_entries(options: &CreateOptions) -> Result<Vec<EntryInput>> {
         });
     }
     if let Some(plan) = &options.deployment_plan {
-        entries.push(crate::deployment::bundle_entry(plan)?);
+        entries.push(super::deployment_entry(plan)?);
     }
     Ok(entries)
 }

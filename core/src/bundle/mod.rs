@@ -7,11 +7,13 @@
 //!   checks nothing, like the reference).
 //! - [`verify`]: the separate hash check the reference does not have.
 //! - [`codec`]: the `SMDB` FlatBuffer itself; [`report`]: JSON renderings of a parse.
-//! - [`trailer`]: the publication-trailer pre-step (extension point).
+//! - [`deployment_entry`]: the `deployment-plan` entry built from a plan.
+//! - [`trailer`]: the publication-trailer pre-step (detection from [`crate::trailer`]).
 
 pub mod codec;
 pub mod constants;
 mod create;
+mod deployment_entry;
 mod input;
 mod manifest_link;
 pub mod model;
@@ -24,6 +26,7 @@ mod verify;
 pub use codec::{decode, encode};
 pub use constants::*;
 pub use create::{Created, create};
+pub use deployment_entry::deployment_entry;
 pub use input::{CreateOptions, EntryInput, ManifestInput, Payload};
 pub use model::{BundleEntry, CanonicalizationRule, ModuleBundle, encoding_name, role_name};
 pub use normalize::{normalize_type_ref, stored_encoding, stored_role};

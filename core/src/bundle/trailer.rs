@@ -4,8 +4,8 @@
 //! for an SDS publication trailer (a `REC` record collection followed by the 8-byte footer
 //! `u32 LE length ‖ "$REC"`) appended after the wasm bytes, and silently treat the whole input
 //! as wasm when anything about it does not check out. The trailer format belongs to the
-//! `publication` module; this one function delegates to
-//! [`crate::publication::detect_trailer`], and nothing else in the bundle knows about it.
+//! [`crate::trailer`] module (below both the bundle and `publication`); this one function
+//! delegates to [`crate::trailer::detect_trailer`], and nothing else in the bundle knows about it.
 //!
 //! Detection is lenient, as in the reference: anything that does not check out (no `$REC`,
 //! a length out of range, a collection that fails structural validation, for example the
@@ -19,20 +19,8 @@
 
 /// Splits `bytes` into the wasm module and the publication trailer (`None` when there is no
 /// valid trailer; then the module is all of `bytes`).
-///
-/// Wiring (once `crate::publication` is merged), the whole body becomes:
-///
-/// ```text
-/// match crate::publication::detect_trailer(bytes) {
-///     Some(found) => match bytes.split_at_checked(found.wasm_length) {
-///         Some((wasm, trailer)) => (wasm, Some(trailer)),
-///         None => (bytes, None),
-///     },
-///     None => (bytes, None),
-/// }
-/// ```
 pub fn split_publication_trailer(bytes: &[u8]) -> (&[u8], Option<&[u8]>) {
-    match crate::publication::detect_trailer(bytes) {
+    match crate::trailer::detect_trailer(bytes) {
         Some(found) => {
             let (wasm, trailer) = bytes.split_at(found.wasm_length);
             (wasm, Some(trailer))

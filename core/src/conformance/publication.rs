@@ -11,9 +11,10 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::{CaseOutcome, bytes_diff, json_diff, read, read_json};
-use crate::publication::encryption::X25519PrivateKey;
-use crate::publication::signing::PublicKey;
+use crate::keys::signing::PublicKey;
+use crate::keys::x25519::X25519PrivateKey;
 use crate::publication::{self as publication, OpenPolicy};
+use crate::trailer;
 use crate::{Error, ErrorCode, Result};
 
 const LAYOUT: &str = "publication";
@@ -178,8 +179,8 @@ mod artifact {
         if !positive {
             return Ok(None);
         }
-        let collection = publication::decode_collection(&expected_rec)?;
-        let encoded = publication::encode_collection(
+        let collection = trailer::decode_collection(&expected_rec)?;
+        let encoded = trailer::encode_collection(
             collection.enc.as_ref(),
             collection.pnm.as_ref(),
             Some(&collection.version),
@@ -188,18 +189,18 @@ mod artifact {
             return Ok(Some(format!("re-encoded record collection: {diff}")));
         }
         if let (Ok(pnm_bin), Some(pnm)) = (read(&dir.join("pnm.bin")), &collection.pnm) {
-            if let Some(diff) = bytes_diff(&pnm_bin, &publication::encode_pnm_record(pnm)) {
+            if let Some(diff) = bytes_diff(&pnm_bin, &trailer::encode_pnm_record(pnm)) {
                 return Ok(Some(format!("pnm.bin: {diff}")));
             }
-            if publication::decode_pnm_record(&pnm_bin)? != *pnm {
+            if trailer::decode_pnm_record(&pnm_bin)? != *pnm {
                 return Ok(Some("pnm.bin decodes to different values".to_owned()));
             }
         }
         if let (Ok(enc_bin), Some(enc)) = (read(&dir.join("enc.bin")), &collection.enc) {
-            if let Some(diff) = bytes_diff(&enc_bin, &publication::encode_enc_record(enc)) {
+            if let Some(diff) = bytes_diff(&enc_bin, &trailer::encode_enc_record(enc)) {
                 return Ok(Some(format!("enc.bin: {diff}")));
             }
-            if publication::decode_enc_record(&enc_bin)? != *enc {
+            if trailer::decode_enc_record(&enc_bin)? != *enc {
                 return Ok(Some("enc.bin decodes to different values".to_owned()));
             }
         }
@@ -209,9 +210,9 @@ mod artifact {
 
 mod rebuild {
     use super::*;
-    use crate::publication::encryption::x25519_public_from_hex;
-    use crate::publication::random::ScriptedRandom;
-    use crate::publication::signing::Signer;
+    use crate::keys::random::ScriptedRandom;
+    use crate::keys::signing::Signer;
+    use crate::keys::x25519::x25519_public_from_hex;
     use crate::publication::{ProtectOptions, protect};
 
     /// Rebuilds a positive case from its `reproduce` block: the artifact, the authorization
@@ -281,8 +282,8 @@ mod authorization {
     use super::*;
     use crate::auth::{self, Expectations, SignerHeader, VerifyOptions};
     use crate::canonical_json::canonical_bytes;
-    use crate::publication::random::ScriptedRandom;
-    use crate::publication::signing::Signer;
+    use crate::keys::random::ScriptedRandom;
+    use crate::keys::signing::Signer;
 
     pub fn run(root: &Path, dir: &Path) -> Result<Option<String>> {
         let expected = read_json(&dir.join("expected.json"))?;
@@ -378,8 +379,8 @@ mod authorization {
 
 mod transport {
     use super::*;
+    use crate::keys::random::ScriptedRandom;
     use crate::publication::encryption::EncryptOptions;
-    use crate::publication::random::ScriptedRandom;
     use crate::publication::transport::{decrypt_json_envelope, encrypt_bytes_for_recipient};
 
     pub fn run(dir: &Path) -> Result<Option<String>> {
@@ -457,7 +458,7 @@ pub(crate) fn random_draws(inputs: &Value) -> Result<Vec<Vec<u8>>> {
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .map(|draw| crate::publication::encoding::hex_decode(text(draw, "hex").unwrap_or_default()))
+        .map(|draw| crate::encoding::hex_decode(text(draw, "hex").unwrap_or_default()))
         .collect()
 }
 

@@ -1,4 +1,5 @@
-//! Deployment plans: the part the bundle needs (spec `bundle-and-manifest.md` 7.6).
+//! Deployment plans: the part the bundle needs (spec `bundle-and-manifest.md` 7.6). The bundle
+//! builds the plan's entry ([`crate::bundle::deployment_entry`]); this module does not know bundles.
 //!
 //! A deployment plan travels inside a bundle as the `deployment-plan` entry, whose payload
 //! is the canonical JSON of the plan after the reference's normalization
@@ -10,6 +11,6 @@ mod normalize;
 
 pub use entry::{
     DEPLOYMENT_DESCRIPTION, DEPLOYMENT_ENTRY_ID, DEPLOYMENT_MEDIA_TYPE, DEPLOYMENT_SECTION_NAME,
-    bundle_entry, plan_payload,
+    plan_payload,
 };
 pub use normalize::{DEPLOYMENT_PLAN_FORMAT_VERSION, normalize_plan};

@@ -24,6 +24,8 @@ use wasmtime::{Caller, Extern, Linker};
 
 use crate::ErrorCode;
 use crate::host::{Host, HostError, HostPolicy};
+use crate::runtime::host_imports::{HostImports, HostState, sealed};
+use crate::runtime::store::StoreState;
 
 /// The import module name.
 pub const MODULE: &str = "sdn_host";
@@ -232,10 +234,51 @@ fn memory_of<T>(caller: &mut Caller<'_, T>) -> Option<wasmtime::Memory> {
 }
 
 /// Defines the five `sdn_host` imports in `linker`; `state` finds a store's [`HostcallState`].
+/// (The runtime links them through `SdnHostImports`; this is for embedders with their own
+/// linker.)
 pub fn add_to_linker<T: 'static>(
     linker: &mut Linker<T>,
     state: fn(&mut T) -> &mut HostcallState,
 ) -> wasmtime::Result<()> {
+    link(linker, move |data: &mut T| Some(state(data)))
+}
+
+/// The bridge as the runtime's host imports (`runtime::host_imports`): `Runtime::new` links it
+/// when the `host` layer is built.
+pub(crate) struct SdnHostImports;
+
+impl HostImports for SdnHostImports {
+    fn add_to_linker(&self, linker: &mut Linker<StoreState>) -> wasmtime::Result<()> {
+        link(linker, runtime_state)
+    }
+}
+
+/// A `Host` in `Grants::host`: each store gets its own bridge state over the host.
+impl sealed::Binding for Host {
+    fn store_state(self: Arc<Self>) -> HostState {
+        Box::new(HostcallState::new(self))
+    }
+}
+
+/// The bridge state of a runtime store: the one its granted host made, else one over the empty
+/// host, made on first use.
+fn runtime_state(store: &mut StoreState) -> Option<&mut HostcallState> {
+    store
+        .host_state(|| Box::new(HostcallState::new(empty_host())))
+        .downcast_mut()
+}
+
+/// A store whose state is not the bridge's (cannot happen for the runtime's stores, whose
+/// bindings are sealed): the call traps instead of answering.
+fn bound(state: Option<&mut HostcallState>) -> wasmtime::Result<&mut HostcallState> {
+    state.ok_or_else(|| wasmtime::Error::msg("sdn_host: the store has no hostcall state"))
+}
+
+/// Defines the five imports over the state `state` finds in a store.
+fn link<T: 'static, F>(linker: &mut Linker<T>, state: F) -> wasmtime::Result<()>
+where
+    F: Fn(&mut T) -> Option<&mut HostcallState> + Copy + Send + Sync + 'static,
+{
     linker.func_wrap(
         MODULE,
         "call_json",
@@ -247,20 +290,26 @@ pub fn add_to_linker<T: 'static>(
             match memory_of(&mut caller) {
                 Some(memory) => {
                     let (data, store) = memory.data_and_store_mut(&mut caller);
-                    state(store).call_json(data, op_ptr, op_len, payload_ptr, payload_len)
+                    Ok(bound(state(store))?.call_json(
+                        data,
+                        op_ptr,
+                        op_len,
+                        payload_ptr,
+                        payload_len,
+                    ))
                 }
-                None => state(caller.data_mut()).call_json(
+                None => Ok(bound(state(caller.data_mut()))?.call_json(
                     &[],
                     op_ptr,
                     op_len,
                     payload_ptr,
                     payload_len,
-                ),
+                )),
             }
         },
     )?;
     linker.func_wrap(MODULE, "response_len", move |mut caller: Caller<'_, T>| {
-        state(caller.data_mut()).response_len()
+        Ok(bound(state(caller.data_mut()))?.response_len())
     })?;
     linker.func_wrap(
         MODULE,
@@ -268,20 +317,20 @@ pub fn add_to_linker<T: 'static>(
         move |mut caller: Caller<'_, T>, dst_ptr: i32, dst_len: i32| match memory_of(&mut caller) {
             Some(memory) => {
                 let (data, store) = memory.data_and_store_mut(&mut caller);
-                state(store).read_response(data, dst_ptr, dst_len)
+                Ok(bound(state(store))?.read_response(data, dst_ptr, dst_len))
             }
-            None => READ_FAILED,
+            None => Ok(READ_FAILED),
         },
     )?;
     linker.func_wrap(
         MODULE,
         "last_status_code",
-        move |mut caller: Caller<'_, T>| state(caller.data_mut()).status(),
+        move |mut caller: Caller<'_, T>| Ok(bound(state(caller.data_mut()))?.status()),
     )?;
     linker.func_wrap(
         MODULE,
         "clear_response",
-        move |mut caller: Caller<'_, T>| state(caller.data_mut()).clear(),
+        move |mut caller: Caller<'_, T>| Ok(bound(state(caller.data_mut()))?.clear()),
     )?;
     Ok(())
 }

@@ -10,7 +10,8 @@
 //! - [`Host`]: grants, listing, [`Host::invoke`] (capability check, then the operation).
 //! - `ops`: one module per operation family; [`net`] holds the network operations.
 //! - [`sandbox`]: the filesystem confinement; [`cron`]: UTC cron expressions.
-//! - [`bridge`]: the five `sdn_host` imports and their per-store state.
+//! - [`bridge`]: the five `sdn_host` imports and their per-store state; it plugs into the
+//!   runtime through `runtime::host_imports` (the runtime does not import the host).
 
 pub mod bridge;
 pub mod capabilities;

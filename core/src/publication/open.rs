@@ -6,11 +6,12 @@
 use subtle::ConstantTimeEq;
 
 use super::cid::cid_v1_raw;
-use super::decode::decode_collection;
-use super::encryption::{X25519PrivateKey, check_enc_algorithms, decrypt_with_enc};
-use super::footer::split_footer;
+use super::encryption::{check_enc_algorithms, decrypt_with_enc};
 use super::report::{CidReport, DigestReport, OpenReport, SignatureReport, TrailerReport};
-use super::signing::{PublicKey, SIGNATURE_TYPE};
+use crate::keys::signing::{PublicKey, SIGNATURE_TYPE};
+use crate::keys::x25519::X25519PrivateKey;
+use crate::trailer::decode::decode_collection;
+use crate::trailer::footer::split_footer;
 use crate::{Error, ErrorCode};
 
 /// Default cap on the artifact size: 512 MiB.

@@ -11,16 +11,16 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::cid::cid_v1_raw;
-use super::encode::encode_collection;
-use super::encoding::base64_encode;
 use super::encryption::{DEFAULT_CONTEXT, EncryptOptions, ROOT_TYPE_WASM, encrypt_for_recipient};
-use super::footer::append_collection;
-use super::random::RandomSource;
-use super::records::{EncRecord, PnmRecord};
-use super::signing::{SIGNATURE_TYPE, SIGNING_PATH, Signer};
 use super::timestamp::iso_timestamp;
 use super::transport::envelope_for_blob;
 use crate::auth::{SignerHeader, create_authorization, sign_authorization};
+use crate::encoding::base64_encode;
+use crate::keys::random::RandomSource;
+use crate::keys::signing::{SIGNATURE_TYPE, SIGNING_PATH, Signer};
+use crate::trailer::encode::encode_collection;
+use crate::trailer::footer::append_collection;
+use crate::trailer::records::{EncRecord, PnmRecord};
 use crate::{Error, ErrorCode, Result};
 
 /// Inputs of [`protect`].

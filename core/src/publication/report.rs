@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::records::{
+use crate::trailer::records::{
     EncRecord, PnmRecord, RecordEntry, kdf_name, key_exchange_name, symmetric_name,
 };
 

@@ -7,15 +7,14 @@
 
 use serde_json::{Map, Value};
 
-use super::decode::{decode_collection, decode_enc_record};
-use super::encode::{encode_collection, encode_enc_record, encode_pnm_record};
-use super::encoding::{base64_decode, base64_encode};
-use super::encryption::{
-    EncryptOptions, X25519PrivateKey, decrypt_with_enc, encrypt_for_recipient, gcm_decrypt,
-};
-use super::footer::{append_collection, split_footer};
-use super::random::RandomSource;
-use super::records::{EncRecord, PnmRecord};
+use super::encryption::{EncryptOptions, decrypt_with_enc, encrypt_for_recipient, gcm_decrypt};
+use crate::encoding::{base64_decode, base64_encode};
+use crate::keys::random::RandomSource;
+use crate::keys::x25519::X25519PrivateKey;
+use crate::trailer::decode::{decode_collection, decode_enc_record};
+use crate::trailer::encode::{encode_collection, encode_enc_record, encode_pnm_record};
+use crate::trailer::footer::{append_collection, split_footer};
+use crate::trailer::records::{EncRecord, PnmRecord};
 use crate::{Error, ErrorCode, Result};
 
 /// Scheme of version-2 envelopes.

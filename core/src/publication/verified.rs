@@ -10,10 +10,10 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::encryption::X25519PrivateKey;
 use super::open::{OpenFailure, OpenPolicy, Opened, open};
 use super::report::OpenReport;
 use crate::Result;
+use crate::keys::x25519::X25519PrivateKey;
 
 /// A module that passed the fail-closed loader. Cheap to clone (the bytes are shared).
 #[derive(Debug, Clone)]

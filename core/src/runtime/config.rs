@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::host::Host;
+use crate::runtime::host_imports::HostBinding;
 
 /// Engine-wide settings, fixed when the [`crate::runtime::Runtime`] is created.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,9 +80,19 @@ pub struct Grants {
     pub args: Vec<String>,
     pub env: Vec<(String, String)>,
     pub preopens: Vec<Preopen>,
-    /// The host behind the guest's `sdn_host` imports. `None`: a host with the empty policy
-    /// (every capability operation is denied; `host.*` still answers).
-    pub host: Option<Arc<Host>>,
+    /// The host behind the guest's `sdn_host` imports (an `Arc<host::Host>` coerces; see
+    /// [`Grants::with_host`]). `None`: a host with the empty policy (every capability operation
+    /// is denied; `host.*` still answers).
+    pub host: Option<Arc<dyn HostBinding>>,
+}
+
+impl Grants {
+    /// These grants with `host` behind the guest's host imports, e.g.
+    /// `Grants::default().with_host(Arc::new(host))` for a `host::Host`.
+    pub fn with_host(mut self, host: Arc<dyn HostBinding>) -> Self {
+        self.host = Some(host);
+        self
+    }
 }
 
 /// Equal when the WASI grants are equal and both name the same host instance (or none).

@@ -1,4 +1,4 @@
-//! The [`Runtime`]: one wasmtime engine, one linker with the WASI preview 1 and `sdn_host` imports, an epoch
+//! The [`Runtime`]: one wasmtime engine, one linker with the WASI preview 1 and host imports, an epoch
 //! ticker enforcing timeouts, and a cache of compiled modules keyed by the module hash.
 
 use std::collections::{HashMap, VecDeque};
@@ -10,6 +10,7 @@ use wasmtime::{Config, Engine, InstancePre, Linker, Module};
 
 use crate::publication::VerifiedModule;
 use crate::runtime::config::RuntimeConfig;
+use crate::runtime::host_imports::HostImports;
 use crate::runtime::store::StoreState;
 use crate::{Error, ErrorCode, Result};
 
@@ -83,8 +84,12 @@ struct ModuleCache {
 
 impl Runtime {
     /// Creates the engine (cranelift, fuel metering as configured, epoch interruption always on),
-    /// the linker and the epoch ticker thread (stopped when the runtime is dropped).
-    pub fn new(config: RuntimeConfig) -> Result<Self> {
+    /// the linker with WASI and `imports`, and the epoch ticker thread (stopped when the runtime
+    /// is dropped). `Runtime::new` (in `crate::wiring`) passes the imports of the layers built.
+    pub(crate) fn with_host_imports(
+        config: RuntimeConfig,
+        imports: Option<&dyn HostImports>,
+    ) -> Result<Self> {
         let mut wasm_config = Config::new();
         wasm_config.consume_fuel(config.fuel_metering);
         wasm_config.epoch_interruption(true);
@@ -99,10 +104,14 @@ impl Runtime {
             &mut state.wasi
         })
         .map_err(|err| Error::new(ErrorCode::Internal, format!("cannot link WASI: {err}")))?;
-        crate::host::bridge::add_to_linker(&mut linker, |state: &mut StoreState| {
-            &mut state.hostcall
-        })
-        .map_err(|err| Error::new(ErrorCode::Internal, format!("cannot link sdn_host: {err}")))?;
+        if let Some(imports) = imports {
+            imports.add_to_linker(&mut linker).map_err(|err| {
+                Error::new(
+                    ErrorCode::Internal,
+                    format!("cannot link the host imports: {err}"),
+                )
+            })?;
+        }
         let ticker_stop = Arc::new(AtomicBool::new(false));
         let ticker = spawn_ticker(engine.clone(), config.epoch_tick, Arc::clone(&ticker_stop))?;
         Ok(Runtime {

@@ -10,10 +10,13 @@
 //!   table caps (a trap at the cap), request and response sizes. Every limit has its own error
 //!   code, and a failed call never affects the next one.
 //! - [`Grants`]: the only arguments, environment variables and directories a guest sees, and
-//!   the [`crate::host::Host`] behind its `sdn_host` imports.
-//! - `sdn_host`: the five hostcall imports (spec 5.1) are in every linker
-//!   ([`crate::host::bridge`]); each store keeps its own last envelope. Without a host in the
-//!   grants, every capability operation is denied (the empty policy) and `host.*` still answers.
+//!   the [`HostBinding`] (with the `host` layer: a `host::Host`) behind its `sdn_host` imports.
+//! - Host imports ([`host_imports`]): the runtime defines the extension point and never names
+//!   the host. With the `host` layer built, `Runtime::new` links the five `sdn_host` hostcall
+//!   imports (spec 5.1) into every linker; each store keeps its own last envelope. Without a
+//!   host in the grants, every capability operation is denied (the empty policy) and `host.*`
+//!   still answers. Without the `host` layer, a module importing `sdn_host` does not load
+//!   (`runtime-instantiate-failed`).
 //!
 //! Only raw WebAssembly is run: protected artifacts (publication trailer, encryption) must be
 //! opened and verified by `publication::open` first.
@@ -22,14 +25,16 @@ pub mod command;
 pub mod config;
 pub mod direct;
 pub mod engine;
+pub mod host_imports;
 pub mod manifest;
 mod memory;
-mod store;
+pub(crate) mod store;
 
 pub use command::CommandOutput;
 pub use config::{Grants, Limits, Preopen, RuntimeConfig};
 pub use direct::DirectSession;
 pub use engine::{LoadedModule, Runtime, module_hash};
+pub use host_imports::HostBinding;
 
 use crate::invoke::{self, DecodeLimits, InvokeRequest, InvokeResponse};
 use crate::{Error, Result};
@@ -141,6 +146,26 @@ mod tests {
         assert_send_sync::<Runtime>();
         assert_send_sync::<LoadedModule>();
         assert_send::<DirectSession>();
+    }
+
+    /// The host-imports slot is filled only by the host layer: with it a module importing
+    /// `sdn_host` loads; without it, loading fails with a stable code.
+    #[test]
+    fn sdn_host_imports_come_with_the_host_layer() {
+        let runtime = Runtime::new(RuntimeConfig::default()).unwrap();
+        let wasm =
+            wat::parse_str(r#"(module (import "sdn_host" "response_len" (func (result i32))))"#)
+                .unwrap();
+        let loaded =
+            runtime.load(&crate::publication::VerifiedModule::allow_unsigned(&wasm).unwrap());
+        if cfg!(feature = "host") {
+            assert!(loaded.is_ok(), "{:?}", loaded.err());
+        } else {
+            assert_eq!(
+                loaded.unwrap_err().code(),
+                ErrorCode::RuntimeInstantiateFailed
+            );
+        }
     }
 
     #[test]

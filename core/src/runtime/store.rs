@@ -1,20 +1,36 @@
 //! Per-call store state, the resource limiter and the mapping of wasmtime failures to codes.
 
+use std::sync::Arc;
+
 use wasmtime::{ResourceLimiter, Store, Trap};
 use wasmtime_wasi::p1::WasiP1Ctx;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{FsPerms, I32Exit, WasiCtxBuilder};
 
-use crate::host::bridge::{self, HostcallState};
 use crate::runtime::config::{Grants, Limits};
+use crate::runtime::host_imports::HostState;
 use crate::{Error, ErrorCode};
 
-/// The data of one store: the guest's WASI context, its memory cap and its `sdn_host` bridge
-/// state (one last envelope per store, so per guest instance).
+/// The data of one store: the guest's WASI context, its memory cap and the state of its host
+/// imports (for `sdn_host`: one last envelope per store, so per guest instance).
 pub(crate) struct StoreState {
     pub(crate) wasi: WasiP1Ctx,
     limiter: GuestLimiter,
-    pub(crate) hostcall: HostcallState,
+    // Read only by the host layer's imports.
+    #[cfg_attr(not(feature = "host"), allow(dead_code))]
+    host: Option<HostState>,
+}
+
+impl StoreState {
+    /// The host imports' state of this store: the one the grants' binding made, else the one
+    /// `default` makes on first use (the imports' behaviour when nothing is bound).
+    #[cfg_attr(not(feature = "host"), allow(dead_code))]
+    pub(crate) fn host_state(
+        &mut self,
+        default: impl FnOnce() -> HostState,
+    ) -> &mut (dyn std::any::Any + Send) {
+        self.host.get_or_insert_with(default).as_mut()
+    }
 }
 
 /// Captured standard streams of one store.
@@ -116,7 +132,7 @@ pub(crate) fn wasi_context(
 }
 
 /// A store with the limits of one call applied (fuel, epoch deadline, memory and table caps)
-/// and the granted host (or the empty one) behind `sdn_host`.
+/// and the state the granted host binding makes for the host imports (none: the imports' default).
 pub(crate) fn new_store(
     engine: &wasmtime::Engine,
     wasi: WasiP1Ctx,
@@ -129,14 +145,16 @@ pub(crate) fn new_store(
         max_memory_bytes: limits.max_memory_bytes,
         max_table_elements: limits.max_table_elements,
     };
-    let host = grants.host.clone().unwrap_or_else(bridge::empty_host);
-    let hostcall = HostcallState::new(host);
+    let host = grants
+        .host
+        .as_ref()
+        .map(|binding| Arc::clone(binding).store_state());
     let mut store = Store::new(
         engine,
         StoreState {
             wasi,
             limiter,
-            hostcall,
+            host,
         },
     );
     store.limiter(|state| &mut state.limiter);

@@ -150,10 +150,7 @@ struct Loaded {
 
 impl Loaded {
     fn grants(&self) -> Grants {
-        Grants {
-            host: Some(Arc::clone(&self.host)),
-            ..Grants::default()
-        }
+        Grants::default().with_host(Arc::clone(&self.host) as _)
     }
 }
 
@@ -207,7 +204,7 @@ fn checked_install(
             ),
         ));
     }
-    if crate::publication::detect_trailer(wasm).is_some() {
+    if crate::trailer::detect_trailer(wasm).is_some() {
         return Err(Error::new(
             ErrorCode::RuntimeHostProtectedArtifact,
             "the bytes carry a publication trailer; open them with publication::open first",

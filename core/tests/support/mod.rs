@@ -136,9 +136,9 @@ impl Guest {
         let module = runtime
             .load(&unsigned(&wasm))
             .expect("the sdn_host imports link");
-        let grants = Grants {
-            host,
-            ..Grants::default()
+        let grants = match host {
+            Some(host) => Grants::default().with_host(host),
+            None => Grants::default(),
         };
         let session = runtime.session(&module, Limits::default(), grants);
         Guest {

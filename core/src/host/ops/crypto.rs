@@ -12,8 +12,9 @@ use zeroize::Zeroizing;
 use crate::ErrorCode;
 use crate::host::HostError;
 use crate::host::params::{Params, encode_bytes};
-use crate::publication::encryption::{EncryptOptions, X25519PrivateKey};
-use crate::publication::random::OsRandom;
+use crate::keys::random::OsRandom;
+use crate::keys::x25519::X25519PrivateKey;
+use crate::publication::encryption::EncryptOptions;
 use crate::publication::transport;
 
 /// HKDF-SHA-256 can produce at most 255 blocks of 32 bytes.
@@ -184,7 +185,7 @@ pub(super) fn x25519_shared_secret(params: Params) -> Result<Value, HostError> {
 /// The public key as bytes, or as 64 hex digits (the reference's `normalizePublicKey`).
 fn x25519_public_param(params: Params, key: &str) -> Result<[u8; 32], HostError> {
     match params.get(key) {
-        Some(Value::String(text)) => crate::publication::encryption::x25519_public_from_hex(text)
+        Some(Value::String(text)) => crate::keys::x25519::x25519_public_from_hex(text)
             .map_err(|_| HostError::invalid_params("Recipient public key must be 32 bytes.")),
         other => Ok(*array::<32>(
             &crate::host::params::bytes(other, "Recipient public key")?,

@@ -167,7 +167,7 @@ impl PublicKey {
 
     /// Parses the hex form (66 or 130 hex digits).
     pub fn from_hex(text: &str) -> Result<PublicKey> {
-        let bytes = super::encoding::hex_decode(text.trim())
+        let bytes = crate::encoding::hex_decode(text.trim())
             .map_err(|_| Error::new(ErrorCode::KeyInvalid, "secp256k1 public key is not hex"))?;
         PublicKey::from_sec1(&bytes)
     }
@@ -208,7 +208,7 @@ impl PublicKey {
         if signature_hex.len() != 128 {
             return false;
         }
-        match super::encoding::hex_decode(signature_hex) {
+        match crate::encoding::hex_decode(signature_hex) {
             Ok(bytes) => self.verify(message, &bytes),
             Err(_) => false,
         }
