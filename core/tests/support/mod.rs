@@ -72,6 +72,11 @@ pub struct Raw {
 
 impl Guest {
     pub fn new(host: Option<Arc<Host>>) -> Guest {
+        Guest::with_limits(host, Limits::default())
+    }
+
+    /// A guest whose calls run under `limits` (e.g. a short wall-clock timeout).
+    pub fn with_limits(host: Option<Arc<Host>>, limits: Limits) -> Guest {
         let wasm = wat::parse_file(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/tests/support/hostcall_guest.wat"
@@ -83,7 +88,7 @@ impl Guest {
             host,
             ..Grants::default()
         };
-        let session = runtime.session(&module, Limits::default(), grants);
+        let session = runtime.session(&module, limits, grants);
         Guest {
             _runtime: runtime,
             session,
@@ -96,6 +101,11 @@ impl Guest {
     }
 
     pub fn raw(&mut self, raw: &Raw) -> Reply {
+        self.try_raw(raw).expect("guest call")
+    }
+
+    /// Like [`Guest::raw`], but a failed invoke (trap, limit) is returned, not a panic.
+    pub fn try_raw(&mut self, raw: &Raw) -> space_data_module::Result<Reply> {
         let mut request = Vec::new();
         for field in [
             raw.flags,
@@ -109,23 +119,28 @@ impl Guest {
             request.extend_from_slice(&field.to_le_bytes());
         }
         request.extend_from_slice(&raw.data);
-        let response = self.session.invoke_bytes(&request).expect("guest call");
+        let response = self.session.invoke_bytes(&request)?;
         let field = |i: usize| i32::from_le_bytes(response[i * 4..i * 4 + 4].try_into().unwrap());
-        Reply {
+        Ok(Reply {
             status: field(0),
             last_status: field(1),
             response_len: field(2),
             read: field(3),
             clear: field(4),
             bytes: response[20..].to_vec(),
-        }
+        })
     }
 
     /// `call_json(op, payload)`, then reads the whole response.
     pub fn call(&mut self, operation: &str, payload: &str) -> Reply {
+        self.try_call(operation, payload).expect("guest call")
+    }
+
+    /// Like [`Guest::call`], but a failed invoke is returned.
+    pub fn try_call(&mut self, operation: &str, payload: &str) -> space_data_module::Result<Reply> {
         let mut data = operation.as_bytes().to_vec();
         data.extend_from_slice(payload.as_bytes());
-        self.raw(&Raw {
+        self.try_raw(&Raw {
             op_ptr: 0,
             op_len: operation.len() as i32,
             payload_ptr: operation.len() as i32,
