@@ -82,6 +82,12 @@ impl Runtime {
             &mut state.wasi
         })
         .map_err(|err| Error::new(ErrorCode::Internal, format!("cannot link WASI: {err}")))?;
+        super::symlink_guard::confine(&mut linker).map_err(|err| {
+            Error::new(
+                ErrorCode::Internal,
+                format!("cannot link path_symlink: {err}"),
+            )
+        })?;
         crate::host::bridge::add_to_linker(&mut linker, |state: &mut StoreState| {
             &mut state.hostcall
         })

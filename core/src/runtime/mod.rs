@@ -25,6 +25,7 @@ pub mod engine;
 pub mod manifest;
 mod memory;
 mod store;
+mod symlink_guard;
 
 pub use command::CommandOutput;
 pub use config::{Grants, Limits, Preopen, RuntimeConfig};
