@@ -1,29 +1,31 @@
 //! JSON renderings of a parse: the `parsed.json` shape of the differential vectors (shared by
 //! the CLI's `inspect` and the conformance runner) and the `expected.json` summary of spec 10.2.
+//! Stored strings appear as the reference's reader returns them: one leading BOM dropped
+//! ([`reference_text`]); the typed bundle keeps the stored text.
 
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
 use super::model::{BundleEntry, encoding, role};
 use super::parse::{DecodedPayload, Parsed, ParsedEntry};
-use crate::fbs::{TypeRef, type_ref_to_json};
+use crate::fbs::{TypeRef, reference_opt_text, reference_text, type_ref_to_json};
 
 /// The `N.parsed.json` shape (`vectors/differential/README.md`).
 pub fn parsed_json(parsed: &Parsed) -> Value {
     let bundle = &parsed.bundle;
     let rule = bundle.canonicalization.as_ref();
     json!({
-        "bundleSectionName": rule.and_then(|r| r.bundle_section_name.clone()),
+        "bundleSectionName": rule.and_then(|r| reference_opt_text(&r.bundle_section_name)),
         "bundleVersion": bundle.bundle_version_or_default(),
-        "moduleFormat": bundle.module_format,
+        "moduleFormat": reference_opt_text(&bundle.module_format),
         "canonicalization": rule.map(|r| json!({
             "version": r.version_or_default(),
-            "strippedCustomSectionPrefix": r.stripped_custom_section_prefix,
-            "bundleSectionName": r.bundle_section_name,
-            "hashAlgorithm": r.hash_algorithm,
+            "strippedCustomSectionPrefix": reference_opt_text(&r.stripped_custom_section_prefix),
+            "bundleSectionName": reference_opt_text(&r.bundle_section_name),
+            "hashAlgorithm": reference_opt_text(&r.hash_algorithm),
         })),
-        "manifestExportSymbol": bundle.manifest_export_symbol,
-        "manifestSizeSymbol": bundle.manifest_size_symbol,
+        "manifestExportSymbol": reference_opt_text(&bundle.manifest_export_symbol),
+        "manifestSizeSymbol": reference_opt_text(&bundle.manifest_size_symbol),
         "canonicalModuleHashHex": parsed.canonical_module_hash_hex(),
         "storedCanonicalModuleHashHex": hex::encode(&bundle.canonical_module_hash),
         "manifestHashHex": hex::encode(&bundle.manifest_hash),
@@ -59,10 +61,19 @@ fn plugin_id(manifest: Option<&Value>) -> Value {
 fn parsed_entry_json(parsed: &ParsedEntry) -> Value {
     let entry = &parsed.entry;
     let mut out = Map::new();
-    out.insert("entryId".into(), json!(entry.entry_id));
-    out.insert("sectionName".into(), json!(entry.section_name));
-    out.insert("mediaType".into(), json!(entry.media_type));
-    out.insert("description".into(), json!(entry.description));
+    out.insert("entryId".into(), json!(reference_text(&entry.entry_id)));
+    out.insert(
+        "sectionName".into(),
+        json!(reference_opt_text(&entry.section_name)),
+    );
+    out.insert(
+        "mediaType".into(),
+        json!(reference_opt_text(&entry.media_type)),
+    );
+    out.insert(
+        "description".into(),
+        json!(reference_opt_text(&entry.description)),
+    );
     out.insert("role".into(), json!(entry.role_name()));
     out.insert("roleValue".into(), json!(entry.role_or_default()));
     out.insert("payloadEncoding".into(), json!(entry.encoding_name()));
@@ -108,14 +119,14 @@ fn parsed_entry_json(parsed: &ParsedEntry) -> Value {
 pub fn summary_json(parsed: &Parsed, base_module: &[u8], module: &[u8]) -> Value {
     let bundle = &parsed.bundle;
     json!({
-        "bundleSectionName": bundle.canonicalization.as_ref().and_then(|r| r.bundle_section_name.clone()),
+        "bundleSectionName": bundle.canonicalization.as_ref().and_then(|r| reference_opt_text(&r.bundle_section_name)),
         "baseModuleSha256Hex": hex::encode(Sha256::digest(base_module)),
         "bundleSha256Hex": hex::encode(Sha256::digest(&parsed.bundle_bytes)),
         "bundledModuleSha256Hex": hex::encode(Sha256::digest(module)),
         "canonicalModuleHashHex": hex::encode(&bundle.canonical_module_hash),
         "manifestHashHex": hex::encode(&bundle.manifest_hash),
         "manifestPluginId": plugin_id(parsed.manifest.as_ref()),
-        "entryIds": bundle.entries.iter().map(|e| e.entry_id.clone()).collect::<Vec<_>>(),
+        "entryIds": bundle.entries.iter().map(|e| reference_text(&e.entry_id)).collect::<Vec<_>>(),
         "entries": parsed.entries.iter().map(summary_entry_json).collect::<Vec<_>>(),
     })
 }
@@ -133,10 +144,10 @@ fn summary_entry_json(parsed: &ParsedEntry) -> Value {
     let is_manifest = entry.role_or_default() == role::MANIFEST
         && entry.payload_encoding_or_default() == encoding::FLATBUFFER;
     json!({
-        "entryId": entry.entry_id,
+        "entryId": reference_text(&entry.entry_id),
         "role": entry.role_name(),
         "payloadEncoding": entry.encoding_name(),
-        "sectionName": entry.section_name,
+        "sectionName": reference_opt_text(&entry.section_name),
         "payloadLength": entry.payload.len(),
         "payloadSha256Hex": hex::encode(&entry.sha256),
         "typeRef": entry.type_ref.as_ref().map_or(Value::Null, compact_type_ref),
@@ -148,10 +159,10 @@ fn summary_entry_json(parsed: &ParsedEntry) -> Value {
 /// The 10.2 type-ref form: only non-default members, in schema order.
 fn compact_type_ref(t: &TypeRef) -> Value {
     let mut out = Map::new();
-    if let Some(name) = &t.schema_name {
+    if let Some(name) = reference_opt_text(&t.schema_name) {
         out.insert("schemaName".into(), json!(name));
     }
-    if let Some(id) = &t.file_identifier {
+    if let Some(id) = reference_opt_text(&t.file_identifier) {
         out.insert("fileIdentifier".into(), json!(id));
     }
     if !t.schema_hash.is_empty() {
@@ -163,7 +174,7 @@ fn compact_type_ref(t: &TypeRef) -> Value {
     if t.is_aligned_binary() {
         out.insert("wireFormat".into(), json!("aligned-binary"));
     }
-    if let Some(name) = t.root_type_name.as_ref().filter(|n| !n.is_empty()) {
+    if let Some(name) = reference_opt_text(&t.root_type_name).filter(|n| !n.is_empty()) {
         out.insert("rootTypeName".into(), json!(name));
     }
     for (key, value) in [
