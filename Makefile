@@ -7,7 +7,7 @@ export CARGO_TERM_COLOR ?= never
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
 CLI := $(CARGO_TARGET_DIR)/debug/space-data-module
 
-.PHONY: all build demo test deps conformance run-conformance bench fmt lint clean header header-check test-c run-test-c test-go run-test-go install run-test-pkgconfig
+.PHONY: all build demo test deps conformance run-conformance bench fmt lint clean header header-check test-c run-test-c test-go run-test-go install run-test-pkgconfig fuzz fuzz-seed
 
 all: build
 
@@ -178,3 +178,14 @@ run-test-csharp:
 ## csharp-error-codes: regenerate bindings/csharp/src/ErrorCodes.g.cs from docs/errors.md.
 csharp-error-codes:
 	bash bindings/csharp/gen-error-codes.sh docs/errors.md bindings/csharp/src/ErrorCodes.g.cs
+
+## fuzz: every cargo-fuzz target in fuzz/ for FUZZ_SECONDS each (nightly; installs cargo-fuzz
+## when missing). FUZZ_RUNS=N also stops each after N executions. Builds in $(CARGO_TARGET_DIR)/fuzz.
+## See docs/fuzzing.md. The same bodies run on stable in `cargo test` (core/tests/fuzz_props.rs).
+FUZZ_SECONDS ?= 30
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) CARGO_TARGET_DIR=$(CARGO_TARGET_DIR)/fuzz bash fuzz/run.sh
+
+## fuzz-seed: (re)fill fuzz/corpus/ from vectors/ and fuzz/seeds/.
+fuzz-seed:
+	bash fuzz/seed.sh

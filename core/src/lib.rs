@@ -35,6 +35,9 @@ pub mod conformance;
 pub mod deployment;
 pub mod error;
 pub mod fbs;
+/// The fuzz target bodies (`fuzz/`, `tests/fuzz_props.rs`); not an API.
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod host;
 pub mod invoke;
 pub mod js;
