@@ -269,3 +269,27 @@ fn a_guest_can_still_create_symlinks_inside_its_directory() {
     assert_eq!(run_symlink(root, "./inside.txt", "sub/link"), 0);
     assert_eq!(std::fs::read(root.join("sub/link")).unwrap(), b"data");
 }
+
+/// Issue 13, item 10: the policy section of docs/host.md says plainly that an allow-listed
+/// command is not sandboxed (host user's rights, files outside the root, only `cwd` checked).
+#[test]
+fn host_docs_warn_that_exec_is_not_sandboxed() {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/host.md")).unwrap();
+    let start = text.find("## Policy and grants").expect("policy section");
+    let end = text[start..]
+        .find("\n## ")
+        .map_or(text.len(), |at| start + at);
+    let policy = &text[start..end];
+    for phrase in [
+        "`exec` is not sandboxed",
+        "host user's rights",
+        "outside `filesystem_root`",
+        "only filesystem check is on the\nguest's `cwd`",
+    ] {
+        assert!(
+            policy.contains(phrase),
+            "docs/host.md policy section lacks {phrase:?}"
+        );
+    }
+}
