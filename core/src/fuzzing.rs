@@ -19,8 +19,11 @@ use crate::publication::encryption::X25519PrivateKey;
 use crate::publication::signing::PublicKey;
 use crate::publication::{self, OpenPolicy};
 
+/// A target body.
+pub type Body = fn(&[u8]);
+
 /// Every target, by name (the `fuzz/fuzz_targets/<name>.rs` files, the seed directories).
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Body)] = &[
     ("manifest_decode", manifest_decode),
     ("manifest_json", manifest_json),
     ("wasm_sections", wasm_sections),
@@ -107,17 +110,17 @@ pub fn publication_records(data: &[u8]) {
     let _ = publication::decode_pnm_record(data);
     let _ = publication::detect_trailer(data);
     let _ = publication::strip_trailer(data);
-    if let Ok(collection) = publication::decode_collection(data) {
-        if let Ok(bytes) = publication::encode_collection(
+    if let Ok(collection) = publication::decode_collection(data)
+        && let Ok(bytes) = publication::encode_collection(
             collection.enc.as_ref(),
             collection.pnm.as_ref(),
             Some(&collection.version),
-        ) {
-            let again = publication::decode_collection(&bytes).expect("an encoded REC decodes");
-            assert_eq!(again.enc, collection.enc, "ENC round trip");
-            assert_eq!(again.pnm, collection.pnm, "PNM round trip");
-            assert_eq!(again.version, collection.version, "version round trip");
-        }
+        )
+    {
+        let again = publication::decode_collection(&bytes).expect("an encoded REC decodes");
+        assert_eq!(again.enc, collection.enc, "ENC round trip");
+        assert_eq!(again.pnm, collection.pnm, "PNM round trip");
+        assert_eq!(again.version, collection.version, "version round trip");
     }
 }
 
