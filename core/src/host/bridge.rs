@@ -3,7 +3,7 @@
 //!
 //! | import | returns |
 //! |---|---|
-//! | `call_json(op_ptr, op_len, payload_ptr, payload_len)` | 0 (ok envelope) or 1 (error envelope); never traps |
+//! | `call_json(op_ptr, op_len, payload_ptr, payload_len)` | 0 (ok envelope) or 1 (error envelope); never traps, except once the invocation's deadline has passed (`runtime-timeout`) |
 //! | `response_len()` | byte length of the last envelope |
 //! | `read_response(dst_ptr, dst_len)` | bytes copied, `min(len, dst_len)`; **-1** (nothing copied) when `dst_ptr` or `dst_len` is negative, the range is outside guest memory, or the guest exports no memory |
 //! | `last_status_code()` | 0 or 1 |
