@@ -7,7 +7,11 @@ export CARGO_TERM_COLOR ?= never
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
 CLI := $(CARGO_TARGET_DIR)/debug/space-data-module
 
+<<<<<<< HEAD
 .PHONY: all build build-tests demo test deps conformance run-conformance bench fmt lint clean header header-check codes test-c run-test-c test-go run-test-go install run-test-pkgconfig check-layers test-layers
+=======
+.PHONY: all build demo test deps conformance run-conformance bench fmt lint clean header header-check test-c run-test-c test-go run-test-go install run-test-pkgconfig fuzz fuzz-seed
+>>>>>>> h-rel
 
 all: build
 
@@ -232,4 +236,19 @@ run-test-csharp:
 ## csharp-error-codes: regenerate bindings/csharp/src/ErrorCodes.g.cs from the header's
 ## SDM_ERR_* constants (part of `make codes`).
 csharp-error-codes:
+<<<<<<< HEAD
 	bash bindings/csharp/gen-error-codes.sh include/space_data_module.h bindings/csharp/src/ErrorCodes.g.cs
+=======
+	bash bindings/csharp/gen-error-codes.sh docs/errors.md bindings/csharp/src/ErrorCodes.g.cs
+
+## fuzz: every cargo-fuzz target in fuzz/ for FUZZ_SECONDS each (nightly; installs cargo-fuzz
+## when missing). FUZZ_RUNS=N also stops each after N executions. Builds in $(CARGO_TARGET_DIR)/fuzz.
+## See docs/fuzzing.md. The same bodies run on stable in `cargo test` (core/tests/fuzz_props.rs).
+FUZZ_SECONDS ?= 30
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) CARGO_TARGET_DIR=$(CARGO_TARGET_DIR)/fuzz bash fuzz/run.sh
+
+## fuzz-seed: (re)fill fuzz/corpus/ from vectors/ and fuzz/seeds/.
+fuzz-seed:
+	bash fuzz/seed.sh
+>>>>>>> h-rel

@@ -161,12 +161,13 @@ impl ModuleBundle {
             .and_then(|index| self.entries.get(index))
     }
 
-    /// The index of the entry [`ModuleBundle::find_entry`] finds.
+    /// The index of the entry [`ModuleBundle::find_entry`] finds. Ids compare as the
+    /// reference decoded them (one leading BOM dropped).
     pub fn find_entry_index(&self, id: &str) -> Option<usize> {
         let normalized = normalize_enum_text(id);
         self.entries
             .iter()
-            .position(|e| e.entry_id == id)
+            .position(|e| crate::fbs::reference_text(&e.entry_id) == id)
             .or_else(|| {
                 self.entries
                     .iter()

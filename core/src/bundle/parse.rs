@@ -9,6 +9,7 @@ use super::manifest_link::decode_manifest;
 use super::model::{BundleEntry, ModuleBundle, encoding, role};
 use super::trailer::split_publication_trailer;
 use crate::deployment::{DEPLOYMENT_ENTRY_ID, DEPLOYMENT_SECTION_NAME};
+use crate::fbs::{reference_opt_text, reference_text};
 use crate::wasm::sections::{custom_sections, decode_text, strip_prefixed_custom_sections};
 use crate::{Error, ErrorCode, Result};
 
@@ -79,11 +80,12 @@ impl Parsed {
         hex::encode(&self.canonical_module_hash)
     }
 
-    /// The first entry that locates the deployment plan (id or section name, one pass).
+    /// The first entry that locates the deployment plan (id or section name, one pass; both
+    /// as the reference decoded them).
     pub fn deployment_entry(&self) -> Option<&ParsedEntry> {
         self.entries.iter().find(|e| {
-            e.entry.entry_id == DEPLOYMENT_ENTRY_ID
-                || e.entry.section_name.as_deref() == Some(DEPLOYMENT_SECTION_NAME)
+            reference_text(&e.entry.entry_id) == DEPLOYMENT_ENTRY_ID
+                || reference_opt_text(&e.entry.section_name) == Some(DEPLOYMENT_SECTION_NAME)
         })
     }
 

@@ -1,5 +1,7 @@
 //! JSON renderings of a parse: the `parsed.json` shape of the differential vectors (shared by
 //! the CLI's `inspect` and the conformance runner) and the `expected.json` summary of spec 10.2.
+//! Stored strings appear as the reference's reader returns them: one leading BOM dropped
+//! ([`reference_text`]); the typed bundle keeps the stored text.
 
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -8,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use super::model::{BundleEntry, encoding, role};
 use super::parse::{DecodedPayload, Parsed, ParsedEntry};
-use crate::fbs::{TypeRef, type_ref_to_json};
+use crate::fbs::{TypeRef, reference_opt_text, reference_text, type_ref_to_json};
 
 /// The parse of a single-file module as every front end reports it (`inspect --json`,
 /// `sdm_bundle_inspect`, bindings): the `N.parsed.json` shape of the differential vectors
@@ -79,6 +81,7 @@ pub struct ParsedEntryView {
 pub fn parsed_view(parsed: &Parsed) -> ParsedBundleView {
     let bundle = &parsed.bundle;
     let rule = bundle.canonicalization.as_ref();
+<<<<<<< HEAD
     ParsedBundleView {
         bundle_section_name: rule.and_then(|r| r.bundle_section_name.clone()),
         bundle_version: bundle.bundle_version_or_default(),
@@ -111,6 +114,30 @@ pub fn parsed_view(parsed: &Parsed) -> ParsedBundleView {
 pub fn parsed_json(parsed: &Parsed) -> Value {
     // Strings, numbers and JSON values only: serialization cannot fail.
     serde_json::to_value(parsed_view(parsed)).unwrap_or(Value::Null)
+=======
+    json!({
+        "bundleSectionName": rule.and_then(|r| reference_opt_text(&r.bundle_section_name)),
+        "bundleVersion": bundle.bundle_version_or_default(),
+        "moduleFormat": reference_opt_text(&bundle.module_format),
+        "canonicalization": rule.map(|r| json!({
+            "version": r.version_or_default(),
+            "strippedCustomSectionPrefix": reference_opt_text(&r.stripped_custom_section_prefix),
+            "bundleSectionName": reference_opt_text(&r.bundle_section_name),
+            "hashAlgorithm": reference_opt_text(&r.hash_algorithm),
+        })),
+        "manifestExportSymbol": reference_opt_text(&bundle.manifest_export_symbol),
+        "manifestSizeSymbol": reference_opt_text(&bundle.manifest_size_symbol),
+        "canonicalModuleHashHex": parsed.canonical_module_hash_hex(),
+        "storedCanonicalModuleHashHex": hex::encode(&bundle.canonical_module_hash),
+        "manifestHashHex": hex::encode(&bundle.manifest_hash),
+        "pluginId": plugin_id(parsed.manifest.as_ref()),
+        "bundleSha256Hex": hex::encode(Sha256::digest(&parsed.bundle_bytes)),
+        "bundleByteLength": parsed.bundle_bytes.len(),
+        "customSections": parsed.custom_sections.iter().map(|s| s.name.clone()).collect::<Vec<_>>(),
+        "deploymentPlanPresent": deployment_plan_present(parsed),
+        "entries": parsed.entries.iter().map(parsed_entry_json).collect::<Vec<_>>(),
+    })
+>>>>>>> h-rel
 }
 
 /// Whether the reference's `deploymentPlan` is non-null. This includes its quirk: a
@@ -135,6 +162,7 @@ fn plugin_id(manifest: Option<&Value>) -> Value {
 
 fn parsed_entry_view(parsed: &ParsedEntry) -> ParsedEntryView {
     let entry = &parsed.entry;
+<<<<<<< HEAD
     let json_entry = entry.payload_encoding_or_default() == encoding::JSON_UTF8;
     let (valid, value) = match &parsed.decoded {
         DecodedPayload::Json(value) => (true, value.clone()),
@@ -151,6 +179,33 @@ fn parsed_entry_view(parsed: &ParsedEntry) -> ParsedEntryView {
         payload_encoding_value: entry.payload_encoding_or_default(),
         flags: entry.flags_or_default(),
         type_ref: entry
+=======
+    let mut out = Map::new();
+    out.insert("entryId".into(), json!(reference_text(&entry.entry_id)));
+    out.insert(
+        "sectionName".into(),
+        json!(reference_opt_text(&entry.section_name)),
+    );
+    out.insert(
+        "mediaType".into(),
+        json!(reference_opt_text(&entry.media_type)),
+    );
+    out.insert(
+        "description".into(),
+        json!(reference_opt_text(&entry.description)),
+    );
+    out.insert("role".into(), json!(entry.role_name()));
+    out.insert("roleValue".into(), json!(entry.role_or_default()));
+    out.insert("payloadEncoding".into(), json!(entry.encoding_name()));
+    out.insert(
+        "payloadEncodingValue".into(),
+        json!(entry.payload_encoding_or_default()),
+    );
+    out.insert("flags".into(), json!(entry.flags_or_default()));
+    out.insert(
+        "typeRef".into(),
+        entry
+>>>>>>> h-rel
             .type_ref
             .as_ref()
             .map_or(Value::Null, type_ref_to_json),
@@ -173,14 +228,14 @@ fn parsed_entry_view(parsed: &ParsedEntry) -> ParsedEntryView {
 pub fn summary_json(parsed: &Parsed, base_module: &[u8], module: &[u8]) -> Value {
     let bundle = &parsed.bundle;
     json!({
-        "bundleSectionName": bundle.canonicalization.as_ref().and_then(|r| r.bundle_section_name.clone()),
+        "bundleSectionName": bundle.canonicalization.as_ref().and_then(|r| reference_opt_text(&r.bundle_section_name)),
         "baseModuleSha256Hex": hex::encode(Sha256::digest(base_module)),
         "bundleSha256Hex": hex::encode(Sha256::digest(&parsed.bundle_bytes)),
         "bundledModuleSha256Hex": hex::encode(Sha256::digest(module)),
         "canonicalModuleHashHex": hex::encode(&bundle.canonical_module_hash),
         "manifestHashHex": hex::encode(&bundle.manifest_hash),
         "manifestPluginId": plugin_id(parsed.manifest.as_ref()),
-        "entryIds": bundle.entries.iter().map(|e| e.entry_id.clone()).collect::<Vec<_>>(),
+        "entryIds": bundle.entries.iter().map(|e| reference_text(&e.entry_id)).collect::<Vec<_>>(),
         "entries": parsed.entries.iter().map(summary_entry_json).collect::<Vec<_>>(),
     })
 }
@@ -198,10 +253,10 @@ fn summary_entry_json(parsed: &ParsedEntry) -> Value {
     let is_manifest = entry.role_or_default() == role::MANIFEST
         && entry.payload_encoding_or_default() == encoding::FLATBUFFER;
     json!({
-        "entryId": entry.entry_id,
+        "entryId": reference_text(&entry.entry_id),
         "role": entry.role_name(),
         "payloadEncoding": entry.encoding_name(),
-        "sectionName": entry.section_name,
+        "sectionName": reference_opt_text(&entry.section_name),
         "payloadLength": entry.payload.len(),
         "payloadSha256Hex": hex::encode(&entry.sha256),
         "typeRef": entry.type_ref.as_ref().map_or(Value::Null, compact_type_ref),
@@ -213,10 +268,10 @@ fn summary_entry_json(parsed: &ParsedEntry) -> Value {
 /// The 10.2 type-ref form: only non-default members, in schema order.
 fn compact_type_ref(t: &TypeRef) -> Value {
     let mut out = Map::new();
-    if let Some(name) = &t.schema_name {
+    if let Some(name) = reference_opt_text(&t.schema_name) {
         out.insert("schemaName".into(), json!(name));
     }
-    if let Some(id) = &t.file_identifier {
+    if let Some(id) = reference_opt_text(&t.file_identifier) {
         out.insert("fileIdentifier".into(), json!(id));
     }
     if !t.schema_hash.is_empty() {
@@ -228,7 +283,7 @@ fn compact_type_ref(t: &TypeRef) -> Value {
     if t.is_aligned_binary() {
         out.insert("wireFormat".into(), json!("aligned-binary"));
     }
-    if let Some(name) = t.root_type_name.as_ref().filter(|n| !n.is_empty()) {
+    if let Some(name) = reference_opt_text(&t.root_type_name).filter(|n| !n.is_empty()) {
         out.insert("rootTypeName".into(), json!(name));
     }
     for (key, value) in [

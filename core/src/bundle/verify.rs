@@ -44,7 +44,10 @@ pub fn check(parsed: &Parsed) -> Vec<Mismatch> {
     // additional entry that merely has the role `manifest` is not the manifest). With a
     // stored hash, the entry the reference's lookup finds must match it.
     let manifest_entry = if bundle.manifest_hash.is_empty() {
-        bundle.entries.iter().find(|e| e.entry_id == "manifest")
+        bundle
+            .entries
+            .iter()
+            .find(|e| crate::fbs::reference_text(&e.entry_id) == "manifest")
     } else {
         bundle.find_entry("manifest")
     };

@@ -416,7 +416,8 @@ mod transport {
     }
 
     /// A version-2 case with `plaintext.canonical.json` is re-encrypted from its inputs (sender
-    /// key, scripted nonce, clock) and must reproduce the envelope exactly.
+    /// key, scripted nonce, clock, and `context` when the case gives one: absent means the
+    /// default, spec section 14) and must reproduce the envelope exactly.
     fn recreate(dir: &Path, inputs: &Value, envelope: &Value) -> Result<Option<String>> {
         let Ok(plaintext) = read(&dir.join("plaintext.canonical.json")) else {
             return Ok(None);
@@ -434,6 +435,7 @@ mod transport {
             .transpose()?;
         let draws = random_draws(inputs)?;
         let options = EncryptOptions {
+            context: text(inputs, "context").map(str::to_owned),
             sender,
             timestamp_ms: inputs
                 .get("dateNowMs")

@@ -3,7 +3,7 @@
 //!
 //! | import | returns |
 //! |---|---|
-//! | `call_json(op_ptr, op_len, payload_ptr, payload_len)` | 0 (ok envelope) or 1 (error envelope); never traps |
+//! | `call_json(op_ptr, op_len, payload_ptr, payload_len)` | 0 (ok envelope) or 1 (error envelope); never traps, except once the invocation's deadline has passed (`runtime-timeout`) |
 //! | `response_len()` | byte length of the last envelope |
 //! | `read_response(dst_ptr, dst_len)` | bytes copied, `min(len, dst_len)`; **-1** (nothing copied) when `dst_ptr` or `dst_len` is negative, the range is outside guest memory, or the guest exports no memory |
 //! | `last_status_code()` | 0 or 1 |
@@ -18,9 +18,10 @@
 //! below its size).
 
 use std::sync::{Arc, LazyLock};
+use std::time::Instant;
 
 use serde_json::{Map, Value};
-use wasmtime::{Caller, Extern, Linker};
+use wasmtime::{Caller, Extern, Linker, Trap};
 
 use crate::ErrorCode;
 use crate::host::{Host, HostError, HostPolicy};
@@ -50,6 +51,8 @@ pub struct HostcallState {
     host: Arc<Host>,
     response: Vec<u8>,
     status: i32,
+    /// When the current invocation must end (its wall-clock limit), if it has one.
+    deadline: Option<Instant>,
 }
 
 impl HostcallState {
@@ -58,7 +61,24 @@ impl HostcallState {
             host,
             response: INITIAL_ENVELOPE.as_bytes().to_vec(),
             status: STATUS_OK,
+            deadline: None,
         }
+    }
+
+    /// Sets the deadline of the invocation about to run (the runtime does, from
+    /// `Limits::timeout`). Host calls honour it: see [`Host::invoke_with_deadline`].
+    pub fn set_deadline(&mut self, deadline: Option<Instant>) {
+        self.deadline = deadline;
+    }
+
+    pub fn deadline(&self) -> Option<Instant> {
+        self.deadline
+    }
+
+    /// True once the invocation's deadline has passed.
+    fn past_deadline(&self) -> bool {
+        self.deadline
+            .is_some_and(|deadline| Instant::now() >= deadline)
     }
 
     pub fn host(&self) -> &Arc<Host> {
@@ -132,7 +152,8 @@ impl HostcallState {
         if operation.is_empty() {
             return Err(HostError::invalid_params("Hostcall operation is required."));
         }
-        self.host.invoke(operation, &params)
+        self.host
+            .invoke_with_deadline(operation, &params, self.deadline)
     }
 
     fn store_error(&mut self, error: &HostError) -> i32 {
@@ -233,6 +254,17 @@ fn memory_of<T>(caller: &mut Caller<'_, T>) -> Option<wasmtime::Memory> {
     caller.get_export("memory").and_then(Extern::into_memory)
 }
 
+/// What `call_json` ends with when the invocation's deadline passed during the host call: the
+/// engine's epoch check would only fire at the guest's next loop or call, and a guest that
+/// returns right away would finish past its limit. Trapping here gives the same
+/// `Trap::Interrupt` (`runtime-timeout`) the epoch deadline gives.
+fn deadline_trap(status: i32, state: &HostcallState) -> wasmtime::Result<i32> {
+    if state.past_deadline() {
+        return Err(wasmtime::Error::new(Trap::Interrupt));
+    }
+    Ok(status)
+}
+
 /// Defines the five `sdn_host` imports in `linker`; `state` finds a store's [`HostcallState`].
 /// (The runtime links them through `SdnHostImports`; this is for embedders with their own
 /// linker.)
@@ -287,7 +319,7 @@ where
               op_len: i32,
               payload_ptr: i32,
               payload_len: i32| {
-            match memory_of(&mut caller) {
+            let status = match memory_of(&mut caller) {
                 Some(memory) => {
                     let (data, store) = memory.data_and_store_mut(&mut caller);
                     Ok(bound(state(store))?.call_json(
@@ -304,8 +336,14 @@ where
                     op_len,
                     payload_ptr,
                     payload_len,
+<<<<<<< HEAD
                 )),
             }
+=======
+                ),
+            };
+            deadline_trap(status, state(caller.data_mut()))
+>>>>>>> h-rel
         },
     )?;
     linker.func_wrap(MODULE, "response_len", move |mut caller: Caller<'_, T>| {

@@ -163,6 +163,19 @@ impl Host {
     ///
     /// Errors: `host-operation-unknown`, `host-capability-*`, then the operation's own.
     pub fn invoke(&self, operation: &str, params: &Value) -> Result<Value, HostError> {
+        self.invoke_with_deadline(operation, params, None)
+    }
+
+    /// [`Host::invoke`] for an invocation that must end by `deadline` (the runtime passes its
+    /// wall-clock limit; a host call cannot be interrupted by the engine): `timers.delay` stops
+    /// there with `runtime-timeout`, file reads check it between chunks, and network and
+    /// `exec` timeouts are cut to the time left.
+    pub fn invoke_with_deadline(
+        &self,
+        operation: &str,
+        params: &Value,
+        deadline: Option<Instant>,
+    ) -> Result<Value, HostError> {
         let operation = crate::js::js_trim(operation);
         if operation.is_empty() {
             return Err(HostError::invalid_params("Host operation is required."));
@@ -173,13 +186,14 @@ impl Host {
                 "Error",
                 format!("Unknown host operation \"{operation}\"."),
             )),
-            Some(None) => ops::dispatch(self, operation, params),
+            Some(None) => ops::dispatch(self, operation, params, deadline),
             Some(Some(capability)) => {
                 self.assert_capability(capability, operation)?;
                 if net::OPERATIONS.iter().any(|(name, _)| *name == operation) {
-                    net::invoke(operation, params, &self.policy.net, &self.policy.limits)
+                    let limits = self.policy.limits.within(deadline);
+                    net::invoke(operation, params, &self.policy.net, &limits)
                 } else {
-                    ops::dispatch(self, operation, params)
+                    ops::dispatch(self, operation, params, deadline)
                 }
             }
         }

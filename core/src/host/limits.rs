@@ -1,7 +1,7 @@
 //! Caps on everything a host operation reads or returns (spec section 10, item 1). Every cap is
 //! configurable; exceeding one is `host-limit-exceeded` (or the bridge's own codes).
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HostLimits {
@@ -42,5 +42,20 @@ impl HostLimits {
             Some(ms) if ms > 0 => Duration::from_millis(ms).min(self.max_timeout),
             _ => self.default_timeout,
         }
+    }
+
+    /// These limits with every timeout cut to the time left before `deadline` (the
+    /// invocation's), so an operation that takes its own timeout cannot outlive the call. At
+    /// least 1 ms is left: a zero timeout means "none" to some clients.
+    pub fn within(&self, deadline: Option<Instant>) -> HostLimits {
+        let mut limits = self.clone();
+        if let Some(deadline) = deadline {
+            let left = deadline
+                .saturating_duration_since(Instant::now())
+                .max(Duration::from_millis(1));
+            limits.default_timeout = limits.default_timeout.min(left);
+            limits.max_timeout = limits.max_timeout.min(left);
+        }
+        limits
     }
 }

@@ -9,6 +9,7 @@
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::{Component, Path, PathBuf};
+use std::time::Instant;
 
 use cap_primitives::fs::{DirOptions, FollowSymlinks, Metadata, OpenOptions};
 
@@ -79,19 +80,35 @@ impl Sandbox {
         }
     }
 
-    /// The whole file, at most `max_bytes` (`host-limit-exceeded` beyond).
-    pub fn read_file(&self, relative: &Path, max_bytes: usize) -> Result<Vec<u8>, HostError> {
+    /// The whole file, at most `max_bytes` (`host-limit-exceeded` beyond). Only a regular file
+    /// is read: a FIFO, socket or device could block the host thread (the epoch deadline cannot
+    /// interrupt a host call) or never end. `deadline` (the invocation's) is checked between
+    /// chunks, so a slow filesystem cannot hold the call long past it.
+    pub fn read_file(
+        &self,
+        relative: &Path,
+        max_bytes: usize,
+        deadline: Option<Instant>,
+    ) -> Result<Vec<u8>, HostError> {
         let mut options = OpenOptions::new();
         options.read(true);
-        let file = cap_primitives::fs::open(&self.root, at(relative), &options)
-            .map_err(|err| io_error("read", relative, &err))?;
+        let file = self.open_regular(relative, &mut options, "read")?;
         let cap = u64::try_from(max_bytes).unwrap_or(u64::MAX);
         // Size the buffer from the metadata (bounded by the cap) so the read does not regrow it.
         let expected = file.metadata().map(|m| m.len().min(cap)).unwrap_or(0);
         let mut out = Vec::with_capacity(usize::try_from(expected).unwrap_or(0).saturating_add(1));
-        file.take(cap.saturating_add(1))
-            .read_to_end(&mut out)
-            .map_err(|err| io_error("read", relative, &err))?;
+        let mut limited = file.take(cap.saturating_add(1));
+        loop {
+            past_deadline(deadline, "read", relative)?;
+            let before = out.len();
+            (&mut limited)
+                .take(READ_CHUNK)
+                .read_to_end(&mut out)
+                .map_err(|err| io_error("read", relative, &err))?;
+            if out.len() == before {
+                break;
+            }
+        }
         if out.len() > max_bytes {
             return Err(HostError::new(
                 ErrorCode::HostLimitExceeded,
@@ -105,7 +122,8 @@ impl Sandbox {
         Ok(out)
     }
 
-    /// Writes (or appends) `bytes`, creating parent directories.
+    /// Writes (or appends) `bytes`, creating parent directories. Only into a regular (or new)
+    /// file, for the reasons of [`Sandbox::read_file`].
     pub fn write_file(&self, relative: &Path, bytes: &[u8], append: bool) -> Result<(), HostError> {
         self.create_parents(relative)?;
         let mut options = OpenOptions::new();
@@ -115,10 +133,39 @@ impl Sandbox {
         } else {
             options.truncate(true);
         }
-        let mut file = cap_primitives::fs::open(&self.root, at(relative), &options)
-            .map_err(|err| io_error("write", relative, &err))?;
+        let mut file = self.open_regular(relative, &mut options, "write")?;
         file.write_all(bytes)
             .map_err(|err| io_error("write", relative, &err))
+    }
+
+    /// Opens without blocking (`O_NONBLOCK`: opening a FIFO otherwise waits for its other end)
+    /// and refuses anything but a regular file. The type is checked on the opened handle, so a
+    /// swap between a check and the open cannot slip a FIFO in. For a regular file
+    /// `O_NONBLOCK` changes nothing.
+    fn open_regular(
+        &self,
+        relative: &Path,
+        options: &mut OpenOptions,
+        action: &str,
+    ) -> Result<File, HostError> {
+        // cap-primitives' `nonblock` (the hook cap-fs-ext exposes; the version is pinned).
+        options._cap_fs_ext_nonblock(true);
+        let file = cap_primitives::fs::open(&self.root, at(relative), options)
+            .map_err(|err| io_error(action, relative, &err))?;
+        let metadata = file
+            .metadata()
+            .map_err(|err| io_error(action, relative, &err))?;
+        if !metadata.is_file() {
+            return Err(HostError::new(
+                ErrorCode::HostIoFailed,
+                "Error",
+                format!(
+                    "Cannot {action} \"{}\": not a regular file.",
+                    Sandbox::display(relative)
+                ),
+            ));
+        }
+        Ok(file)
     }
 
     /// Removes a file; a missing file is not an error (`rm --force`).
@@ -200,6 +247,28 @@ impl Sandbox {
             }
             Err(err) => Err(io_error("mkdir", relative, &err)),
         }
+    }
+}
+
+/// Bytes read between two deadline checks.
+const READ_CHUNK: u64 = 1 << 20;
+
+/// `runtime-timeout` once the invocation's deadline has passed.
+fn past_deadline(
+    deadline: Option<Instant>,
+    action: &str,
+    relative: &Path,
+) -> Result<(), HostError> {
+    match deadline {
+        Some(deadline) if Instant::now() >= deadline => Err(HostError::new(
+            ErrorCode::RuntimeTimeout,
+            "Error",
+            format!(
+                "Cannot {action} \"{}\": the invocation's time limit was reached.",
+                Sandbox::display(relative)
+            ),
+        )),
+        _ => Ok(()),
     }
 }
 

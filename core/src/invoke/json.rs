@@ -13,6 +13,7 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::fbs::{reference_opt_text, reference_text};
 use crate::invoke::arena::{AlignmentPolicy, ArenaBuilder, FrameSpec};
 use crate::invoke::types::{Frame, FrameSet, InvokeRequest, InvokeResponse, TypeRef, WireFormat};
 use crate::js;
@@ -62,10 +63,12 @@ pub fn response_from_json(value: &Value) -> Result<InvokeResponse> {
 }
 
 /// The decoded request object (`decodePluginInvokeRequest`), `inputFrames` and `inputs` alike.
+/// Strings as the reference's reader returns them (one leading BOM dropped, see
+/// [`reference_text`]); the typed envelope keeps the stored text.
 pub fn request_to_json(request: &InvokeRequest) -> Value {
     let frames = frames_to_json(request);
     let mut out = Map::new();
-    out.insert("methodId".into(), json!(request.method_id));
+    out.insert("methodId".into(), json!(reference_text(&request.method_id)));
     out.insert("inputFrames".into(), frames.clone());
     out.insert("inputs".into(), frames);
     out.insert("payloadArena".into(), json!(request.payload_arena));
@@ -82,8 +85,14 @@ pub fn response_to_json(response: &InvokeResponse) -> Value {
     out.insert("outputFrames".into(), frames.clone());
     out.insert("outputs".into(), frames);
     out.insert("payloadArena".into(), json!(response.payload_arena));
-    out.insert("errorCode".into(), json!(response.error_code));
-    out.insert("errorMessage".into(), json!(response.error_message));
+    out.insert(
+        "errorCode".into(),
+        json!(reference_opt_text(&response.error_code)),
+    );
+    out.insert(
+        "errorMessage".into(),
+        json!(reference_opt_text(&response.error_message)),
+    );
     Value::Object(out)
 }
 
@@ -97,7 +106,7 @@ pub fn frame_to_json(frame: &Frame, payload: &[u8]) -> Value {
             .as_ref()
             .map_or(Value::Null, type_ref_to_json),
     );
-    out.insert("portId".into(), json!(frame.port_id));
+    out.insert("portId".into(), json!(reference_opt_text(&frame.port_id)));
     out.insert("alignment".into(), json!(frame.alignment));
     out.insert("offset".into(), json!(frame.offset));
     out.insert("size".into(), json!(frame.size));
@@ -115,15 +124,24 @@ pub fn frame_to_json(frame: &Frame, payload: &[u8]) -> Value {
 /// A type reference in the decoded form (`wireFormat` as text, absent strings as null).
 pub fn type_ref_to_json(type_ref: &TypeRef) -> Value {
     let mut out = Map::new();
-    out.insert("schemaName".into(), json!(type_ref.schema_name));
-    out.insert("fileIdentifier".into(), json!(type_ref.file_identifier));
+    out.insert(
+        "schemaName".into(),
+        json!(reference_opt_text(&type_ref.schema_name)),
+    );
+    out.insert(
+        "fileIdentifier".into(),
+        json!(reference_opt_text(&type_ref.file_identifier)),
+    );
     out.insert("schemaHash".into(), json!(type_ref.schema_hash));
     out.insert(
         "acceptsAnyFlatbuffer".into(),
         json!(type_ref.accepts_any_flatbuffer),
     );
     out.insert("wireFormat".into(), json!(type_ref.wire_format.as_str()));
-    out.insert("rootTypeName".into(), json!(type_ref.root_type_name));
+    out.insert(
+        "rootTypeName".into(),
+        json!(reference_opt_text(&type_ref.root_type_name)),
+    );
     out.insert(
         "fixedStringLength".into(),
         json!(type_ref.fixed_string_length),

@@ -25,7 +25,7 @@ pub(crate) fn bundle_report(wasm: &[u8]) -> Result<Option<BundleReport>> {
     let authorization = parsed
         .entries
         .iter()
-        .find(|e| e.entry.entry_id == "authorization");
+        .find(|e| crate::fbs::reference_text(&e.entry.entry_id) == "authorization");
     let signer = authorization.and_then(|entry| match &entry.decoded {
         DecodedPayload::Json(value) => value
             .pointer("/protected/publicKeyHex")
@@ -38,7 +38,7 @@ pub(crate) fn bundle_report(wasm: &[u8]) -> Result<Option<BundleReport>> {
             .bundle
             .entries
             .iter()
-            .map(|e| e.entry_id.clone())
+            .map(|e| crate::fbs::reference_text(&e.entry_id).to_owned())
             .collect(),
         canonical_module_hash_hex: parsed.canonical_module_hash_hex(),
         bundle_canonical_module_hash_hex: hex::encode(&parsed.bundle.canonical_module_hash),

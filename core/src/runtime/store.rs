@@ -162,7 +162,7 @@ pub(crate) fn new_store(
     Ok(store)
 }
 
-/// Resets fuel and the epoch deadline for the next call on `store`.
+/// Resets fuel, the epoch deadline and the host calls' deadline for the next call on `store`.
 pub(crate) fn arm(
     store: &mut Store<StoreState>,
     limits: &Limits,
@@ -185,6 +185,11 @@ pub(crate) fn arm(
         }
     };
     store.set_epoch_deadline(ticks);
+    // Host calls cannot be interrupted by the epoch: they learn the deadline themselves.
+    let deadline = limits
+        .timeout
+        .and_then(|timeout| std::time::Instant::now().checked_add(timeout));
+    store.data_mut().hostcall.set_deadline(deadline);
     Ok(())
 }
 

@@ -131,6 +131,11 @@ pub struct Raw {
 
 impl Guest {
     pub fn new(host: Option<Arc<Host>>) -> Guest {
+        Guest::with_limits(host, Limits::default())
+    }
+
+    /// A guest whose calls run under `limits` (e.g. a short wall-clock timeout).
+    pub fn with_limits(host: Option<Arc<Host>>, limits: Limits) -> Guest {
         let wasm = guest_wasm();
         let runtime = Runtime::new(RuntimeConfig::default()).expect("runtime");
         let module = runtime
@@ -140,7 +145,7 @@ impl Guest {
             Some(host) => Grants::default().with_host(host),
             None => Grants::default(),
         };
-        let session = runtime.session(&module, Limits::default(), grants);
+        let session = runtime.session(&module, limits, grants);
         Guest {
             _runtime: runtime,
             session,
@@ -153,16 +158,37 @@ impl Guest {
     }
 
     pub fn raw(&mut self, raw: &Raw) -> Reply {
-        let response = self
-            .session
-            .invoke_bytes(&raw.encode())
-            .expect("guest call");
-        Reply::decode(&response)
+        self.try_raw(raw).expect("guest call")
+    }
+
+    /// Like [`Guest::raw`], but a failed invoke (trap, limit) is returned, not a panic.
+    pub fn try_raw(&mut self, raw: &Raw) -> space_data_module::Result<Reply> {
+        let response = self.session.invoke_bytes(&raw.encode())?;
+        Ok(Reply::decode(&response))
     }
 
     /// `call_json(op, payload)`, then reads the whole response.
     pub fn call(&mut self, operation: &str, payload: &str) -> Reply {
+<<<<<<< HEAD
         self.raw(&Raw::call(operation, payload))
+=======
+        self.try_call(operation, payload).expect("guest call")
+    }
+
+    /// Like [`Guest::call`], but a failed invoke is returned.
+    pub fn try_call(&mut self, operation: &str, payload: &str) -> space_data_module::Result<Reply> {
+        let mut data = operation.as_bytes().to_vec();
+        data.extend_from_slice(payload.as_bytes());
+        self.try_raw(&Raw {
+            op_ptr: 0,
+            op_len: operation.len() as i32,
+            payload_ptr: operation.len() as i32,
+            payload_len: payload.len() as i32,
+            read_len: -1,
+            data,
+            ..Raw::default()
+        })
+>>>>>>> h-rel
     }
 
     /// `call` with a JSON value as payload.

@@ -26,7 +26,11 @@ use crate::host::{Host, HostError};
 /// How often the child is polled while waiting for it.
 const POLL: Duration = Duration::from_millis(2);
 
-pub(super) fn exec_file(host: &Host, params: Params) -> Result<Value, HostError> {
+pub(super) fn exec_file(
+    host: &Host,
+    params: Params,
+    deadline: Option<Instant>,
+) -> Result<Value, HostError> {
     let policy = &host.policy().exec;
     let file = params.string("file", "Executable path")?;
     if !policy.allowed_commands.contains(&file) {
@@ -44,7 +48,8 @@ pub(super) fn exec_file(host: &Host, params: Params) -> Result<Value, HostError>
         None => None,
         Some(value) => Some(text_or_bytes(Some(value), "Exec input")?),
     };
-    let limits = host.limits();
+    // The child is killed at the invocation's deadline at the latest.
+    let limits = &host.limits().within(deadline);
     let timeout = match params.get("timeoutMs") {
         None => limits.timeout(None),
         Some(value) => limits.timeout(Some(non_negative_integer(Some(value), "Exec timeoutMs")?)),

@@ -2,6 +2,7 @@
 //! relative to the root.
 
 use std::path::PathBuf;
+use std::time::Instant;
 
 use base64::Engine;
 use cap_primitives::fs::MetadataExt;
@@ -42,9 +43,13 @@ pub(super) fn resolve_path(host: &Host, params: Params) -> Result<Value, HostErr
     Ok(Value::from(Sandbox::display(&relative)))
 }
 
-pub(super) fn read_file(host: &Host, params: Params) -> Result<Value, HostError> {
+pub(super) fn read_file(
+    host: &Host,
+    params: Params,
+    deadline: Option<Instant>,
+) -> Result<Value, HostError> {
     let relative = path_param(params, "path")?;
-    let bytes = sandbox(host)?.read_file(&relative, host.limits().max_read_bytes)?;
+    let bytes = sandbox(host)?.read_file(&relative, host.limits().max_read_bytes, deadline)?;
     match params.get("encoding").map(crate::js::to_js_string) {
         None => Ok(encode_bytes(&bytes)),
         Some(encoding) => decode_as(&bytes, &encoding).map(Value::from),

@@ -11,14 +11,22 @@ mod random;
 mod schedule;
 mod timers;
 
+use std::time::Instant;
+
 use serde_json::Value;
 
 use crate::ErrorCode;
 use crate::host::params::Params;
 use crate::host::{Host, HostError};
 
-/// Runs `operation` (a name from the host's operation tables).
-pub(crate) fn dispatch(host: &Host, operation: &str, params: &Value) -> Result<Value, HostError> {
+/// Runs `operation` (a name from the host's operation tables). `deadline` is when the invocation
+/// making the call must end (see [`Host::invoke_with_deadline`]).
+pub(crate) fn dispatch(
+    host: &Host,
+    operation: &str,
+    params: &Value,
+    deadline: Option<Instant>,
+) -> Result<Value, HostError> {
     let p = Params::new(params);
     match operation {
         "host.runtimeTarget" => Ok(info::runtime_target(host)),
@@ -30,12 +38,12 @@ pub(crate) fn dispatch(host: &Host, operation: &str, params: &Value) -> Result<V
         "clock.monotonicNow" => Ok(clock::monotonic_now(host)),
         "clock.nowIso" => Ok(clock::now_iso()),
         "random.bytes" => random::bytes(host, p),
-        "timers.delay" => timers::delay(host, p),
+        "timers.delay" => timers::delay(host, p, deadline),
         "schedule.parse" => schedule::parse(p),
         "schedule.matches" => schedule::matches(p),
         "schedule.next" => schedule::next(p),
         "filesystem.resolvePath" => filesystem::resolve_path(host, p),
-        "filesystem.readFile" => filesystem::read_file(host, p),
+        "filesystem.readFile" => filesystem::read_file(host, p, deadline),
         "filesystem.writeFile" => filesystem::write_file(host, p, false),
         "filesystem.appendFile" => filesystem::write_file(host, p, true),
         "filesystem.deleteFile" => filesystem::delete_file(host, p),
@@ -43,7 +51,7 @@ pub(crate) fn dispatch(host: &Host, operation: &str, params: &Value) -> Result<V
         "filesystem.readdir" => filesystem::readdir(host, p),
         "filesystem.stat" => filesystem::stat(host, p),
         "filesystem.rename" => filesystem::rename(host, p),
-        "exec.execFile" => exec::exec_file(host, p),
+        "exec.execFile" => exec::exec_file(host, p, deadline),
         "context.get" => context::get(host, p),
         "context.set" => context::set(host, p),
         "context.delete" => context::delete(host, p),
