@@ -38,11 +38,19 @@ pub use crate::publication::VerifiedModule;
 pub use crate::compliance::{CheckReport, IssueView};
 pub use crate::error::{Error, ErrorClass, ErrorCode, Result};
 pub use crate::host::HostPolicy;
-pub use crate::invoke::{InvokeRequest, InvokeResponse};
+pub use crate::invoke::{FrameSet, InvokeRequest, InvokeResponse};
 pub use crate::publication::ProtectResult;
 pub use crate::publication::report::OpenReportView;
 pub use crate::publication::signing::PublicKey;
 pub use crate::runtime::{
     Grants, InvokeMode, Limits, LoadedModule, Preopen, Runtime, RuntimeConfig,
 };
-pub use crate::runtime_host::{ModuleRecordView, ModuleRef, RuntimeHost};
+pub use crate::runtime_host::{
+    ModuleRecord, ModuleRecordView, ModuleRef, RegionDescriptor, RegionSpec, Row, RowHandle,
+    RowStore, RuntimeHost,
+};
+
+/// TEST SUPPORT for bindings: a panic raised inside the core, to show that it comes back as
+/// the `panic` code rather than a crash.
+#[doc(hidden)]
+pub use crate::error::debug_force_panic;
