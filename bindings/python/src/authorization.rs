@@ -65,7 +65,7 @@ pub fn create_authorization<'py>(
         ],
     )?;
     let text = json_text(py, options.as_any(), "authorization options")?;
-    let info = (key_id.is_some() || derivation_path.is_some()).then(|| SignerInfo {
+    let info = (key_id.is_some() || derivation_path.is_some()).then_some(SignerInfo {
         key_id,
         derivation_path,
     });

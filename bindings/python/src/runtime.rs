@@ -317,8 +317,8 @@ pub struct Response {
     error_message: Option<String>,
     #[pyo3(get)]
     outputs: Py<PyDict>,
-    #[pyo3(get)]
-    frames: Py<PyList>,
+    /// Every frame; the list is made when asked for (most callers read `outputs` only).
+    frame_list: Vec<(Option<String>, Py<PyBytes>)>,
     #[pyo3(get)]
     yielded: bool,
     #[pyo3(get)]
@@ -339,21 +339,20 @@ impl Response {
         mode: Option<&'static str>,
     ) -> PyResult<Response> {
         let outputs = PyDict::new(py);
-        let frames = PyList::empty(py);
+        let mut frame_list = Vec::with_capacity(response.output_frames.len());
         for (index, frame) in response.output_frames.iter().enumerate() {
             let payload = bytes(py, response.payload(index).unwrap_or_default());
-            let port = frame.port_id.as_deref();
-            if let Some(port) = port {
+            if let Some(port) = frame.port_id.as_deref() {
                 outputs.set_item(port, &payload)?;
             }
-            frames.append((port, payload))?;
+            frame_list.push((frame.port_id.clone(), payload.unbind()));
         }
         Ok(Response {
             status_code: response.status_code,
             error_code: response.error_code.clone(),
             error_message: response.error_message.clone(),
             outputs: outputs.unbind(),
-            frames: frames.unbind(),
+            frame_list,
             yielded: response.yielded,
             backlog_remaining: response.backlog_remaining,
             mode,
@@ -363,6 +362,17 @@ impl Response {
 
 #[pymethods]
 impl Response {
+    /// Every output frame as `(port, payload)`, in order (a new list on each access).
+    #[getter]
+    fn frames<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        PyList::new(
+            py,
+            self.frame_list
+                .iter()
+                .map(|(port, payload)| (port.as_deref(), payload.bind(py))),
+        )
+    }
+
     /// True when the guest answered with a non-zero status or an error code.
     #[getter]
     fn failed(&self) -> bool {
