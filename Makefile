@@ -7,11 +7,7 @@ export CARGO_TERM_COLOR ?= never
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
 CLI := $(CARGO_TARGET_DIR)/debug/space-data-module
 
-<<<<<<< HEAD
-.PHONY: all build build-tests demo test deps conformance run-conformance bench fmt lint clean header header-check codes test-c run-test-c test-go run-test-go install run-test-pkgconfig check-layers test-layers
-=======
-.PHONY: all build demo test deps conformance run-conformance bench fmt lint clean header header-check test-c run-test-c test-go run-test-go install run-test-pkgconfig fuzz fuzz-seed
->>>>>>> h-rel
+.PHONY: all build build-tests demo test deps conformance run-conformance bench fmt lint clean header header-check codes test-c run-test-c test-go run-test-go install run-test-pkgconfig check-layers test-layers fuzz fuzz-seed
 
 all: build
 
@@ -48,6 +44,7 @@ test: deps
 	$(MAKE) --no-print-directory run-test-go
 	$(MAKE) --no-print-directory run-test-pkgconfig
 	$(MAKE) --no-print-directory run-test-csharp
+	$(MAKE) --no-print-directory run-test-python
 
 ## deps: tools the tests need; each step is skipped when already present.
 deps:
@@ -236,10 +233,7 @@ run-test-csharp:
 ## csharp-error-codes: regenerate bindings/csharp/src/ErrorCodes.g.cs from the header's
 ## SDM_ERR_* constants (part of `make codes`).
 csharp-error-codes:
-<<<<<<< HEAD
 	bash bindings/csharp/gen-error-codes.sh include/space_data_module.h bindings/csharp/src/ErrorCodes.g.cs
-=======
-	bash bindings/csharp/gen-error-codes.sh docs/errors.md bindings/csharp/src/ErrorCodes.g.cs
 
 ## fuzz: every cargo-fuzz target in fuzz/ for FUZZ_SECONDS each (nightly; installs cargo-fuzz
 ## when missing). FUZZ_RUNS=N also stops each after N executions. Builds in $(CARGO_TARGET_DIR)/fuzz.
@@ -251,4 +245,30 @@ fuzz:
 ## fuzz-seed: (re)fill fuzz/corpus/ from vectors/ and fuzz/seeds/.
 fuzz-seed:
 	bash fuzz/seed.sh
->>>>>>> h-rel
+
+## test-python: the Python binding (bindings/python, PyO3 + maturin): builds the abi3 wheel in
+## the dev profile with the shared target dir (core and wasmtime come from the cargo test
+## build), installs it offline into fresh virtualenvs and runs pytest there (stubs checked
+## with mypy.stubtest). Prints "skipped" when python3/maturin are missing.
+PY_BUILD := $(CARGO_TARGET_DIR)/python-test
+.PHONY: test-python run-test-python bench-python python-feature-check
+test-python: deps build run-test-python
+
+run-test-python:
+	bash bindings/python/test.sh "$(CARGO_TARGET_DIR)" "$(CLI)" "$(PY_BUILD)"
+
+## bench-python: the binding's per-call overhead over the core's own time (manifest encode,
+## 64-byte echo invoke, both measured in the same process and build), and the throughput of
+## 8 threads invoking one module against 1 thread. Uses the wheel run-test-python installed.
+bench-python:
+	@test -x "$(PY_BUILD)/venv/bin/python" || $(MAKE) --no-print-directory run-test-python
+	cd $(PY_BUILD) && SDM_REPO_ROOT="$(CURDIR)" SDM_PY_ECHO_DIRECT_WASM="$(PY_BUILD)/echo-direct.wasm" \
+	  $(PY_BUILD)/venv/bin/python $(CURDIR)/bindings/python/bench/bench.py
+
+## python-feature-check: core and its dependencies resolve to the same features for the wheel
+## (maturin builds bindings/python alone) as for `cargo test --workspace`, so neither build
+## recompiles the other's core/wasmtime. Needs nightly cargo (--unit-graph).
+python-feature-check:
+	$(CARGO) +nightly test --workspace --no-run --unit-graph -Z unstable-options > $(CARGO_TARGET_DIR)/unit-graph-test.json
+	$(CARGO) +nightly rustc -p space-data-module-python --lib --crate-type cdylib --unit-graph -Z unstable-options > $(CARGO_TARGET_DIR)/unit-graph-python.json
+	python3 bindings/python/bench/unit_graph_diff.py $(CARGO_TARGET_DIR)/unit-graph-test.json $(CARGO_TARGET_DIR)/unit-graph-python.json

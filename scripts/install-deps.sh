@@ -48,4 +48,23 @@ if [ "$(cbindgen --version 2>/dev/null)" != "cbindgen $CBINDGEN_VERSION" ]; then
 fi
 have cbindgen || { echo "install-deps: cbindgen not on PATH after install" >&2; exit 1; }
 
+# The Python binding (make run-test-python): maturin builds the wheel; pytest and mypy (its
+# stubtest) run in a fresh virtualenv that installs them from a local wheelhouse, offline.
+# Everything lives under the cargo target dir; pinned so a cold CI gets the same tools.
+PY_TOOLS="${CARGO_TARGET_DIR:-$(pwd)/target}/python"
+PY_PINS=(maturin==1.16.0 pytest==9.2.0 mypy==2.4.1)
+if have python3 && python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+  if ! "$PY_TOOLS/tools/bin/python" -m pip show maturin pytest mypy >/dev/null 2>&1 \
+     || [ ! -f "$PY_TOOLS/wheelhouse/.complete" ]; then
+    python3 -m venv "$PY_TOOLS/tools"
+    "$PY_TOOLS/tools/bin/python" -m pip install -q --disable-pip-version-check "${PY_PINS[@]}"
+    # The test virtualenv installs pytest and mypy from here with --no-index.
+    "$PY_TOOLS/tools/bin/python" -m pip download -q --disable-pip-version-check \
+      -d "$PY_TOOLS/wheelhouse" "${PY_PINS[@]:1}"
+    touch "$PY_TOOLS/wheelhouse/.complete"
+  fi
+else
+  echo "install-deps: python3 with venv/ensurepip missing; the Python binding tests will be skipped" >&2
+fi
+
 echo "install-deps: all present"

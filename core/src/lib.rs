@@ -70,14 +70,11 @@ pub mod deployment;
 pub mod encoding;
 #[cfg(feature = "format")]
 pub mod fbs;
-<<<<<<< HEAD
-#[cfg(feature = "format")]
-=======
 /// The fuzz target bodies (`fuzz/`, `tests/fuzz_props.rs`); not an API.
+#[cfg(feature = "host")]
 #[doc(hidden)]
 pub mod fuzzing;
-pub mod host;
->>>>>>> h-rel
+#[cfg(feature = "format")]
 pub mod invoke;
 #[cfg(feature = "format")]
 pub mod js;

@@ -165,6 +165,24 @@ fn an_infinite_loop_is_stopped_by_the_timeout() {
 }
 
 #[test]
+fn calls_without_a_timeout_or_fuel_limit_run() {
+    // No timeout used to set the epoch deadline to u64::MAX, which overflowed inside wasmtime.
+    let rt = runtime();
+    for timeout in [None, Some(Duration::MAX)] {
+        let limits = Limits {
+            fuel: None,
+            timeout,
+            ..small_limits()
+        };
+        let wasm = direct_guest(ECHO, "");
+        assert_eq!(
+            direct(&rt, &wasm, b"no limits", &limits).unwrap(),
+            b"no limits"
+        );
+    }
+}
+
+#[test]
 fn a_memory_bomb_stops_at_the_cap() {
     hostile(
         "(loop $l (drop (memory.grow (i32.const 16))) (br $l)) (i32.const 0)",

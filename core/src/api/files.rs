@@ -80,6 +80,8 @@ fn current_umask() -> u32 {
     let mask = unsafe { libc::umask(0o022) };
     // SAFETY: as above.
     unsafe { libc::umask(mask) };
+    // `mode_t` is u32 on Linux but u16 on macOS: the conversion is for the latter.
+    #[allow(clippy::useless_conversion)]
     u32::from(mask)
 }
 

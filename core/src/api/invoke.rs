@@ -73,14 +73,7 @@ pub struct Invoked {
 /// [`Invoked`] with those fields set, not an `Err`; `Err` is for the host side (limits, traps,
 /// malformed envelopes).
 pub fn invoke(runtime: &Runtime, module: &LoadedModule, call: &Call<'_>) -> Result<Invoked> {
-    // Every frame carries a type reference, as the reference's JS encoder writes one.
-    let frames = call.inputs.iter().map(|(port, payload)| {
-        (
-            FrameSpec::new(port.clone(), Some(TypeRef::default())),
-            *payload,
-        )
-    });
-    let request = InvokeRequest::build(call.method.to_owned(), frames)?;
+    let request = build_request(call.method, &call.inputs)?;
     let mode = match call.mode {
         Some(mode) => mode,
         None => default_mode(runtime, module)?,
@@ -91,6 +84,19 @@ pub fn invoke(runtime: &Runtime, module: &LoadedModule, call: &Call<'_>) -> Resu
     }
     let response = runtime.invoke(module, &request, mode, &grants, &call.limits)?;
     Ok(Invoked { mode, response })
+}
+
+/// The request envelope of one call: `(port, payload)` frames, in order. For front ends that
+/// invoke through something other than [`invoke`] (the runtime host's module registry).
+pub fn build_request(method: &str, inputs: &[(String, &[u8])]) -> Result<InvokeRequest> {
+    // Every frame carries a type reference, as the reference's JS encoder writes one.
+    let frames = inputs.iter().map(|(port, payload)| {
+        (
+            FrameSpec::new(port.clone(), Some(TypeRef::default())),
+            *payload,
+        )
+    });
+    InvokeRequest::build(method.to_owned(), frames)
 }
 
 impl Invoked {
@@ -182,4 +188,27 @@ pub struct OutputFrame {
     pub sequence: String,
     pub end_of_stream: bool,
     pub payload_base64: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn build_request_keeps_ports_and_payloads_in_order() {
+        let inputs = [
+            ("a".to_owned(), &b"first"[..]),
+            ("b".to_owned(), &b""[..]),
+            ("a".to_owned(), &b"third"[..]),
+        ];
+        let request = build_request("echo", &inputs).unwrap();
+        assert_eq!(request.method_id, "echo");
+        assert_eq!(request.input_frames.len(), 3);
+        for (index, (port, payload)) in inputs.iter().enumerate() {
+            let frame = &request.input_frames[index];
+            assert_eq!(frame.port_id.as_deref(), Some(port.as_str()));
+            assert!(frame.type_ref.is_some());
+            assert_eq!(request.payload(index).unwrap(), *payload);
+        }
+    }
 }

@@ -81,19 +81,18 @@ pub struct ParsedEntryView {
 pub fn parsed_view(parsed: &Parsed) -> ParsedBundleView {
     let bundle = &parsed.bundle;
     let rule = bundle.canonicalization.as_ref();
-<<<<<<< HEAD
     ParsedBundleView {
-        bundle_section_name: rule.and_then(|r| r.bundle_section_name.clone()),
+        bundle_section_name: rule.and_then(|r| text(&r.bundle_section_name)),
         bundle_version: bundle.bundle_version_or_default(),
-        module_format: bundle.module_format.clone(),
+        module_format: text(&bundle.module_format),
         canonicalization: rule.map(|r| CanonicalizationView {
             version: r.version_or_default(),
-            stripped_custom_section_prefix: r.stripped_custom_section_prefix.clone(),
-            bundle_section_name: r.bundle_section_name.clone(),
-            hash_algorithm: r.hash_algorithm.clone(),
+            stripped_custom_section_prefix: text(&r.stripped_custom_section_prefix),
+            bundle_section_name: text(&r.bundle_section_name),
+            hash_algorithm: text(&r.hash_algorithm),
         }),
-        manifest_export_symbol: bundle.manifest_export_symbol.clone(),
-        manifest_size_symbol: bundle.manifest_size_symbol.clone(),
+        manifest_export_symbol: text(&bundle.manifest_export_symbol),
+        manifest_size_symbol: text(&bundle.manifest_size_symbol),
         canonical_module_hash_hex: parsed.canonical_module_hash_hex(),
         stored_canonical_module_hash_hex: hex::encode(&bundle.canonical_module_hash),
         manifest_hash_hex: hex::encode(&bundle.manifest_hash),
@@ -110,34 +109,15 @@ pub fn parsed_view(parsed: &Parsed) -> ParsedBundleView {
     }
 }
 
+/// Stored text as the reference's decoder returns it (a leading U+FEFF dropped).
+fn text(stored: &Option<String>) -> Option<String> {
+    reference_opt_text(stored).map(str::to_owned)
+}
+
 /// [`parsed_view`] as JSON.
 pub fn parsed_json(parsed: &Parsed) -> Value {
     // Strings, numbers and JSON values only: serialization cannot fail.
     serde_json::to_value(parsed_view(parsed)).unwrap_or(Value::Null)
-=======
-    json!({
-        "bundleSectionName": rule.and_then(|r| reference_opt_text(&r.bundle_section_name)),
-        "bundleVersion": bundle.bundle_version_or_default(),
-        "moduleFormat": reference_opt_text(&bundle.module_format),
-        "canonicalization": rule.map(|r| json!({
-            "version": r.version_or_default(),
-            "strippedCustomSectionPrefix": reference_opt_text(&r.stripped_custom_section_prefix),
-            "bundleSectionName": reference_opt_text(&r.bundle_section_name),
-            "hashAlgorithm": reference_opt_text(&r.hash_algorithm),
-        })),
-        "manifestExportSymbol": reference_opt_text(&bundle.manifest_export_symbol),
-        "manifestSizeSymbol": reference_opt_text(&bundle.manifest_size_symbol),
-        "canonicalModuleHashHex": parsed.canonical_module_hash_hex(),
-        "storedCanonicalModuleHashHex": hex::encode(&bundle.canonical_module_hash),
-        "manifestHashHex": hex::encode(&bundle.manifest_hash),
-        "pluginId": plugin_id(parsed.manifest.as_ref()),
-        "bundleSha256Hex": hex::encode(Sha256::digest(&parsed.bundle_bytes)),
-        "bundleByteLength": parsed.bundle_bytes.len(),
-        "customSections": parsed.custom_sections.iter().map(|s| s.name.clone()).collect::<Vec<_>>(),
-        "deploymentPlanPresent": deployment_plan_present(parsed),
-        "entries": parsed.entries.iter().map(parsed_entry_json).collect::<Vec<_>>(),
-    })
->>>>>>> h-rel
 }
 
 /// Whether the reference's `deploymentPlan` is non-null. This includes its quirk: a
@@ -162,50 +142,22 @@ fn plugin_id(manifest: Option<&Value>) -> Value {
 
 fn parsed_entry_view(parsed: &ParsedEntry) -> ParsedEntryView {
     let entry = &parsed.entry;
-<<<<<<< HEAD
     let json_entry = entry.payload_encoding_or_default() == encoding::JSON_UTF8;
     let (valid, value) = match &parsed.decoded {
         DecodedPayload::Json(value) => (true, value.clone()),
         DecodedPayload::Bytes => (false, Value::Null),
     };
     ParsedEntryView {
-        entry_id: entry.entry_id.clone(),
-        section_name: entry.section_name.clone(),
-        media_type: entry.media_type.clone(),
-        description: entry.description.clone(),
+        entry_id: reference_text(&entry.entry_id).to_owned(),
+        section_name: text(&entry.section_name),
+        media_type: text(&entry.media_type),
+        description: text(&entry.description),
         role: entry.role_name().to_owned(),
         role_value: entry.role_or_default(),
         payload_encoding: entry.encoding_name().to_owned(),
         payload_encoding_value: entry.payload_encoding_or_default(),
         flags: entry.flags_or_default(),
         type_ref: entry
-=======
-    let mut out = Map::new();
-    out.insert("entryId".into(), json!(reference_text(&entry.entry_id)));
-    out.insert(
-        "sectionName".into(),
-        json!(reference_opt_text(&entry.section_name)),
-    );
-    out.insert(
-        "mediaType".into(),
-        json!(reference_opt_text(&entry.media_type)),
-    );
-    out.insert(
-        "description".into(),
-        json!(reference_opt_text(&entry.description)),
-    );
-    out.insert("role".into(), json!(entry.role_name()));
-    out.insert("roleValue".into(), json!(entry.role_or_default()));
-    out.insert("payloadEncoding".into(), json!(entry.encoding_name()));
-    out.insert(
-        "payloadEncodingValue".into(),
-        json!(entry.payload_encoding_or_default()),
-    );
-    out.insert("flags".into(), json!(entry.flags_or_default()));
-    out.insert(
-        "typeRef".into(),
-        entry
->>>>>>> h-rel
             .type_ref
             .as_ref()
             .map_or(Value::Null, type_ref_to_json),

@@ -322,28 +322,23 @@ where
             let status = match memory_of(&mut caller) {
                 Some(memory) => {
                     let (data, store) = memory.data_and_store_mut(&mut caller);
-                    Ok(bound(state(store))?.call_json(
+                    bound(state(store))?.call_json(
                         data,
                         op_ptr,
                         op_len,
                         payload_ptr,
                         payload_len,
-                    ))
+                    )
                 }
-                None => Ok(bound(state(caller.data_mut()))?.call_json(
+                None => bound(state(caller.data_mut()))?.call_json(
                     &[],
                     op_ptr,
                     op_len,
                     payload_ptr,
                     payload_len,
-<<<<<<< HEAD
-                )),
-            }
-=======
                 ),
             };
-            deadline_trap(status, state(caller.data_mut()))
->>>>>>> h-rel
+            deadline_trap(status, bound(state(caller.data_mut()))?)
         },
     )?;
     linker.func_wrap(MODULE, "response_len", move |mut caller: Caller<'_, T>| {

@@ -104,7 +104,12 @@ impl Runtime {
             &mut state.wasi
         })
         .map_err(|err| Error::new(ErrorCode::Internal, format!("cannot link WASI: {err}")))?;
-<<<<<<< HEAD
+        super::symlink_guard::confine(&mut linker).map_err(|err| {
+            Error::new(
+                ErrorCode::Internal,
+                format!("cannot link path_symlink: {err}"),
+            )
+        })?;
         if let Some(imports) = imports {
             imports.add_to_linker(&mut linker).map_err(|err| {
                 Error::new(
@@ -113,18 +118,6 @@ impl Runtime {
                 )
             })?;
         }
-=======
-        super::symlink_guard::confine(&mut linker).map_err(|err| {
-            Error::new(
-                ErrorCode::Internal,
-                format!("cannot link path_symlink: {err}"),
-            )
-        })?;
-        crate::host::bridge::add_to_linker(&mut linker, |state: &mut StoreState| {
-            &mut state.hostcall
-        })
-        .map_err(|err| Error::new(ErrorCode::Internal, format!("cannot link sdn_host: {err}")))?;
->>>>>>> h-rel
         let ticker_stop = Arc::new(AtomicBool::new(false));
         let ticker = spawn_ticker(engine.clone(), config.epoch_tick, Arc::clone(&ticker_stop))?;
         Ok(Runtime {

@@ -28,12 +28,8 @@ pub mod engine;
 pub mod host_imports;
 pub mod manifest;
 mod memory;
-<<<<<<< HEAD
 pub(crate) mod store;
-=======
-mod store;
 mod symlink_guard;
->>>>>>> h-rel
 
 pub use command::CommandOutput;
 pub use config::{Grants, Limits, Preopen, RuntimeConfig};

@@ -174,14 +174,19 @@ pub(crate) fn arm(
             .set_fuel(limits.fuel.unwrap_or(u64::MAX))
             .map_err(|err| Error::new(ErrorCode::Internal, format!("cannot set fuel: {err}")))?;
     }
+    // wasmtime adds the delta to the current epoch unchecked: u64::MAX would overflow (a panic
+    // with debug assertions, an immediate deadline without). Half the range is still "never":
+    // 2^63 ticks of 5 ms are a billion years.
+    const NEVER: u64 = u64::MAX / 2;
     let ticks = match limits.timeout {
-        None => u64::MAX,
+        None => NEVER,
         Some(timeout) => {
             let tick = epoch_tick.as_nanos().max(1);
             // One extra tick: the deadline counts whole ticks from the current (partial) one.
             u64::try_from(timeout.as_nanos().div_ceil(tick))
-                .unwrap_or(u64::MAX)
+                .unwrap_or(NEVER)
                 .saturating_add(1)
+                .min(NEVER)
         }
     };
     store.set_epoch_deadline(ticks);

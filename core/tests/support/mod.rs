@@ -169,26 +169,12 @@ impl Guest {
 
     /// `call_json(op, payload)`, then reads the whole response.
     pub fn call(&mut self, operation: &str, payload: &str) -> Reply {
-<<<<<<< HEAD
-        self.raw(&Raw::call(operation, payload))
-=======
         self.try_call(operation, payload).expect("guest call")
     }
 
     /// Like [`Guest::call`], but a failed invoke is returned.
     pub fn try_call(&mut self, operation: &str, payload: &str) -> space_data_module::Result<Reply> {
-        let mut data = operation.as_bytes().to_vec();
-        data.extend_from_slice(payload.as_bytes());
-        self.try_raw(&Raw {
-            op_ptr: 0,
-            op_len: operation.len() as i32,
-            payload_ptr: operation.len() as i32,
-            payload_len: payload.len() as i32,
-            read_len: -1,
-            data,
-            ..Raw::default()
-        })
->>>>>>> h-rel
+        self.try_raw(&Raw::call(operation, payload))
     }
 
     /// `call` with a JSON value as payload.

@@ -1,0 +1,93 @@
+"""Space Data modules from Python.
+
+One ``.wasm`` file that stays valid WebAssembly and carries its manifest, an optional
+``sds.bundle`` section and an optional signed (and encrypted) publication trailer. This package
+encodes and checks manifests, creates and parses bundles, signs and encrypts modules, opens them
+with the fail-closed loader, and runs them on wasmtime, byte-compatible with the JavaScript
+reference SDK. It calls the Rust core directly (extension ``space_data_module._native``).
+
+Conventions:
+
+* bytes in and out are ``bytes``; JSON documents (manifests, policies, metadata) are accepted
+  as Python values or as JSON text (a ``str``); reports come back as dicts.
+* every failure raises an :class:`SdmError` subclass with ``.code`` and ``.number``.
+* every object may be shared between threads; long calls release the GIL.
+* :class:`Runtime`, :class:`Module` and :class:`RuntimeHost` are context managers.
+"""
+
+from ._errors import (
+    BundleError,
+    ExecutionError,
+    InternalError,
+    InvalidInputError,
+    IoError,
+    SdmError,
+    SecurityError,
+    UsageError,
+    WasmError,
+)
+from ._native import (
+    Module,
+    Opened,
+    RecipientKey,
+    Response,
+    Runtime,
+    RuntimeHost,
+    Signer,
+    __version__,
+    check,
+    create_authorization,
+    create_bundle,
+    decode_manifest,
+    encode_manifest,
+    generate_mnemonic,
+    generate_recipient,
+    generate_signer,
+    inspect,
+    open,
+    parse_bundle,
+    protect,
+    verify_authorization,
+    verify_bundle,
+)
+
+__all__ = [
+    "__version__",
+    # manifests and compliance
+    "encode_manifest",
+    "decode_manifest",
+    "check",
+    # single-file bundles
+    "create_bundle",
+    "parse_bundle",
+    "inspect",
+    "verify_bundle",
+    # keys
+    "Signer",
+    "RecipientKey",
+    "generate_signer",
+    "generate_mnemonic",
+    "generate_recipient",
+    # publication
+    "protect",
+    "open",
+    "Opened",
+    # deployment authorizations
+    "create_authorization",
+    "verify_authorization",
+    # running modules
+    "Runtime",
+    "Module",
+    "Response",
+    "RuntimeHost",
+    # errors
+    "SdmError",
+    "IoError",
+    "InvalidInputError",
+    "UsageError",
+    "WasmError",
+    "BundleError",
+    "SecurityError",
+    "ExecutionError",
+    "InternalError",
+]
