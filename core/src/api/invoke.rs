@@ -12,6 +12,7 @@ use crate::host::{Host, HostPolicy};
 use crate::invoke::json::type_ref_to_json;
 use crate::invoke::{FrameSet, FrameSpec, InvokeRequest, InvokeResponse, TypeRef};
 use crate::runtime::{Grants, InvokeMode, Limits, LoadedModule, Runtime};
+use crate::runtime_host::{ModuleRef, RuntimeHost};
 use crate::{Error, ErrorCode, Result};
 
 /// The host a module runs under: `policy` narrowed to the capabilities its verified manifest
@@ -73,14 +74,7 @@ pub struct Invoked {
 /// [`Invoked`] with those fields set, not an `Err`; `Err` is for the host side (limits, traps,
 /// malformed envelopes).
 pub fn invoke(runtime: &Runtime, module: &LoadedModule, call: &Call<'_>) -> Result<Invoked> {
-    // Every frame carries a type reference, as the reference's JS encoder writes one.
-    let frames = call.inputs.iter().map(|(port, payload)| {
-        (
-            FrameSpec::new(port.clone(), Some(TypeRef::default())),
-            *payload,
-        )
-    });
-    let request = InvokeRequest::build(call.method.to_owned(), frames)?;
+    let request = build_request(call.method, &call.inputs)?;
     let mode = match call.mode {
         Some(mode) => mode,
         None => default_mode(runtime, module)?,
@@ -90,6 +84,32 @@ pub fn invoke(runtime: &Runtime, module: &LoadedModule, call: &Call<'_>) -> Resu
         grants.host = Some(narrowed_host(policy, module));
     }
     let response = runtime.invoke(module, &request, mode, &grants, &call.limits)?;
+    Ok(Invoked { mode, response })
+}
+
+/// The request envelope of one call: `(port, payload)` frames in order, each with a type
+/// reference, as the reference's JS encoder writes one.
+pub fn build_request(method: &str, inputs: &[(String, &[u8])]) -> Result<InvokeRequest> {
+    let frames = inputs.iter().map(|(port, payload)| {
+        (
+            FrameSpec::new(port.clone(), Some(TypeRef::default())),
+            *payload,
+        )
+    });
+    InvokeRequest::build(method.to_owned(), frames)
+}
+
+/// Invokes a module installed and loaded in a runtime host's registry, under the registry's
+/// limits and host (direct mode when exported, else command). Guest failures are in the
+/// [`Invoked`], as for [`invoke`].
+pub fn invoke_installed(
+    host: &RuntimeHost,
+    module: &ModuleRef,
+    method: &str,
+    inputs: &[(String, &[u8])],
+) -> Result<Invoked> {
+    let request = build_request(method, inputs)?;
+    let (mode, response) = host.modules().invoke_with_mode(module, &request)?;
     Ok(Invoked { mode, response })
 }
 

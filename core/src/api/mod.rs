@@ -45,4 +45,7 @@ pub use crate::publication::signing::PublicKey;
 pub use crate::runtime::{
     Grants, InvokeMode, Limits, LoadedModule, Preopen, Runtime, RuntimeConfig,
 };
-pub use crate::runtime_host::{ModuleRecordView, ModuleRef, RuntimeHost};
+pub use crate::runtime_host::{
+    ModuleRecordView, ModuleRef, Record, RegionDescriptor, RegionSpec, Row, RowHandle, RowStore,
+    RuntimeHost,
+};
