@@ -36,6 +36,15 @@ pub extern "system" fn error_codes<'local>(
     run(env, |env| json(env, &table()))
 }
 
+/// `NativeLib.debugPanic()`: panics, so the tests can show a panic arrives in Java as an
+/// `SdmException` with code `panic` (and the JVM carries on).
+#[jni::jni_mangle("org.spacedata.module.NativeLib")]
+pub extern "system" fn debug_panic<'local>(env: EnvUnowned<'local>, _class: JClass<'local>) {
+    run(env, |_| -> crate::boundary::Result<()> {
+        panic!("debugPanic: a deliberate panic at the JNI boundary")
+    })
+}
+
 /// `invalid-json` -> `INVALID_JSON`.
 fn constant(code: ErrorCode) -> String {
     code.as_str().replace('-', "_").to_ascii_uppercase()
