@@ -71,7 +71,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: FileMode) -> Result<()> {
     Ok(())
 }
 
+// `mode_t` is u32 on Linux but u16 elsewhere (macOS): the conversion is for those.
 #[cfg(unix)]
+#[allow(clippy::useless_conversion)]
 fn current_umask() -> u32 {
     // The umask can only be read by setting it; the process's own value is put straight back.
     // SAFETY: `umask` has no memory-safety preconditions.

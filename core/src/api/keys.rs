@@ -275,7 +275,7 @@ pub fn trusted_signers<S: AsRef<str>>(values: &[S]) -> Result<Vec<PublicKey>> {
 /// length is a multiple of 65 and not of 33) secp256k1 public keys; the C ABI's form.
 pub fn trusted_signers_from_bytes(bytes: &[u8]) -> Result<Vec<PublicKey>> {
     const COMPRESSED: usize = 33;
-    if bytes.len() % COMPRESSED != 0 {
+    if !bytes.len().is_multiple_of(COMPRESSED) {
         return Err(Error::new(
             ErrorCode::InvalidArgument,
             format!(
