@@ -25,6 +25,9 @@ pub struct ModuleHandle {
     pub module: LoadedModule,
 }
 
+// Each handle is one boxed value for its whole life: a few hundred bytes of slack per handle
+// cost nothing, an extra box per variant would cost an allocation.
+#[allow(clippy::large_enum_variant)]
 pub enum Handle {
     Runtime(Arc<Runtime>),
     Module(ModuleHandle),
