@@ -188,6 +188,9 @@ csharp-error-codes:
 JAVA_BUILD := $(CARGO_TARGET_DIR)/java-jni
 MVN_BIN ?= $(shell command -v mvn 2>/dev/null)
 JAVAC_BIN ?= $(shell command -v javac 2>/dev/null)
+# With the JDK's libjsig preloaded the JVM chains the signal handlers wasmtime installs, so the
+# tests can also run under -Xcheck:jni (which otherwise reports those handlers as replaced).
+JSIG := $(if $(JAVAC_BIN),$(firstword $(wildcard $(dir $(realpath $(JAVAC_BIN)))../lib/libjsig.so)))
 .PHONY: test-java run-test-java
 test-java:
 	$(CARGO) test -p space-data-module-jni --locked
@@ -205,7 +208,8 @@ else
 	$(CLI) compile --manifest examples/host-proxy/manifest.json --source examples/host-proxy/module.c \
 	  --allow-undefined-imports -o $(JAVA_BUILD)/host-proxy.wasm
 	rm -rf bindings/java/target/surefire-reports
-	cd bindings/java && $(MVN_BIN) -q -B test -Dsdm.native.dir=$(FFI_LIB_DIR) \
+	cd bindings/java && $(if $(JSIG),LD_PRELOAD=$(JSIG)) $(MVN_BIN) -q -B test -Dsdm.native.dir=$(FFI_LIB_DIR) \
+	  $(if $(JSIG),-Dsdm.jvm.args=-Xcheck:jni) \
 	  -Dsdm.echo.direct.wasm=$(JAVA_BUILD)/echo-direct.wasm -Dsdm.echo.command.wasm=$(JAVA_BUILD)/echo-command.wasm \
 	  -Dsdm.host.proxy.wasm=$(JAVA_BUILD)/host-proxy.wasm
 	@# -q prints nothing on success: the surefire reports hold the counts.
