@@ -45,6 +45,7 @@ test: deps
 	$(MAKE) --no-print-directory run-test-pkgconfig
 	$(MAKE) --no-print-directory run-test-csharp
 	$(MAKE) --no-print-directory run-test-python
+	$(MAKE) --no-print-directory run-test-java
 
 ## deps: tools the tests need; each step is skipped when already present.
 deps:
@@ -272,3 +273,40 @@ python-feature-check:
 	$(CARGO) +nightly test --workspace --no-run --unit-graph -Z unstable-options > $(CARGO_TARGET_DIR)/unit-graph-test.json
 	$(CARGO) +nightly rustc -p space-data-module-python --lib --crate-type cdylib --unit-graph -Z unstable-options > $(CARGO_TARGET_DIR)/unit-graph-python.json
 	python3 bindings/python/bench/unit_graph_diff.py $(CARGO_TARGET_DIR)/unit-graph-test.json $(CARGO_TARGET_DIR)/unit-graph-python.json
+
+## test-java: the Java binding (bindings/java: JNI crate + Maven project) with JUnit 5, against
+## the libspace_data_module_jni.so that `cargo test` leaves in $(FFI_LIB_DIR), and the echo
+## (direct, command) and host-proxy guests compiled by the CLI. Maven resolves its plugins and
+## dependencies from Maven Central into ~/.m2 on the first run. Skipped, saying why, when mvn or
+## a JDK is absent.
+JAVA_BUILD := $(CARGO_TARGET_DIR)/java-jni
+MVN_BIN ?= $(shell command -v mvn 2>/dev/null)
+JAVAC_BIN ?= $(shell command -v javac 2>/dev/null)
+# With the JDK's libjsig preloaded the JVM chains the signal handlers wasmtime installs, so the
+# tests can also run under -Xcheck:jni (which otherwise reports those handlers as replaced).
+JSIG := $(if $(JAVAC_BIN),$(firstword $(wildcard $(dir $(realpath $(JAVAC_BIN)))../lib/libjsig.so)))
+.PHONY: test-java run-test-java
+test-java:
+	$(CARGO) test -p space-data-module-jni --locked
+	$(MAKE) --no-print-directory run-test-java
+
+run-test-java:
+ifeq ($(and $(MVN_BIN),$(JAVAC_BIN)),)
+	@echo "test-java: mvn or javac not found; skipping the Java binding tests (bindings/java)"
+else
+	@mkdir -p $(JAVA_BUILD)
+	for surface in direct command; do \
+	  $(CLI) compile --manifest examples/invoke-echo/manifest.$$surface.json \
+	    --source examples/invoke-echo/module.c -o $(JAVA_BUILD)/echo-$$surface.wasm || exit 1; \
+	done
+	$(CLI) compile --manifest examples/host-proxy/manifest.json --source examples/host-proxy/module.c \
+	  --allow-undefined-imports -o $(JAVA_BUILD)/host-proxy.wasm
+	rm -rf bindings/java/target/surefire-reports
+	cd bindings/java && $(if $(JSIG),LD_PRELOAD=$(JSIG)) $(MVN_BIN) -q -B test -Dsdm.native.dir=$(FFI_LIB_DIR) \
+	  $(if $(JSIG),-Dsdm.jvm.args=-Xcheck:jni) \
+	  -Dsdm.echo.direct.wasm=$(JAVA_BUILD)/echo-direct.wasm -Dsdm.echo.command.wasm=$(JAVA_BUILD)/echo-command.wasm \
+	  -Dsdm.host.proxy.wasm=$(JAVA_BUILD)/host-proxy.wasm
+	@# -q prints nothing on success: the surefire reports hold the counts.
+	@cat bindings/java/target/surefire-reports/*.txt | awk '/Tests run:/ { split($$0, f, /[:,]/); run += f[2]; failed += f[4] + f[6]; skipped += f[8] } \
+	  END { printf "test-java: %d passed, %d failed, %d skipped\n", run - failed - skipped, failed, skipped }'
+endif

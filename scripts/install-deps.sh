@@ -31,6 +31,15 @@ if ((${#csharp_apt[@]})); then
   if [ "$(id -u)" = 0 ]; then need_apt+=("${csharp_apt[@]}"); else echo "install-deps: ${csharp_apt[*]} missing (optional, for the C# tests)" >&2; fi
 fi
 
+# The Java binding (make test-java): a JDK 17 and Maven 3 (Maven fetches the test
+# dependencies from Maven Central into ~/.m2 itself). Optional without root: skipped then.
+java_apt=()
+have javac || java_apt+=(openjdk-17-jdk-headless)
+have mvn || java_apt+=(maven)
+if ((${#java_apt[@]})); then
+  if [ "$(id -u)" = 0 ]; then need_apt+=("${java_apt[@]}"); else echo "install-deps: ${java_apt[*]} missing (optional, for the Java tests)" >&2; fi
+fi
+
 if ((${#need_apt[@]})); then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq

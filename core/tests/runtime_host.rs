@@ -766,6 +766,17 @@ fn the_compiled_invoke_echo_example_runs_through_the_registry() {
     let response = host.modules().invoke(&module, &request).unwrap();
     assert_eq!(response.status_code, 0);
     assert_eq!(response.payload(0).unwrap(), payload);
+    // The front-end form: the call's frames in, the mode that ran out.
+    let invoked = space_data_module::api::invoke::invoke_installed(
+        &host,
+        &module,
+        "echo",
+        &[("echo".to_owned(), payload)],
+    )
+    .unwrap();
+    assert_eq!(invoked.mode, space_data_module::runtime::InvokeMode::Direct);
+    assert_eq!(invoked.payload(0), payload);
+    assert_eq!(invoked.result().outputs[0].port_id.as_deref(), Some("echo"));
     let unknown = InvokeRequest::build("no-such-method", []).unwrap();
     assert_eq!(
         host.modules()

@@ -71,6 +71,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: FileMode) -> Result<()> {
     Ok(())
 }
 
+// `mode_t` is u32 on Linux but u16 elsewhere (macOS): the conversion is for those.
 #[cfg(unix)]
 // `mode_t` is u32 on Linux but u16 on macOS: the conversion is useless on one platform only.
 #[allow(clippy::useless_conversion)]

@@ -12,6 +12,7 @@ use crate::host::{Host, HostPolicy};
 use crate::invoke::json::type_ref_to_json;
 use crate::invoke::{FrameSet, FrameSpec, InvokeRequest, InvokeResponse, TypeRef};
 use crate::runtime::{Grants, InvokeMode, Limits, LoadedModule, Runtime};
+use crate::runtime_host::{ModuleRef, RuntimeHost};
 use crate::{Error, ErrorCode, Result};
 
 /// The host a module runs under: `policy` narrowed to the capabilities its verified manifest
@@ -97,6 +98,20 @@ pub fn build_request(method: &str, inputs: &[(String, &[u8])]) -> Result<InvokeR
         )
     });
     InvokeRequest::build(method.to_owned(), frames)
+}
+
+/// Invokes a module installed and loaded in a runtime host's registry, under the registry's
+/// limits and host (direct mode when exported, else command). Guest failures are in the
+/// [`Invoked`], as for [`invoke`].
+pub fn invoke_installed(
+    host: &RuntimeHost,
+    module: &ModuleRef,
+    method: &str,
+    inputs: &[(String, &[u8])],
+) -> Result<Invoked> {
+    let request = build_request(method, inputs)?;
+    let (mode, response) = host.modules().invoke_with_mode(module, &request)?;
+    Ok(Invoked { mode, response })
 }
 
 impl Invoked {

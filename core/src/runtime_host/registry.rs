@@ -447,15 +447,26 @@ impl ModuleRegistry {
 
     /// As [`ModuleRegistry::invoke_bytes`], with the envelopes encoded and decoded (verified).
     pub fn invoke(&self, reference: &ModuleRef, request: &InvokeRequest) -> Result<InvokeResponse> {
+        self.invoke_with_mode(reference, request)
+            .map(|(_, response)| response)
+    }
+
+    /// [`ModuleRegistry::invoke`], also telling which mode ran (front ends report it).
+    pub fn invoke_with_mode(
+        &self,
+        reference: &ModuleRef,
+        request: &InvokeRequest,
+    ) -> Result<(InvokeMode, InvokeResponse)> {
         let loaded = self.loaded(reference)?;
         let mode = self.mode(&loaded.module);
-        self.runtime.invoke(
+        let response = self.runtime.invoke(
             &loaded.module,
             request,
             mode,
             &loaded.grants(),
             &self.limits,
-        )
+        )?;
+        Ok((mode, response))
     }
 }
 

@@ -1,0 +1,4 @@
+package org.spacedata.module;
+
+/** A bundled module and its summary. */
+public record CreatedBundle(byte[] wasm, BundleSummary summary) {}
