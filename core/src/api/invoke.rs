@@ -45,6 +45,19 @@ pub fn parse_mode(name: &str) -> Result<InvokeMode> {
     }
 }
 
+/// The request envelope of one call: `(port, payload)` frames in order, each with a type
+/// reference (as the reference's JS encoder writes one). Also what a front end hands to
+/// `RuntimeHost::modules().invoke`.
+pub fn build_request(method: &str, inputs: &[(String, &[u8])]) -> Result<InvokeRequest> {
+    let frames = inputs.iter().map(|(port, payload)| {
+        (
+            FrameSpec::new(port.clone(), Some(TypeRef::default())),
+            *payload,
+        )
+    });
+    InvokeRequest::build(method.to_owned(), frames)
+}
+
 /// One call of a method.
 #[derive(Debug, Clone, Default)]
 pub struct Call<'a> {
@@ -73,14 +86,7 @@ pub struct Invoked {
 /// [`Invoked`] with those fields set, not an `Err`; `Err` is for the host side (limits, traps,
 /// malformed envelopes).
 pub fn invoke(runtime: &Runtime, module: &LoadedModule, call: &Call<'_>) -> Result<Invoked> {
-    // Every frame carries a type reference, as the reference's JS encoder writes one.
-    let frames = call.inputs.iter().map(|(port, payload)| {
-        (
-            FrameSpec::new(port.clone(), Some(TypeRef::default())),
-            *payload,
-        )
-    });
-    let request = InvokeRequest::build(call.method.to_owned(), frames)?;
+    let request = build_request(call.method, &call.inputs)?;
     let mode = match call.mode {
         Some(mode) => mode,
         None => default_mode(runtime, module)?,
@@ -182,4 +188,22 @@ pub struct OutputFrame {
     pub sequence: String,
     pub end_of_stream: bool,
     pub payload_base64: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::invoke::FrameSet;
+
+    #[test]
+    fn a_built_request_keeps_the_frames_in_order_with_type_references() {
+        let inputs = vec![("a".to_owned(), &b"one"[..]), ("b".to_owned(), &b""[..])];
+        let request = build_request("echo", &inputs).unwrap();
+        assert_eq!(request.method_id, "echo");
+        assert_eq!(request.frames().len(), 2);
+        assert_eq!(request.frames()[0].port_id.as_deref(), Some("a"));
+        assert!(request.frames().iter().all(|f| f.type_ref.is_some()));
+        assert_eq!(request.payload(0), Some(&b"one"[..]));
+        assert_eq!(request.payload(1), Some(&b""[..]));
+    }
 }

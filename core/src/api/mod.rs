@@ -46,3 +46,14 @@ pub use crate::runtime::{
     Grants, InvokeMode, Limits, LoadedModule, Preopen, Runtime, RuntimeConfig,
 };
 pub use crate::runtime_host::{ModuleRecordView, ModuleRef, RuntimeHost};
+
+// The nested report views and runtime-host values, for bindings that mirror them as typed
+// records (Kotlin/Swift via UniFFI) instead of JSON text.
+pub use crate::bundle::report::{CanonicalizationView, ParsedBundleView, ParsedEntryView};
+pub use crate::publication::report::{
+    BundleDetails, BundleView, CidView, DigestView, EncView, PnmView,
+    RecordView as TrailerRecordView, SignatureView, TrailerDetails, TrailerView,
+};
+pub use crate::runtime_host::{
+    ModuleRecord, Record, RecordIdentity, RegionDescriptor, RegionSpec, Row, RowHandle, RowStore,
+};
