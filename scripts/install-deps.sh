@@ -31,6 +31,14 @@ if ((${#csharp_apt[@]})); then
   if [ "$(id -u)" = 0 ]; then need_apt+=("${csharp_apt[@]}"); else echo "install-deps: ${csharp_apt[*]} missing (optional, for the C# tests)" >&2; fi
 fi
 
+# The Kotlin tests of the UniFFI bindings (make run-test-kotlin): a JDK and Maven (Debian's
+# Maven fetches the Kotlin compiler, JNA and JUnit from Maven Central on its first run). The
+# Swift lane's coverage check reads the library's symbols (nm) with python3.
+have java || need_apt+=(default-jdk-headless)
+have mvn || need_apt+=(maven)
+have python3 || need_apt+=(python3)
+have nm || need_apt+=(binutils)
+
 if ((${#need_apt[@]})); then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq
