@@ -228,11 +228,11 @@ pub(crate) fn guard<T>(body: impl FnOnce() -> Result<T>) -> Result<T> {
     }
 }
 
-/// TEST SUPPORT: panics inside an export, so the tests can show that a panic comes back as
-/// `SdmError.Internal` with code `PANIC` and the library keeps working.
+/// TEST SUPPORT: panics inside the core on purpose, so the tests can show that a panic comes
+/// back as `SdmError.Internal` with code `PANIC` and the library keeps working.
 #[uniffi::export]
 pub fn debug_force_panic() -> Result<()> {
-    guard(|| panic!("debug_force_panic: raised inside the binding on purpose"))
+    guard(|| Ok(api::debug_force_panic()?))
 }
 
 /// Every code of the table with its class, in numeric order (for documentation and tests).

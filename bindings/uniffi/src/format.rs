@@ -237,10 +237,10 @@ pub struct ParsedBundle {
     pub json: String,
 }
 
-impl From<api::ParsedBundleView> for ParsedBundle {
-    fn from(view: api::ParsedBundleView) -> Self {
+impl From<api::views::ParsedBundleView> for ParsedBundle {
+    fn from(view: api::views::ParsedBundleView) -> Self {
         let json = serde_json::to_string(&view).unwrap_or_default();
-        let api::ParsedBundleView {
+        let api::views::ParsedBundleView {
             bundle_section_name,
             bundle_version,
             module_format,
@@ -262,7 +262,7 @@ impl From<api::ParsedBundleView> for ParsedBundle {
             bundle_version,
             module_format,
             canonicalization: canonicalization.map(|rule| {
-                let api::CanonicalizationView {
+                let api::views::CanonicalizationView {
                     version,
                     stripped_custom_section_prefix,
                     bundle_section_name,
@@ -292,9 +292,9 @@ impl From<api::ParsedBundleView> for ParsedBundle {
     }
 }
 
-impl From<api::ParsedEntryView> for BundleEntry {
-    fn from(view: api::ParsedEntryView) -> Self {
-        let api::ParsedEntryView {
+impl From<api::views::ParsedEntryView> for BundleEntry {
+    fn from(view: api::views::ParsedEntryView) -> Self {
+        let api::views::ParsedEntryView {
             entry_id,
             section_name,
             media_type,

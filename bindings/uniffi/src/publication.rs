@@ -36,9 +36,9 @@ pub struct PublicationNotice {
     pub timestamp_signature_type: Option<String>,
 }
 
-impl From<api::PnmView> for PublicationNotice {
-    fn from(view: api::PnmView) -> Self {
-        let api::PnmView {
+impl From<api::views::PnmView> for PublicationNotice {
+    fn from(view: api::views::PnmView) -> Self {
+        let api::views::PnmView {
             multiformat_address,
             publish_timestamp,
             cid,
@@ -281,7 +281,7 @@ impl From<api::publication::OpenOutcome> for OpenOutcome {
     }
 }
 
-fn digest(view: api::DigestView) -> DigestReport {
+fn digest(view: api::views::DigestView) -> DigestReport {
     DigestReport {
         sha256: view.sha256,
         length: view.length as u64,
@@ -338,7 +338,7 @@ fn report(view: api::OpenReportView) -> OpenReport {
             timestamp_signature_valid: s.timestamp_signature_valid,
         }),
         enc: enc.map(|e| {
-            let api::EncView {
+            let api::views::EncView {
                 version,
                 key_exchange,
                 symmetric,

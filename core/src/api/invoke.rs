@@ -45,19 +45,6 @@ pub fn parse_mode(name: &str) -> Result<InvokeMode> {
     }
 }
 
-/// The request envelope of one call: `(port, payload)` frames in order, each with a type
-/// reference (as the reference's JS encoder writes one). Also what a front end hands to
-/// `RuntimeHost::modules().invoke`.
-pub fn build_request(method: &str, inputs: &[(String, &[u8])]) -> Result<InvokeRequest> {
-    let frames = inputs.iter().map(|(port, payload)| {
-        (
-            FrameSpec::new(port.clone(), Some(TypeRef::default())),
-            *payload,
-        )
-    });
-    InvokeRequest::build(method.to_owned(), frames)
-}
-
 /// One call of a method.
 #[derive(Debug, Clone, Default)]
 pub struct Call<'a> {
@@ -97,6 +84,19 @@ pub fn invoke(runtime: &Runtime, module: &LoadedModule, call: &Call<'_>) -> Resu
     }
     let response = runtime.invoke(module, &request, mode, &grants, &call.limits)?;
     Ok(Invoked { mode, response })
+}
+
+/// The request envelope of one call: `(port, payload)` frames, in order. For front ends that
+/// invoke through something other than [`invoke`] (the runtime host's module registry).
+pub fn build_request(method: &str, inputs: &[(String, &[u8])]) -> Result<InvokeRequest> {
+    // Every frame carries a type reference, as the reference's JS encoder writes one.
+    let frames = inputs.iter().map(|(port, payload)| {
+        (
+            FrameSpec::new(port.clone(), Some(TypeRef::default())),
+            *payload,
+        )
+    });
+    InvokeRequest::build(method.to_owned(), frames)
 }
 
 impl Invoked {
@@ -193,17 +193,22 @@ pub struct OutputFrame {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::invoke::FrameSet;
 
     #[test]
-    fn a_built_request_keeps_the_frames_in_order_with_type_references() {
-        let inputs = vec![("a".to_owned(), &b"one"[..]), ("b".to_owned(), &b""[..])];
+    fn build_request_keeps_ports_and_payloads_in_order() {
+        let inputs = [
+            ("a".to_owned(), &b"first"[..]),
+            ("b".to_owned(), &b""[..]),
+            ("a".to_owned(), &b"third"[..]),
+        ];
         let request = build_request("echo", &inputs).unwrap();
         assert_eq!(request.method_id, "echo");
-        assert_eq!(request.frames().len(), 2);
-        assert_eq!(request.frames()[0].port_id.as_deref(), Some("a"));
-        assert!(request.frames().iter().all(|f| f.type_ref.is_some()));
-        assert_eq!(request.payload(0), Some(&b"one"[..]));
-        assert_eq!(request.payload(1), Some(&b""[..]));
+        assert_eq!(request.input_frames.len(), 3);
+        for (index, (port, payload)) in inputs.iter().enumerate() {
+            let frame = &request.input_frames[index];
+            assert_eq!(frame.port_id.as_deref(), Some(port.as_str()));
+            assert!(frame.type_ref.is_some());
+            assert_eq!(request.payload(index).unwrap(), *payload);
+        }
     }
 }

@@ -30,6 +30,7 @@ pub mod invoke;
 pub mod keys;
 pub mod publication;
 pub mod schemas;
+pub mod views;
 
 pub use crate::publication::VerifiedModule;
 
@@ -38,22 +39,19 @@ pub use crate::publication::VerifiedModule;
 pub use crate::compliance::{CheckReport, IssueView};
 pub use crate::error::{Error, ErrorClass, ErrorCode, Result};
 pub use crate::host::HostPolicy;
-pub use crate::invoke::{InvokeRequest, InvokeResponse};
+pub use crate::invoke::{FrameSet, InvokeRequest, InvokeResponse};
 pub use crate::publication::ProtectResult;
 pub use crate::publication::report::OpenReportView;
 pub use crate::publication::signing::PublicKey;
 pub use crate::runtime::{
     Grants, InvokeMode, Limits, LoadedModule, Preopen, Runtime, RuntimeConfig,
 };
-pub use crate::runtime_host::{ModuleRecordView, ModuleRef, RuntimeHost};
-
-// The nested report views and runtime-host values, for bindings that mirror them as typed
-// records (Kotlin/Swift via UniFFI) instead of JSON text.
-pub use crate::bundle::report::{CanonicalizationView, ParsedBundleView, ParsedEntryView};
-pub use crate::publication::report::{
-    BundleDetails, BundleView, CidView, DigestView, EncView, PnmView,
-    RecordView as TrailerRecordView, SignatureView, TrailerDetails, TrailerView,
-};
 pub use crate::runtime_host::{
-    ModuleRecord, Record, RecordIdentity, RegionDescriptor, RegionSpec, Row, RowHandle, RowStore,
+    ModuleRecord, ModuleRecordView, ModuleRef, RegionDescriptor, RegionSpec, Row, RowHandle,
+    RowStore, RuntimeHost,
 };
+
+/// TEST SUPPORT for bindings: a panic raised inside the core, to show that it comes back as
+/// the `panic` code rather than a crash.
+#[doc(hidden)]
+pub use crate::error::debug_force_panic;
