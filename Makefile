@@ -46,6 +46,8 @@ test: deps
 	$(MAKE) --no-print-directory run-test-csharp
 	$(MAKE) --no-print-directory run-test-python
 	$(MAKE) --no-print-directory run-test-java
+	$(MAKE) --no-print-directory run-test-kotlin
+	$(MAKE) --no-print-directory run-test-swift
 
 ## deps: tools the tests need; each step is skipped when already present.
 deps:
@@ -310,3 +312,41 @@ else
 	@cat bindings/java/target/surefire-reports/*.txt | awk '/Tests run:/ { split($$0, f, /[:,]/); run += f[2]; failed += f[4] + f[6]; skipped += f[8] } \
 	  END { printf "test-java: %d passed, %d failed, %d skipped\n", run - failed - skipped, failed, skipped }'
 endif
+
+## test-kotlin / test-swift: the UniFFI bindings (bindings/uniffi). Both generate their sources
+## from the cdylib `cargo test --workspace` leaves in $(FFI_LIB_DIR), with the workspace's own
+## uniffi-bindgen (library mode), into $(UNIFFI_BUILD): generated code is never checked in.
+## Kotlin runs on the JVM under Maven (JNA, JUnit 5); Swift checks the generated sources cover
+## every export and, where swiftc is on PATH, compiles and runs a Swift test program.
+UNIFFI_BUILD := $(CARGO_TARGET_DIR)/uniffi
+UNIFFI_LIB := $(FFI_LIB_DIR)/libspace_data_module_uniffi.so
+UNIFFI_BINDGEN := $(CARGO_TARGET_DIR)/debug/uniffi-bindgen
+UNIFFI_GENERATE := $(UNIFFI_BINDGEN) generate --library $(UNIFFI_LIB) --no-format
+MVN ?= mvn
+.PHONY: uniffi-prereqs test-kotlin run-test-kotlin test-swift run-test-swift
+test-kotlin test-swift:
+	$(CARGO) test --workspace --locked --no-run
+	$(MAKE) --no-print-directory run-$@
+
+uniffi-prereqs:
+	@test -f $(UNIFFI_LIB) || { echo "uniffi: $(UNIFFI_LIB) is missing; run 'cargo test --workspace --no-run' (make test does)" >&2; exit 1; }
+	$(CARGO) build -p uniffi-bindgen --locked
+	@mkdir -p $(UNIFFI_BUILD)/wasm
+	for surface in direct command; do \
+	  $(CLI) compile --manifest examples/invoke-echo/manifest.$$surface.json \
+	    --source examples/invoke-echo/module.c -o $(UNIFFI_BUILD)/wasm/echo-$$surface.wasm || exit 1; \
+	done
+	$(CLI) compile --manifest examples/host-proxy/manifest.json --source examples/host-proxy/module.c \
+	  --allow-undefined-imports -o $(UNIFFI_BUILD)/wasm/host-proxy.wasm
+
+run-test-kotlin: uniffi-prereqs
+	rm -rf $(UNIFFI_BUILD)/kotlin
+	$(UNIFFI_GENERATE) --language kotlin --out-dir $(UNIFFI_BUILD)/kotlin
+	$(MVN) -B --no-transfer-progress -Dstyle.color=never -f bindings/uniffi/kotlin/pom.xml test \
+	  -Dsdm.generated.dir=$(UNIFFI_BUILD)/kotlin -Dsdm.library.dir=$(FFI_LIB_DIR) \
+	  -Dsdm.build.dir=$(UNIFFI_BUILD)/kotlin-build -Dsdm.repo.root=$(CURDIR) -Dsdm.wasm.dir=$(UNIFFI_BUILD)/wasm
+
+run-test-swift: uniffi-prereqs
+	rm -rf $(UNIFFI_BUILD)/swift
+	$(UNIFFI_GENERATE) --language swift --out-dir $(UNIFFI_BUILD)/swift
+	bash bindings/uniffi/swift/test.sh $(UNIFFI_LIB) $(UNIFFI_BUILD)/swift $(UNIFFI_BUILD)/swift-build $(CURDIR) $(UNIFFI_BUILD)/wasm

@@ -39,6 +39,11 @@ have mvn || java_apt+=(maven)
 if ((${#java_apt[@]})); then
   if [ "$(id -u)" = 0 ]; then need_apt+=("${java_apt[@]}"); else echo "install-deps: ${java_apt[*]} missing (optional, for the Java tests)" >&2; fi
 fi
+# The Kotlin tests of the UniFFI bindings (make run-test-kotlin): a JDK and Maven (Debian's
+# Maven fetches the Kotlin compiler, JNA and JUnit from Maven Central on its first run). The
+# Swift lane's coverage check reads the library's symbols (nm) with python3.
+have python3 || need_apt+=(python3)
+have nm || need_apt+=(binutils)
 
 if ((${#need_apt[@]})); then
   if [ "$(id -u)" = 0 ]; then

@@ -15,9 +15,10 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::host::{Host, HostLimits, HostPolicy};
-use crate::publication::encryption::X25519PrivateKey;
-use crate::publication::signing::PublicKey;
-use crate::publication::{self, OpenPolicy};
+use crate::keys::signing::PublicKey;
+use crate::keys::x25519::X25519PrivateKey;
+use crate::publication::OpenPolicy;
+use crate::trailer as publication;
 
 /// A target body.
 pub type Body = fn(&[u8]);
@@ -147,12 +148,12 @@ static VECTOR_KEYS: LazyLock<VectorKeys> = LazyLock::new(|| VectorKeys {
 pub fn publication_open(data: &[u8]) {
     let keys = &*VECTOR_KEYS;
     let trusting = OpenPolicy::trusting(vec![keys.signer.clone()]);
-    let _ = publication::open(data, &trusting, Some(&keys.recipient));
+    let _ = crate::publication::open(data, &trusting, Some(&keys.recipient));
     let lenient = OpenPolicy {
         require_signature: false,
         ..OpenPolicy::default()
     };
-    let _ = publication::open(data, &lenient, None);
+    let _ = crate::publication::open(data, &lenient, None);
 }
 
 /// A transport envelope (JSON) opened with the vector recipient key.
@@ -161,8 +162,8 @@ pub fn transport_open(data: &[u8]) {
         return;
     };
     let recipient = &VECTOR_KEYS.recipient;
-    let _ = publication::transport::decrypt_envelope(&envelope, recipient);
-    let _ = publication::transport::decrypt_json_envelope(&envelope, recipient);
+    let _ = crate::publication::transport::decrypt_envelope(&envelope, recipient);
+    let _ = crate::publication::transport::decrypt_json_envelope(&envelope, recipient);
 }
 
 /// `PINQ` / `PINS` bytes: decode, render; a decoded envelope re-encodes to bytes that decode to

@@ -13,7 +13,7 @@ use space_data_module::bundle::{self, CreateOptions, EntryInput, ParseOptions, P
 use space_data_module::conformance;
 use space_data_module::invoke::{self, InvokeRequest, InvokeResponse};
 use space_data_module::publication::encryption::{EncryptOptions, X25519PrivateKey};
-use space_data_module::publication::random::ScriptedRandom;
+use space_data_module::keys::random::ScriptedRandom;
 use space_data_module::publication::transport::encrypt_bytes_for_recipient;
 
 const BOM: &str = "\u{FEFF}";

@@ -31,6 +31,7 @@ pub mod invoke;
 pub mod keys;
 pub mod publication;
 pub mod schemas;
+pub mod views;
 
 pub use crate::publication::VerifiedModule;
 

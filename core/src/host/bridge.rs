@@ -294,10 +294,14 @@ impl sealed::Binding for Host {
 
 /// The bridge state of a runtime store: the one its granted host made, else one over the empty
 /// host, made on first use.
+/// The invocation's deadline (set by the runtime on the store) is handed to the state here.
 fn runtime_state(store: &mut StoreState) -> Option<&mut HostcallState> {
-    store
+    let deadline = store.deadline;
+    let state: &mut HostcallState = store
         .host_state(|| Box::new(HostcallState::new(empty_host())))
-        .downcast_mut()
+        .downcast_mut()?;
+    state.set_deadline(deadline);
+    Some(state)
 }
 
 /// A store whose state is not the bridge's (cannot happen for the runtime's stores, whose

@@ -19,6 +19,10 @@ pub(crate) struct StoreState {
     // Read only by the host layer's imports.
     #[cfg_attr(not(feature = "host"), allow(dead_code))]
     host: Option<HostState>,
+    /// When the invocation's wall-clock limit ends. Host calls cannot be interrupted by the
+    /// epoch, so the host imports read it and stop there themselves.
+    #[cfg_attr(not(feature = "host"), allow(dead_code))]
+    pub(crate) deadline: Option<std::time::Instant>,
 }
 
 impl StoreState {
@@ -155,6 +159,7 @@ pub(crate) fn new_store(
             wasi,
             limiter,
             host,
+            deadline: None,
         },
     );
     store.limiter(|state| &mut state.limiter);
@@ -194,7 +199,7 @@ pub(crate) fn arm(
     let deadline = limits
         .timeout
         .and_then(|timeout| std::time::Instant::now().checked_add(timeout));
-    store.data_mut().hostcall.set_deadline(deadline);
+    store.data_mut().deadline = deadline;
     Ok(())
 }
 
