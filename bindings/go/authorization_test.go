@@ -1,6 +1,7 @@
 package sdm
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -87,9 +88,14 @@ func TestOpenReport(t *testing.T) {
 	// An unsigned module: the loader refuses it, and says so with status 0 (no error).
 	outcome, err := OpenReport(wasm, OpenOptions{TrustedSigners: [][]byte{trusted}})
 	mustNoErr(t, err)
-	if outcome.Opened || outcome.Outcome != "error" || outcome.Status == 0 || outcome.ErrorClass == "" ||
-		outcome.Wasm != nil || len(outcome.Report) == 0 || outcome.Report[0] != '{' {
+	if outcome.Opened || outcome.Outcome != "error" || outcome.Status == 0 || outcome.Code != CodeName(outcome.Status) ||
+		outcome.Detail == "" || outcome.Wasm != nil || len(outcome.Report) == 0 || outcome.Report[0] != '{' {
 		t.Fatalf("unsigned module: %s", outcome.Raw)
+	}
+	// One outcome shape on every boundary: `code`, never the old `errorClass`.
+	if bytes.Contains(outcome.Raw, []byte(`"errorClass"`)) || outcome.Authentication.Signed ||
+		outcome.Authentication.Unauthenticated == nil {
+		t.Fatalf("unsigned module's outcome shape: %s", outcome.Raw)
 	}
 	_, openErr := Open(wasm, OpenOptions{TrustedSigners: [][]byte{trusted}})
 	wantCode(t, outcome.Err(), ErrorCode(openErr))
@@ -102,8 +108,13 @@ func TestOpenReport(t *testing.T) {
 	mustNoErr(t, err)
 	outcome, err = OpenReport(protected.Artifact, OpenOptions{TrustedSigners: [][]byte{trusted}, DecryptionKey: recipientKey})
 	mustNoErr(t, err)
-	if !outcome.Opened || outcome.Status != 0 || outcome.Err() != nil || sha256Hex(outcome.Wasm) != sha256Hex(wasm) {
+	if !outcome.Opened || outcome.Status != 0 || outcome.Err() != nil || sha256Hex(outcome.Wasm) != sha256Hex(wasm) ||
+		outcome.Code != "" || outcome.Detail != "" {
 		t.Fatalf("protected artifact: %s", outcome.Raw)
+	}
+	// The signature covers the CID (and the publish timestamp); the rest is listed as not.
+	if auth := outcome.Authentication; !auth.Signed || auth.CID == "" || len(auth.Unauthenticated) == 0 {
+		t.Fatalf("protected artifact's authentication: %s", outcome.Raw)
 	}
 
 	// A wrong decryption key: refused with Open's code and a partial report that already
@@ -111,7 +122,8 @@ func TestOpenReport(t *testing.T) {
 	outcome, err = OpenReport(protected.Artifact, OpenOptions{TrustedSigners: [][]byte{trusted}, DecryptionKey: wrongRecipient})
 	mustNoErr(t, err)
 	_, openErr = Open(protected.Artifact, OpenOptions{TrustedSigners: [][]byte{trusted}, DecryptionKey: wrongRecipient})
-	if outcome.Opened || outcome.Status != ErrorCode(openErr) || outcome.Wasm != nil {
+	if outcome.Opened || outcome.Status != ErrorCode(openErr) || outcome.Code != CodeName(ErrorCode(openErr)) ||
+		outcome.Wasm != nil || !outcome.Authentication.Signed {
 		t.Fatalf("wrong key: %s (Open: %v)", outcome.Raw, openErr)
 	}
 

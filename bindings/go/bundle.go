@@ -85,8 +85,10 @@ type CheckIssue struct {
 }
 
 // Check checks a manifest (JSON text) for compliance, together with the exports of its
-// module when wasm is non-empty (nil: manifest only) (sdm_check). A non-compliant manifest
-// is not an error: read OK and Issues. An invalid module is an *Error (CodeWasmInvalid).
+// module when wasm is non-empty (sdm_check); nil runs the manifest-only validation of the
+// CLI's `check`, which does not warn that the artifact's ABI was not checked. A non-compliant
+// manifest is not an error: read OK and Issues. An invalid module is an *Error
+// (CodeWasmInvalid).
 func Check(manifestJSON, wasm []byte) (*CheckReport, error) {
 	var out C.sdm_bytes
 	if err := call(func() C.sdm_status {

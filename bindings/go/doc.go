@@ -10,6 +10,14 @@
 // (`make test-go` at the repository root stages an install of the library cargo just built
 // and runs the tests against it.)
 //
+// # Fail-closed loading
+//
+// Only Verify (the loader, spec 12) makes a Verified, and only a Verified reaches
+// Runtime.Load and RuntimeHost.InstallModule: a protected artifact is verified (signature,
+// trust, decryption) on the way in, and plain wasm needs VerifyOptions.AllowUnsigned. The
+// capability ceiling of a module is the manifest core read statically when it was verified,
+// never what the guest says when run.
+//
 // # Bytes and errors
 //
 // Every function copies the bytes the library returns into Go slices and frees the C buffer
@@ -36,10 +44,13 @@
 //
 //   - Runtime and Module may be shared by any number of goroutines and used concurrently;
 //     every invoke runs in a fresh wasm instance.
+//   - Verified (Verify) is immutable and may be shared by any number of goroutines; Runtime.Load
+//     and RuntimeHost.InstallModule hold it against Close for the call. Closing it does not
+//     affect the modules loaded or installed from it.
 //   - Host (a host policy, NewHost) may be shared by any number of goroutines: Invoke and
 //     Module.InvokeHosted may run concurrently on one Host, and one Host may serve several
 //     modules. InvokeHosted holds both the Module and the Host against Close for the call.
-//   - RuntimeHost (NewRuntimeHost, OpenRuntimeHost) may be shared by any number of
+//   - RuntimeHost (NewRuntimeHost, NewRuntimeHostWithPolicy, OpenRuntimeHost) may be shared by any number of
 //     goroutines: its row store, region store and module registry each lock inside the
 //     library, so concurrent AppendRow calls get distinct row ids. Several RuntimeHosts, even
 //     in several processes, may open the same SQLite file. It owns its own runtime.

@@ -62,12 +62,35 @@ func Example() {
 
 	_, err = sdm.Open(protected.Artifact, sdm.OpenOptions{TrustedSigners: [][]byte{signer}})
 	fmt.Println("without the key:", sdm.ErrorCode(err), sdm.IsCode(err, sdm.CodeDecryptionKeyRequired))
+
+	// Verify is the same loader; its handle is what a runtime loads (fail closed as a type).
+	verified, err := sdm.Verify(protected.Artifact, sdm.VerifyOptions{
+		TrustedSigners: [][]byte{signer},
+		DecryptionKey:  recipientKey,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer verified.Close()
+	rt, err := sdm.NewRuntime()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer rt.Close()
+	module, err := rt.Load(verified)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer module.Close()
+	embedded, _ := module.ManifestJSON()
+	fmt.Println("loaded, manifest read statically:", len(embedded) > 0)
 	// Output:
 	// plugin: com.digitalarsenal.examples.single-file-vector
 	// compliant: true
 	// encrypted: true
 	// opened the original module: true
 	// without the key: 607 true
+	// loaded, manifest read statically: true
 }
 
 // Load a module and invoke it; runtime and module are safe for concurrent use. (Compiled by
@@ -78,12 +101,19 @@ func ExampleModule_Invoke() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	// Fail closed: plain wasm reaches the runtime only through Verify, unsigned on request.
+	// (A protected artifact: VerifyOptions{TrustedSigners: ..., DecryptionKey: ...}.)
+	verified, err := sdm.Verify(wasm, sdm.VerifyOptions{AllowUnsigned: true})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer verified.Close()
 	rt, err := sdm.NewRuntime()
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer rt.Close()
-	module, err := rt.Load(wasm)
+	module, err := rt.Load(verified)
 	if err != nil {
 		log.Fatal(err)
 	}

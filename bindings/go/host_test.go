@@ -112,8 +112,8 @@ func TestNewHostRejectsBadPolicies(t *testing.T) {
 	wantCode(t, err, CodeHostCapabilityDenied)
 }
 
-// hostProxy loads the compiled examples/host-proxy guest, or skips saying why.
-func hostProxy(t *testing.T) *Module {
+// hostProxyWasm reads the compiled examples/host-proxy guest, or skips saying why.
+func hostProxyWasm(t *testing.T) []byte {
 	t.Helper()
 	path := os.Getenv(envHostProxyWasm)
 	if path == "" {
@@ -123,7 +123,13 @@ func hostProxy(t *testing.T) *Module {
 	if err != nil {
 		t.Skipf("%s=%s cannot be read: %v", envHostProxyWasm, path, err)
 	}
-	_, module := loadModule(t, wasm)
+	return wasm
+}
+
+// hostProxy loads the compiled examples/host-proxy guest, or skips saying why.
+func hostProxy(t *testing.T) *Module {
+	t.Helper()
+	_, module := loadModule(t, hostProxyWasm(t))
 	return module
 }
 

@@ -21,6 +21,9 @@ func TestEmptyAndGarbageInputs(t *testing.T) {
 	runtimeHost, err := NewRuntimeHost()
 	mustNoErr(t, err)
 	defer runtimeHost.Close()
+	verified := verifyUnsigned(t, wasm)
+	closed := verifyUnsigned(t, wasm)
+	mustNoErr(t, closed.Close())
 
 	cases := []struct {
 		name string
@@ -124,9 +127,37 @@ func TestEmptyAndGarbageInputs(t *testing.T) {
 		{"AllocateRegion empty layout", func() error { _, err := runtimeHost.AllocateRegion("", 4, 4, nil); return err }, CodeInvalidArgument},
 		{"AllocateRegion bad alignment", func() error { _, err := runtimeHost.AllocateRegion("l", 4, 6, nil); return err }, CodeRuntimeHostInvalidAlignment},
 		{"ResolveRecord unknown region", func() error { _, err := runtimeHost.ResolveRecord(12345, 0); return err }, CodeRuntimeHostNotFound},
-		{"InstallModule empty id", func() error { _, err := runtimeHost.InstallModule("", wasm, nil, false); return err }, CodeInvalidArgument},
-		{"InstallModule nil wasm", func() error { _, err := runtimeHost.InstallModule("m", nil, nil, false); return err }, CodeInvalidArgument},
-		{"InstallModule garbage metadata", func() error { _, err := runtimeHost.InstallModule("m", wasm, garbage, false); return err }, 0},
+		{"InstallModule empty id", func() error { _, err := runtimeHost.InstallModule("", verified, nil, false); return err }, CodeInvalidArgument},
+		{"InstallModule nil verified", func() error { _, err := runtimeHost.InstallModule("m", nil, nil, false); return err }, CodeInvalidArgument},
+		{"InstallModule closed verified", func() error { _, err := runtimeHost.InstallModule("m", closed, nil, false); return err }, CodeInvalidArgument},
+		{"InstallModule garbage metadata", func() error { _, err := runtimeHost.InstallModule("m", verified, garbage, false); return err }, 0},
+		{"Verify nil artifact", func() error { _, err := Verify(nil, VerifyOptions{AllowUnsigned: true}); return err }, CodeInvalidArgument},
+		{"Verify empty artifact", func() error { _, err := Verify([]byte{}, VerifyOptions{AllowUnsigned: true}); return err }, CodeInvalidArgument},
+		{"Verify garbage", func() error { _, err := Verify(garbage, VerifyOptions{AllowUnsigned: true}); return err }, 0},
+		{"Verify garbage signed", func() error { _, err := Verify(garbage, VerifyOptions{TrustedSigners: [][]byte{trusted}}); return err }, 0},
+		{"Verify plain without AllowUnsigned", func() error { _, err := Verify(wasm, VerifyOptions{}); return err }, CodeTrailerMissing},
+		{"Verify short signer", func() error {
+			_, err := Verify(wasm, VerifyOptions{TrustedSigners: [][]byte{trusted[:32]}, AllowUnsigned: true})
+			return err
+		}, CodeKeyInvalid},
+		{"Verify garbage signer", func() error {
+			_, err := Verify(wasm, VerifyOptions{TrustedSigners: [][]byte{garbage[:1]}, AllowUnsigned: true})
+			return err
+		}, CodeKeyInvalid},
+		{"Verify short decryption key", func() error {
+			_, err := Verify(wasm, VerifyOptions{DecryptionKey: recipientKey[:31], AllowUnsigned: true})
+			return err
+		}, CodeKeyInvalid},
+		{"Verify empty decryption key", func() error {
+			_, err := Verify(wasm, VerifyOptions{DecryptionKey: []byte{}, AllowUnsigned: true})
+			return err
+		}, CodeInvalidArgument},
+		{"Verify unknown flag", func() error { _, err := verify(wasm, nil, nil, 4); return err }, CodeInvalidArgument},
+		{"Verified.Wasm closed", func() error { _, err := closed.Wasm(); return err }, CodeInvalidArgument},
+		{"NewRuntimeHostWithPolicy nil policy", func() error { _, err := NewRuntimeHostWithPolicy("", nil); return err }, CodeInvalidArgument},
+		{"NewRuntimeHostWithPolicy garbage policy", func() error { _, err := NewRuntimeHostWithPolicy("", garbage); return err }, 0},
+		{"NewRuntimeHostWithPolicy not an object", func() error { _, err := NewRuntimeHostWithPolicy("", []byte(`[1]`)); return err }, 0},
+		{"NewRuntimeHostWithPolicy garbage path", func() error { _, err := NewRuntimeHostWithPolicy(string(garbage), []byte(`{}`)); return err }, 0},
 		{"LoadModule empty id", func() error { return runtimeHost.LoadModule("") }, CodeInvalidArgument},
 		{"UnloadModule unknown", func() error { _, err := runtimeHost.UnloadModule("nope"); return err }, 0},
 		{"RuntimeHost.Invoke nil request", func() error { _, err := runtimeHost.Invoke("nope", nil); return err }, CodeInvalidArgument},
@@ -151,7 +182,7 @@ func TestEmptyInputsOnHandles(t *testing.T) {
 	rt, err := NewRuntime()
 	mustNoErr(t, err)
 	defer rt.Close()
-	module, err := rt.Load(readVector(t, "single-file-module.wasm"))
+	module, err := rt.Load(verifyUnsigned(t, readVector(t, "single-file-module.wasm")))
 	mustNoErr(t, err)
 	defer module.Close()
 	_, err = module.InvokeDirect(nil, nil)

@@ -62,7 +62,7 @@ type OpenOptions struct {
 
 // Opened is the result of Open.
 type Opened struct {
-	// Wasm is the plain module, ready for Runtime.Load.
+	// Wasm is the plain module (Verify gives the handle Runtime.Load takes).
 	Wasm []byte
 	// Report is the open report JSON (trailer, records, CID, signature, decryption and
 	// bundle steps).
@@ -88,7 +88,8 @@ func Open(artifact []byte, opts OpenOptions) (*Opened, error) {
 }
 
 // OpenOutcome is the loader's verdict from OpenReport: opened, or refused with the report
-// of what was established before the failing step.
+// of what was established before the failing step. Its JSON is the one open-outcome shape of
+// every boundary (docs/schemas/open-outcome.schema.json, the CLI's `open --json`).
 type OpenOutcome struct {
 	// Opened is true when the artifact opened ("outcome": "ok").
 	Opened bool `json:"-"`
@@ -96,15 +97,31 @@ type OpenOutcome struct {
 	Outcome string `json:"outcome"`
 	// Status is 0 when opened, else the code Open would fail with (e.g. CodeSignatureInvalid).
 	Status int `json:"status"`
-	// ErrorClass and Detail describe a refusal (empty when opened).
-	ErrorClass string `json:"errorClass"`
-	Detail     string `json:"detail"`
+	// Code is the refusal's stable code name (CodeName(Status), e.g. "signature-invalid") and
+	// Detail its message; both empty when opened.
+	Code   string `json:"code"`
+	Detail string `json:"detail"`
 	// Report is the open report; partial when refused.
 	Report json.RawMessage `json:"report"`
+	// Authentication says which fields a verified signature covers.
+	Authentication Authentication `json:"authentication"`
 	// Wasm is the plain module when opened, nil when refused.
 	Wasm []byte `json:"-"`
 	// Raw is the whole outcome JSON (docs/c-abi.md, "sdm_open_report"); it holds no secret.
 	Raw json.RawMessage `json:"-"`
+}
+
+// Authentication is what a verified signature does and does not vouch for (docs/keys.md).
+type Authentication struct {
+	// Signed is true when a trusted signer's signature over the CID verified.
+	Signed bool `json:"signed"`
+	// CID is the signed content identifier of the payload ("" when not signed).
+	CID string `json:"cid"`
+	// PublishTimestamp is the signed publish timestamp ("" when its signature did not verify).
+	PublishTimestamp string `json:"publishTimestamp"`
+	// Unauthenticated lists the report fields no signature covers: editable by anyone who
+	// holds the artifact.
+	Unauthenticated []string `json:"unauthenticated"`
 }
 
 // Err is the refusal as an *Error (the same Open returns), or nil when opened.

@@ -10,7 +10,8 @@ import (
 	"sync/atomic"
 )
 
-// handlesFreed counts sdm_runtime_free and sdm_module_free calls (for the finalizer test).
+// handlesFreed counts the handle frees (sdm_runtime_free, sdm_module_free, sdm_verified_free,
+// ...) the binding makes (for the finalizer tests).
 var handlesFreed atomic.Int64
 
 // Limits of one invocation (sdm_limits). Start from DefaultLimits and change what you need.
@@ -82,17 +83,19 @@ func (r *Runtime) Close() error {
 	return nil
 }
 
-// Load compiles raw WebAssembly into a Module (sdm_module_load). A protected artifact must be
-// opened with Open first. Compiled modules are cached by hash in the runtime.
-func (r *Runtime) Load(wasm []byte) (*Module, error) {
+// Load compiles a verified module into a Module (sdm_module_load). Fail closed: only Verify
+// makes a Verified (plain wasm with VerifyOptions.AllowUnsigned). The module keeps the
+// capability ceiling of its verified manifest; verified may be closed afterwards. Compiled
+// modules are cached by hash in the runtime.
+func (r *Runtime) Load(verified *Verified) (*Module, error) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	if r.ptr == nil {
 		return nil, invalidArgument("the runtime is closed")
 	}
 	var ptr *C.sdm_module
-	if err := call(func() C.sdm_status {
-		return C.sdm_module_load(r.ptr, inPtr(wasm), inLen(wasm), &ptr)
+	if err := verified.use(func(v *C.sdm_verified) error {
+		return call(func() C.sdm_status { return C.sdm_module_load(r.ptr, v, &ptr) })
 	}); err != nil {
 		return nil, err
 	}
@@ -192,8 +195,9 @@ func (m *Module) invoke(mode Mode, request []byte, limits *Limits) ([]byte, erro
 	return takeBytes(&out), nil
 }
 
-// ManifestJSON is the manifest the module embeds, read through its
-// plugin_get_manifest_flatbuffer exports, as decoded-manifest JSON (sdm_module_manifest_json).
+// ManifestJSON is the manifest core read when the module was verified (its sds.bundle
+// manifest entry, else the statically embedded manifest; the guest is never run), as
+// decoded-manifest JSON (sdm_module_manifest_json); nil when the module carries none.
 func (m *Module) ManifestJSON() (json.RawMessage, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
@@ -204,5 +208,9 @@ func (m *Module) ManifestJSON() (json.RawMessage, error) {
 	if err := call(func() C.sdm_status { return C.sdm_module_manifest_json(m.ptr, &out) }); err != nil {
 		return nil, err
 	}
-	return takeBytes(&out), nil
+	raw := takeBytes(&out)
+	if isJSONNull(raw) {
+		return nil, nil
+	}
+	return raw, nil
 }

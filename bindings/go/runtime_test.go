@@ -13,12 +13,22 @@ func echoRequest(payload []byte) InvokeRequest {
 	return InvokeRequest{MethodID: "echo", Inputs: []Frame{{PortID: "echo", Payload: payload}}}
 }
 
+// verifyUnsigned runs plain wasm through the loader, explicitly unsigned (the only way from
+// bytes to a Verified without a signature).
+func verifyUnsigned(t testing.TB, wasm []byte) *Verified {
+	t.Helper()
+	verified, err := Verify(wasm, VerifyOptions{AllowUnsigned: true})
+	mustNoErr(t, err)
+	t.Cleanup(func() { verified.Close() })
+	return verified
+}
+
 func loadModule(t *testing.T, wasm []byte) (*Runtime, *Module) {
 	t.Helper()
 	rt, err := NewRuntime()
 	mustNoErr(t, err)
 	t.Cleanup(func() { rt.Close() })
-	module, err := rt.Load(wasm)
+	module, err := rt.Load(verifyUnsigned(t, wasm))
 	mustNoErr(t, err)
 	t.Cleanup(func() { module.Close() })
 	return rt, module
@@ -141,7 +151,7 @@ func TestInvokeVectorModule(t *testing.T) {
 	}
 }
 
-// TestOpenedArtifactInvokes: protect, open, load and invoke: the whole pipeline.
+// TestOpenedArtifactInvokes: protect, verify, load and invoke: the whole pipeline.
 func TestOpenedArtifactInvokes(t *testing.T) {
 	wasm := echoModule(t, envEchoDirectWasm)
 	trusted, err := SigningPublicKey(signingKey)
@@ -154,18 +164,100 @@ func TestOpenedArtifactInvokes(t *testing.T) {
 	rt, err := NewRuntime()
 	mustNoErr(t, err)
 	defer rt.Close()
-	// The artifact itself is not raw wasm.
-	if _, err := rt.Load(protected.Artifact); err == nil {
-		t.Fatal("loaded an encrypted artifact")
+	// Fail closed: no trust, no key, the wrong key; AllowUnsigned does not excuse a trailer.
+	for _, opts := range []VerifyOptions{
+		{AllowUnsigned: true},
+		{TrustedSigners: [][]byte{trusted}},
+		{TrustedSigners: [][]byte{trusted}, DecryptionKey: wrongRecipient},
+	} {
+		verified, err := Verify(protected.Artifact, opts)
+		if err == nil || verified != nil {
+			t.Fatalf("verified with %+v", opts)
+		}
 	}
+	_, err = Verify(protected.Artifact, VerifyOptions{AllowUnsigned: true})
+	wantCode(t, err, CodeSignatureInvalid)
+	verified, err := Verify(protected.Artifact, VerifyOptions{TrustedSigners: [][]byte{trusted}, DecryptionKey: recipientKey})
+	mustNoErr(t, err)
 	opened, err := Open(protected.Artifact, OpenOptions{TrustedSigners: [][]byte{trusted}, DecryptionKey: recipientKey})
 	mustNoErr(t, err)
-	module, err := rt.Load(opened.Wasm)
+	plain, err := verified.Wasm()
+	mustNoErr(t, err)
+	if !bytes.Equal(plain, opened.Wasm) {
+		t.Fatal("Verify and Open disagree on the plain wasm")
+	}
+	module, err := rt.Load(verified)
 	mustNoErr(t, err)
 	defer module.Close()
+	// The module keeps what it needs.
+	mustNoErr(t, verified.Close())
 	response, err := module.Invoke(Direct, echoRequest([]byte("sealed")), nil)
 	mustNoErr(t, err)
 	wantEcho(t, response, []byte("sealed"))
+}
+
+// TestVerifyPlainWasm: plain wasm passes only with AllowUnsigned; the handle's wasm is the
+// input; a closed or nil handle is refused where a Verified is taken.
+func TestVerifyPlainWasm(t *testing.T) {
+	wasm := readVector(t, "single-file-module.wasm")
+	trusted, err := SigningPublicKey(signingKey)
+	mustNoErr(t, err)
+	_, err = Verify(wasm, VerifyOptions{})
+	wantCode(t, err, CodeTrailerMissing)
+	_, err = Verify(wasm, VerifyOptions{TrustedSigners: [][]byte{trusted}})
+	wantCode(t, err, CodeTrailerMissing)
+	verified, err := Verify(wasm, VerifyOptions{TrustedSigners: [][]byte{trusted}, AllowUnsigned: true})
+	mustNoErr(t, err)
+	plain, err := verified.Wasm()
+	mustNoErr(t, err)
+	if !bytes.Equal(plain, wasm) {
+		t.Fatal("the verified wasm differs from the plain input")
+	}
+	rt, err := NewRuntime()
+	mustNoErr(t, err)
+	defer rt.Close()
+	module, err := rt.Load(verified)
+	mustNoErr(t, err)
+	defer module.Close()
+	manifest, err := module.ManifestJSON()
+	mustNoErr(t, err)
+	if !bytes.Contains(manifest, []byte(`"pluginId":"com.digitalarsenal.examples.single-file-vector"`)) {
+		t.Fatalf("manifest from the bundle: %s", manifest)
+	}
+
+	mustNoErr(t, verified.Close())
+	mustNoErr(t, verified.Close())
+	_, err = verified.Wasm()
+	wantCode(t, err, CodeInvalidArgument)
+	_, err = rt.Load(verified)
+	wantCode(t, err, CodeInvalidArgument)
+	_, err = rt.Load(nil)
+	wantCode(t, err, CodeInvalidArgument)
+	var none *Verified
+	_, err = none.Wasm()
+	wantCode(t, err, CodeInvalidArgument)
+
+	// A module without a manifest: ManifestJSON is nil, the guest is never run to find one.
+	empty, err := rt.Load(verifyUnsigned(t, []byte("\x00asm\x01\x00\x00\x00")))
+	mustNoErr(t, err)
+	defer empty.Close()
+	manifest, err = empty.ManifestJSON()
+	mustNoErr(t, err)
+	if manifest != nil {
+		t.Fatalf("a module without a manifest: %s", manifest)
+	}
+}
+
+// TestVerifyFlags: the flags are the library's to judge; an unknown bit is refused there.
+func TestVerifyFlags(t *testing.T) {
+	wasm := readVector(t, "single-file-module.wasm")
+	for _, flags := range []uint32{2, 0x80000001, ^uint32(0)} {
+		_, err := verify(wasm, nil, nil, flags)
+		wantCode(t, err, CodeInvalidArgument)
+	}
+	verified, err := verify(wasm, nil, nil, 1)
+	mustNoErr(t, err)
+	mustNoErr(t, verified.Close())
 }
 
 func TestCloseIsIdempotentAndFailsLaterCalls(t *testing.T) {
@@ -173,7 +265,8 @@ func TestCloseIsIdempotentAndFailsLaterCalls(t *testing.T) {
 		t.Run(tm.name, func(t *testing.T) {
 			rt, err := NewRuntime()
 			mustNoErr(t, err)
-			module, err := rt.Load(tm.wasm)
+			verified := verifyUnsigned(t, tm.wasm)
+			module, err := rt.Load(verified)
 			mustNoErr(t, err)
 			// The module keeps its runtime alive in the library.
 			mustNoErr(t, rt.Close())
@@ -181,7 +274,7 @@ func TestCloseIsIdempotentAndFailsLaterCalls(t *testing.T) {
 			response, err := module.Invoke(Direct, tm.request([]byte("x")), nil)
 			mustNoErr(t, err)
 			mustNoErr(t, tm.check(response, []byte("x")))
-			_, err = rt.Load(tm.wasm)
+			_, err = rt.Load(verified)
 			wantCode(t, err, CodeInvalidArgument)
 
 			mustNoErr(t, module.Close())
@@ -200,10 +293,14 @@ func TestLoadRejectsBadModules(t *testing.T) {
 	defer rt.Close()
 	_, err = rt.Load(nil)
 	wantCode(t, err, CodeInvalidArgument)
-	_, err = rt.Load([]byte("not wasm at all"))
-	if err == nil || ErrorCode(err) == 0 {
-		t.Fatalf("garbage loaded: %v", err)
+	// Garbage never becomes a Verified, so it never reaches the runtime.
+	_, err = Verify(nil, VerifyOptions{AllowUnsigned: true})
+	wantCode(t, err, CodeInvalidArgument)
+	verified, err := Verify([]byte("not wasm at all"), VerifyOptions{AllowUnsigned: true})
+	if err == nil || verified != nil || ErrorCode(err) == 0 {
+		t.Fatalf("garbage verified: %v", err)
 	}
+	t.Logf("garbage: %v", err)
 }
 
 // TestConcurrentUse shares one runtime and one module between 8 goroutines (the C ABI's
@@ -214,7 +311,8 @@ func TestConcurrentUse(t *testing.T) {
 		t.Run(tm.name, func(t *testing.T) {
 			rt, err := NewRuntime()
 			mustNoErr(t, err)
-			module, err := rt.Load(tm.wasm)
+			verified := verifyUnsigned(t, tm.wasm)
+			module, err := rt.Load(verified)
 			mustNoErr(t, err)
 			modes := []Mode{Direct}
 			if tm.name == "vector" {
@@ -244,7 +342,17 @@ func TestConcurrentUse(t *testing.T) {
 							errs <- fmt.Errorf("goroutine %d: want fuel exhausted, got %v", g, err)
 						}
 					}
-					loaded, err := rt.Load(tm.wasm)
+					// The shared Verified from every goroutine, and one verified here.
+					own, err := Verify(tm.wasm, VerifyOptions{AllowUnsigned: true})
+					if err != nil {
+						errs <- err
+						return
+					}
+					defer own.Close()
+					if g%2 == 0 {
+						own = verified
+					}
+					loaded, err := rt.Load(own)
 					if err != nil {
 						errs <- err
 						return
@@ -320,15 +428,18 @@ func TestFinalizerFreesForgottenHandles(t *testing.T) {
 	for i := 0; i < forgotten; i++ {
 		rt, err := NewRuntime()
 		mustNoErr(t, err)
-		_, err = rt.Load(wasm)
+		verified, err := Verify(wasm, VerifyOptions{AllowUnsigned: true})
+		mustNoErr(t, err)
+		_, err = rt.Load(verified)
 		mustNoErr(t, err)
 	}
-	for attempt := 0; attempt < 50 && handlesFreed.Load()-before < 2*forgotten; attempt++ {
+	// Per round: a runtime, a verified module and a module.
+	for attempt := 0; attempt < 50 && handlesFreed.Load()-before < 3*forgotten; attempt++ {
 		runtime.GC()
 		time.Sleep(10 * time.Millisecond)
 	}
-	if freed := handlesFreed.Load() - before; freed < 2*forgotten {
-		t.Fatalf("finalizers freed %d of %d forgotten handles", freed, 2*forgotten)
+	if freed := handlesFreed.Load() - before; freed < 3*forgotten {
+		t.Fatalf("finalizers freed %d of %d forgotten handles", freed, 3*forgotten)
 	}
 	// A closed handle's finalizer is cleared: closing frees exactly once.
 	rt, err := NewRuntime()

@@ -29,6 +29,23 @@ func NewRuntimeHost() (*RuntimeHost, error) {
 	return newRuntimeHost(ptr), nil
 }
 
+// NewRuntimeHostWithPolicy creates a runtime host whose registry modules call sdn_host under
+// the host policy policyJSON (docs/host.md, as NewHost), each granted at most what its verified
+// manifest declares (sdm_runtime_host_new_with_policy). path "" keeps the rows in memory, else
+// they live in that SQLite file as with OpenRuntimeHost. A runtime host without a policy
+// grants its modules nothing.
+func NewRuntimeHostWithPolicy(path string, policyJSON []byte) (*RuntimeHost, error) {
+	pathBytes := []byte(path)
+	var ptr *C.sdm_runtime_host
+	if err := call(func() C.sdm_status {
+		return C.sdm_runtime_host_new_with_policy(inPtr(pathBytes), inLen(pathBytes),
+			inPtr(policyJSON), inLen(policyJSON), &ptr)
+	}); err != nil {
+		return nil, err
+	}
+	return newRuntimeHost(ptr), nil
+}
+
 // OpenRuntimeHost creates a runtime host whose rows live in the SQLite file at path (created
 // when absent; WAL journal, every append synced), so row ids survive Close and a later
 // OpenRuntimeHost (sdm_runtime_host_open). Regions and modules are in memory.
@@ -234,16 +251,19 @@ type ModuleInstall struct {
 	Previous *ModuleRecord `json:"previous"`
 }
 
-// InstallModule installs raw wasm (open protected artifacts with Open first) under the
-// trimmed moduleID with metadataJSON (nil = null) (sdm_runtime_host_install_module). Without
-// replace an installed id is CodeRuntimeHostModuleExists; with replace the id must exist
-// (CodeRuntimeHostModuleUnknown) and the new version is not loaded.
-func (h *RuntimeHost) InstallModule(moduleID string, wasm, metadataJSON []byte, replace bool) (*ModuleInstall, error) {
+// InstallModule installs a verified module (fail closed: only Verify makes one) under the
+// trimmed moduleID with metadataJSON (nil = null) (sdm_runtime_host_install_module); verified
+// may be closed afterwards. Without replace an installed id is CodeRuntimeHostModuleExists;
+// with replace the id must exist (CodeRuntimeHostModuleUnknown) and the new version is not
+// loaded.
+func (h *RuntimeHost) InstallModule(moduleID string, verified *Verified, metadataJSON []byte, replace bool) (*ModuleInstall, error) {
 	id := []byte(moduleID)
 	var out C.sdm_bytes
-	if err := h.use(func(ptr *C.sdm_runtime_host) C.sdm_status {
-		return C.sdm_runtime_host_install_module(ptr, inPtr(id), inLen(id), inPtr(wasm), inLen(wasm),
-			inPtr(metadataJSON), inLen(metadataJSON), C.bool(replace), &out)
+	if err := verified.use(func(v *C.sdm_verified) error {
+		return h.use(func(ptr *C.sdm_runtime_host) C.sdm_status {
+			return C.sdm_runtime_host_install_module(ptr, inPtr(id), inLen(id), v,
+				inPtr(metadataJSON), inLen(metadataJSON), C.bool(replace), &out)
+		})
 	}); err != nil {
 		return nil, err
 	}

@@ -2,7 +2,9 @@ package sdm
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"runtime"
 	"sync"
@@ -212,18 +214,19 @@ func TestRuntimeHostRegions(t *testing.T) {
 
 func TestRuntimeHostModules(t *testing.T) {
 	wasm := echoModule(t, envEchoDirectWasm)
+	verified := verifyUnsigned(t, wasm)
 	host := newTestRuntimeHost(t)
 
-	installed, err := host.InstallModule("echo", wasm, []byte(`{"owner":"go"}`), false)
+	installed, err := host.InstallModule("echo", verified, []byte(`{"owner":"go"}`), false)
 	mustNoErr(t, err)
 	if installed.Module.ModuleID != "echo" || installed.Module.ModuleHashHex != sha256Hex(wasm) ||
 		installed.Module.ByteLength != uint64(len(wasm)) || installed.Module.Loaded ||
 		string(installed.Module.Metadata) != `{"owner":"go"}` || installed.Previous != nil {
 		t.Fatalf("install: %+v", installed)
 	}
-	_, err = host.InstallModule("echo", wasm, nil, false)
+	_, err = host.InstallModule("echo", verified, nil, false)
 	wantCode(t, err, CodeRuntimeHostModuleExists)
-	_, err = host.InstallModule("other", wasm, nil, true)
+	_, err = host.InstallModule("other", verified, nil, true)
 	wantCode(t, err, CodeRuntimeHostModuleUnknown)
 
 	request, err := EncodeInvokeRequest(echoRequest([]byte("hi")))
@@ -261,7 +264,7 @@ func TestRuntimeHostModules(t *testing.T) {
 	wantCode(t, err, CodeRuntimeHostModuleNotLoaded)
 
 	// Replacing keeps the id, bumps the version, and needs a new load.
-	replaced, err := host.InstallModule("echo", wasm, nil, true)
+	replaced, err := host.InstallModule("echo", verified, nil, true)
 	mustNoErr(t, err)
 	if replaced.Previous == nil || replaced.Module.Version <= replaced.Previous.Version || replaced.Module.Loaded {
 		t.Fatalf("replace: %+v", replaced)
@@ -269,11 +272,120 @@ func TestRuntimeHostModules(t *testing.T) {
 	wantCode(t, host.LoadModule("nope"), CodeRuntimeHostModuleUnknown)
 	_, err = host.Invoke("nope", request)
 	wantCode(t, err, CodeRuntimeHostModuleUnknown)
-	_, err = host.InstallModule("bad", []byte("not wasm at all"), nil, false)
-	if err == nil {
-		if err = host.LoadModule("bad"); ErrorCode(err) == 0 {
-			t.Fatal("garbage wasm installed and loaded")
+	// Only a Verified installs: nil and closed handles are refused, and nothing is installed.
+	_, err = host.InstallModule("bad", nil, nil, false)
+	wantCode(t, err, CodeInvalidArgument)
+	closed := verifyUnsigned(t, wasm)
+	mustNoErr(t, closed.Close())
+	_, err = host.InstallModule("bad", closed, nil, false)
+	wantCode(t, err, CodeInvalidArgument)
+	modules, err = host.ListModules()
+	mustNoErr(t, err)
+	if len(modules) != 1 {
+		t.Fatalf("modules after refused installs: %+v", modules)
+	}
+}
+
+// registryProxyCall installs and loads the host-proxy guest as a registry module of host and
+// asks it for one sdn_host call through RuntimeHost.InvokeRequest; it returns the response
+// status (the hostcall status) and the envelope the guest read back.
+func registryProxyCall(t *testing.T, host *RuntimeHost, operation, params string) (int32, map[string]any) {
+	t.Helper()
+	response, err := host.InvokeRequest("proxy", InvokeRequest{MethodID: "call",
+		Inputs: []Frame{{PortID: "request", Payload: []byte(operation + "\n" + params)}}})
+	mustNoErr(t, err)
+	if len(response.Outputs) != 1 || response.Outputs[0].PortID != "envelope" {
+		t.Fatalf("%s: response %s", operation, response.Raw)
+	}
+	var envelope map[string]any
+	if err := json.Unmarshal(response.Outputs[0].Payload, &envelope); err != nil {
+		t.Fatalf("%s: envelope %q: %v", operation, response.Outputs[0].Payload, err)
+	}
+	return response.StatusCode, envelope
+}
+
+// TestRuntimeHostWithPolicyGrantsRegistryModules: a registry module's hostcall runs when the
+// runtime host's policy grants it (and the verified manifest declares it), and is denied
+// without the grant: under a policy granting nothing, and on a host without a policy.
+func TestRuntimeHostWithPolicyGrantsRegistryModules(t *testing.T) {
+	verified := verifyUnsigned(t, hostProxyWasm(t))
+	root := t.TempDir()
+	granted, err := NewRuntimeHostWithPolicy("", []byte(policyJSON(t, root, "clock", "filesystem")))
+	mustNoErr(t, err)
+	defer granted.Close()
+	ungranted, err := NewRuntimeHostWithPolicy("", []byte(`{}`))
+	mustNoErr(t, err)
+	defer ungranted.Close()
+	plain := newTestRuntimeHost(t)
+	for _, host := range []*RuntimeHost{granted, ungranted, plain} {
+		_, err := host.InstallModule("proxy", verified, nil, false)
+		mustNoErr(t, err)
+		mustNoErr(t, host.LoadModule("proxy"))
+	}
+	// The handle may go once installed.
+	mustNoErr(t, verified.Close())
+
+	status, envelope := registryProxyCall(t, granted, "clock.now", "")
+	if status != 0 || envelope["ok"] != true {
+		t.Fatalf("granted clock.now: %d %v", status, envelope)
+	}
+	status, envelope = registryProxyCall(t, granted, "filesystem.writeFile", `{"path":"registry/go.txt","value":"from the registry"}`)
+	if status != 0 || envelope["ok"] != true {
+		t.Fatalf("granted writeFile: %d %v", status, envelope)
+	}
+	written, err := os.ReadFile(filepath.Join(root, "registry", "go.txt"))
+	mustNoErr(t, err)
+	if string(written) != "from the registry" {
+		t.Fatalf("written: %q", written)
+	}
+	// Declared by the manifest, not granted by the policy.
+	status, envelope = registryProxyCall(t, granted, "random.bytes", `{"length":4}`)
+	wantDenied(t, status, envelope, "random.bytes")
+
+	for name, host := range map[string]*RuntimeHost{"policy {}": ungranted, "no policy": plain} {
+		status, envelope = registryProxyCall(t, host, "clock.now", "")
+		wantDenied(t, status, envelope, name+": clock.now")
+		status, envelope = registryProxyCall(t, host, "filesystem.writeFile", `{"path":"registry/denied.txt","value":"no"}`)
+		wantDenied(t, status, envelope, name+": filesystem.writeFile")
+	}
+	if _, err := os.Stat(filepath.Join(root, "registry", "denied.txt")); err == nil {
+		t.Fatal("a denied write created a file")
+	}
+}
+
+func TestNewRuntimeHostWithPolicy(t *testing.T) {
+	// Durable rows under a policy survive a reopen, as with OpenRuntimeHost.
+	path := filepath.Join(t.TempDir(), "rows.sqlite")
+	host, err := NewRuntimeHostWithPolicy(path, []byte(`{"grant":["clock"]}`))
+	mustNoErr(t, err)
+	id, err := host.AppendRow("OMM", []byte(`{"i":1}`))
+	mustNoErr(t, err)
+	mustNoErr(t, host.Close())
+	reopened, err := OpenRuntimeHost(path)
+	mustNoErr(t, err)
+	defer reopened.Close()
+	row, err := reopened.ResolveRow("OMM", id)
+	mustNoErr(t, err)
+	if row == nil || string(row.Payload) != `{"i":1}` {
+		t.Fatalf("row after reopen: %+v", row)
+	}
+
+	for _, tc := range []struct {
+		path, policy string
+		code         int
+	}{
+		{"", ``, CodeInvalidArgument},
+		{"", `{`, CodeInvalidJSON},
+		{"", `{"grnat":["clock"]}`, CodeInvalidArgument}, // a typo never grants silently
+		{"", "\xff\xfe", CodeInvalidArgument},
+		{"\xff\xfe", `{}`, CodeInvalidArgument},
+		{filepath.Join(t.TempDir(), "missing", "x", "rows.sqlite"), `{}`, CodeRuntimeHostStoreFailed},
+	} {
+		host, err := NewRuntimeHostWithPolicy(tc.path, []byte(tc.policy))
+		if host != nil {
+			t.Fatalf("path %q policy %q gave a host", tc.path, tc.policy)
 		}
+		wantCode(t, err, tc.code)
 	}
 }
 
@@ -330,13 +442,15 @@ func TestFinalizerFreesForgottenHostHandles(t *testing.T) {
 		mustNoErr(t, err)
 		_, err = NewRuntimeHost()
 		mustNoErr(t, err)
+		_, err = NewRuntimeHostWithPolicy("", []byte(`{}`))
+		mustNoErr(t, err)
 	}
-	for attempt := 0; attempt < 50 && handlesFreed.Load()-before < 2*forgotten; attempt++ {
+	for attempt := 0; attempt < 50 && handlesFreed.Load()-before < 3*forgotten; attempt++ {
 		runtime.GC()
 		time.Sleep(10 * time.Millisecond)
 	}
-	if freed := handlesFreed.Load() - before; freed < 2*forgotten {
-		t.Fatalf("finalizers freed %d of %d forgotten handles", freed, 2*forgotten)
+	if freed := handlesFreed.Load() - before; freed < 3*forgotten {
+		t.Fatalf("finalizers freed %d of %d forgotten handles", freed, 3*forgotten)
 	}
 	host, err := NewHost([]byte(`{}`))
 	mustNoErr(t, err)

@@ -125,6 +125,11 @@ func TestCheck(t *testing.T) {
 			if !manifestOnly.OK {
 				t.Fatalf("manifest-only check: %s", manifestOnly.Raw)
 			}
+			// The manifest-only validation (the CLI's `check`): no warning that the
+			// artifact's ABI went unchecked.
+			if bytes.Contains(manifestOnly.Raw, []byte("artifact-abi-not-checked")) {
+				t.Fatalf("manifest-only check warns about the artifact: %s", manifestOnly.Raw)
+			}
 			_, err = Check(module.manifest, []byte("\x00asm\x01\x00\x00\x00\xff"))
 			if err == nil {
 				t.Fatal("a broken module passed the check")

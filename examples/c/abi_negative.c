@@ -2,6 +2,7 @@
  * Every sdm_ function with NULL pointers, zero lengths and garbage bytes: each must return an
  * error status (never crash), leave its out-params untouched, and record a message. Keys of
  * the wrong length are key-invalid, missing keys and short output buffers invalid-argument.
+ * Unknown sdm_verify flags are invalid-argument; handles come only from their constructors.
  * The forced panic must come back as status 6 (panic): this program needs the test hooks
  * (-DSDM_TEST_HOOKS, and a library built with the ffi-c feature `test-hooks`).
  */
@@ -232,8 +233,75 @@ static void authorization_and_open_report(void) {
   sdm_bytes_free(&verdict);
   /* out_wasm NULL: the report alone. */
   CHECK_OK(sdm_open_report(GARBAGE, sizeof GARBAGE, trusted, 33, NULL, 0, NULL, &verdict));
-  EXPECT(json_contains(&verdict, "\"errorClass\""));
+  /* One open-outcome shape on every boundary: `code` (no `errorClass`), `authentication`. */
+  EXPECT(json_contains(&verdict, "\"code\":\""));
+  EXPECT(!json_contains(&verdict, "\"errorClass\""));
+  EXPECT(json_contains(&verdict, "\"authentication\":{\"signed\":false"));
   sdm_bytes_free(&verdict);
+}
+
+/* A minimal valid module (no exports, no manifest). */
+static const uint8_t EMPTY_MODULE[8] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
+
+/* Plain wasm through the loader, explicitly unsigned: the only way to a sdm_verified. */
+static sdm_verified *verify_unsigned(const uint8_t *wasm, size_t wasm_len) {
+  sdm_verified *verified = NULL;
+  CHECK_OK(sdm_verify(wasm, wasm_len, NULL, 0, NULL, 0, SDM_VERIFY_ALLOW_UNSIGNED, &verified));
+  EXPECT(verified != NULL);
+  return verified;
+}
+
+static void verify_functions(void) {
+  sdm_bytes out = SENTINEL;
+  sdm_verified *untouched = (sdm_verified *)0x1;
+  uint8_t trusted[SDM_SIGNING_PUBLIC_KEY_LEN];
+  CHECK_OK(sdm_signing_public_key(ONE_KEY, sizeof ONE_KEY, trusted, sizeof trusted));
+  const uint32_t allow = SDM_VERIFY_ALLOW_UNSIGNED;
+
+  /* The artifact: required, capped. */
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_verify(NULL, 8, NULL, 0, NULL, 0, allow, &untouched));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_verify(EMPTY_MODULE, 0, NULL, 0, NULL, 0, allow, &untouched));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_verify(EMPTY_MODULE, SIZE_MAX, NULL, 0, NULL, 0, allow, &untouched));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_verify(EMPTY_MODULE, 8, NULL, 0, NULL, 0, allow, NULL));
+  /* Optional inputs: NULL with a length, or a pointer with length 0, are invalid. */
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_verify(EMPTY_MODULE, 8, NULL, 33, NULL, 0, allow, &untouched));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_verify(EMPTY_MODULE, 8, trusted, 0, NULL, 0, allow, &untouched));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_verify(EMPTY_MODULE, 8, NULL, 0, NULL, 32, allow, &untouched));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_verify(EMPTY_MODULE, 8, NULL, 0, ONE_KEY, 0, allow, &untouched));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_verify(EMPTY_MODULE, 8, trusted, SIZE_MAX, NULL, 0, allow, &untouched));
+  /* Keys of the wrong length, or not keys. */
+  CHECK_STATUS(STATUS_KEY_INVALID, sdm_verify(EMPTY_MODULE, 8, trusted, 32, NULL, 0, allow, &untouched));
+  CHECK_STATUS(STATUS_KEY_INVALID, sdm_verify(EMPTY_MODULE, 8, GARBAGE, 33, NULL, 0, allow, &untouched));
+  CHECK_STATUS(STATUS_KEY_INVALID,
+               sdm_verify(EMPTY_MODULE, 8, trusted, 33, ONE_KEY, 31, allow, &untouched));
+  /* Flags: only SDM_VERIFY_ALLOW_UNSIGNED is defined; any other bit is refused. */
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_verify(EMPTY_MODULE, 8, NULL, 0, NULL, 0, 2, &untouched));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_verify(EMPTY_MODULE, 8, NULL, 0, NULL, 0, allow | 0x80000000u, &untouched));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_verify(EMPTY_MODULE, 8, NULL, 0, NULL, 0, UINT32_MAX, &untouched));
+  /* Fail closed: plain wasm without the flag, and garbage with or without it. */
+  CHECK_STATUS(SDM_ERR_TRAILER_MISSING, sdm_verify(EMPTY_MODULE, 8, trusted, 33, NULL, 0, 0, &untouched));
+  CHECK_STATUS(SDM_ERR_TRAILER_MISSING, sdm_verify(EMPTY_MODULE, 8, NULL, 0, NULL, 0, 0, &untouched));
+  CHECK_ERROR(sdm_verify(GARBAGE, sizeof GARBAGE, NULL, 0, NULL, 0, allow, &untouched));
+  CHECK_ERROR(sdm_verify(GARBAGE, sizeof GARBAGE, trusted, 33, GARBAGE, 32, 0, &untouched));
+  EXPECT(untouched == (sdm_verified *)0x1);
+
+  sdm_verified *verified = verify_unsigned(EMPTY_MODULE, sizeof EMPTY_MODULE);
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_verified_wasm(NULL, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_verified_wasm(verified, NULL));
+  UNTOUCHED(out);
+  sdm_bytes wasm = {0};
+  CHECK_OK(sdm_verified_wasm(verified, &wasm));
+  EXPECT(wasm.len == sizeof EMPTY_MODULE && memcmp(wasm.ptr, EMPTY_MODULE, wasm.len) == 0);
+  sdm_bytes_free(&wasm);
+  sdm_verified_free(verified);
 }
 
 static void runtime_functions(void) {
@@ -246,18 +314,19 @@ static void runtime_functions(void) {
   CHECK_OK(sdm_runtime_new(&runtime));
   EXPECT(sdm_last_error_code() == 0 && sdm_last_error_message()[0] == '\0');
 
-  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_module_load(NULL, GARBAGE, 8, &untouched_module));
-  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_module_load(runtime, NULL, 8, &untouched_module));
-  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_module_load(runtime, GARBAGE, 0, &untouched_module));
-  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_module_load(runtime, GARBAGE, 8, NULL));
-  CHECK_ERROR(sdm_module_load(runtime, GARBAGE, sizeof GARBAGE, &untouched_module));
+  /* Loading takes a verified handle only (raw bytes cannot reach the runtime). */
+  sdm_verified *verified = verify_unsigned(EMPTY_MODULE, sizeof EMPTY_MODULE);
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_module_load(NULL, verified, &untouched_module));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_module_load(runtime, NULL, &untouched_module));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_module_load(runtime, verified, NULL));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_module_load(NULL, NULL, NULL));
   EXPECT(untouched_module == (sdm_module *)0x1);
   EXPECT(untouched_runtime == (sdm_runtime *)0x1);
 
-  /* A minimal valid module (no exports) to call the module functions on. */
-  static const uint8_t EMPTY_MODULE[8] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
+  /* The minimal valid module to call the module functions on. */
   sdm_module *module = NULL;
-  CHECK_OK(sdm_module_load(runtime, EMPTY_MODULE, sizeof EMPTY_MODULE, &module));
+  CHECK_OK(sdm_module_load(runtime, verified, &module));
+  sdm_verified_free(verified);
 
   CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_module_invoke_direct(NULL, GARBAGE, 8, NULL, &out));
   CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_module_invoke_direct(module, NULL, 8, NULL, &out));
@@ -271,8 +340,12 @@ static void runtime_functions(void) {
   CHECK_ERROR(sdm_module_invoke_command(module, GARBAGE, sizeof GARBAGE, NULL, &out));
   CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_module_manifest_json(NULL, &out));
   CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_module_manifest_json(module, NULL));
-  CHECK_ERROR(sdm_module_manifest_json(module, &out));
   UNTOUCHED(out);
+  /* Read at verify time, never by running the guest: a module without one has `null`. */
+  sdm_bytes manifest = {0};
+  CHECK_OK(sdm_module_manifest_json(module, &manifest));
+  EXPECT(manifest.len == 4 && memcmp(manifest.ptr, "null", 4) == 0);
+  sdm_bytes_free(&manifest);
 
   sdm_module_free(module);
   sdm_runtime_free(runtime);
@@ -303,7 +376,32 @@ static void runtime_host_functions(void) {
   CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_open(GARBAGE, sizeof GARBAGE, &untouched_host)); /* not UTF-8 */
   CHECK_STATUS(STATUS_RH_STORE_FAILED,
                sdm_runtime_host_open(TEXT("/nonexistent/dir/rows.db"), &untouched_host));
+  /* With a policy: path optional (NULL, 0 = in memory), policy required and strict. */
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_new_with_policy(NULL, 0, TEXT("{}"), NULL));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_new_with_policy(NULL, 0, NULL, 2, &untouched_host));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_new_with_policy(NULL, 0, NULL, 0, &untouched_host));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_runtime_host_new_with_policy(NULL, 0, (const uint8_t *)"{}", 0, &untouched_host));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_runtime_host_new_with_policy(NULL, 0, (const uint8_t *)"{}", SIZE_MAX, &untouched_host));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_new_with_policy(NULL, 4, TEXT("{}"), &untouched_host));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_new_with_policy(GARBAGE, 0, TEXT("{}"), &untouched_host));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_runtime_host_new_with_policy(GARBAGE, sizeof GARBAGE, TEXT("{}"), &untouched_host)); /* not UTF-8 */
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_runtime_host_new_with_policy(NULL, 0, GARBAGE, sizeof GARBAGE, &untouched_host)); /* not UTF-8 */
+  CHECK_STATUS(STATUS_INVALID_JSON, sdm_runtime_host_new_with_policy(NULL, 0, TEXT("{grant"), &untouched_host));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT,
+               sdm_runtime_host_new_with_policy(NULL, 0, TEXT("{\"grnat\":[]}"), &untouched_host));
+  CHECK_STATUS(STATUS_RH_STORE_FAILED, sdm_runtime_host_new_with_policy(TEXT("/nonexistent/dir/rows.db"),
+                                                                        TEXT("{}"), &untouched_host));
   EXPECT(untouched_host == (sdm_runtime_host *)0x1);
+  sdm_runtime_host *with_policy = NULL;
+  CHECK_OK(sdm_runtime_host_new_with_policy(NULL, 0, TEXT("{\"grant\":[\"clock\"]}"), &with_policy));
+  CHECK_OK(sdm_runtime_host_append_row(with_policy, TEXT("OMM"), TEXT("1"), &id));
+  EXPECT(id == 1);
+  sdm_runtime_host_free(with_policy);
+  id = 77;
 
   sdm_runtime_host *host = NULL;
   CHECK_OK(sdm_runtime_host_new(&host));
@@ -376,22 +474,25 @@ static void runtime_host_functions(void) {
   EXPECT(record.len == 4 && memcmp(record.ptr, "\0\0\0\0", 4) == 0);
   sdm_bytes_free(&record);
 
-  /* modules: a minimal valid module with no exports */
-  static const uint8_t EMPTY_MODULE[8] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
-  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_install_module(NULL, TEXT("m"), EMPTY_MODULE, 8, NULL, 0, false, &out));
-  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_install_module(host, NULL, 1, EMPTY_MODULE, 8, NULL, 0, false, &out));
-  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_install_module(host, TEXT("m"), NULL, 8, NULL, 0, false, &out));
-  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_install_module(host, TEXT("m"), EMPTY_MODULE, 0, NULL, 0, false, &out));
-  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_install_module(host, TEXT("m"), EMPTY_MODULE, 8, NULL, 3, false, &out));
-  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_install_module(host, TEXT("m"), EMPTY_MODULE, 8, NULL, 0, false, NULL));
-  CHECK_STATUS(STATUS_INVALID_JSON, sdm_runtime_host_install_module(host, TEXT("m"), EMPTY_MODULE, 8, TEXT("{x"), false, &out));
-  CHECK_ERROR(sdm_runtime_host_install_module(host, TEXT("m"), GARBAGE, sizeof GARBAGE, NULL, 0, false, &out));
-  CHECK_STATUS(STATUS_RH_MODULE_UNKNOWN, sdm_runtime_host_install_module(host, TEXT("m"), EMPTY_MODULE, 8, NULL, 0, true, &out));
+  /* modules: the minimal valid module with no exports, verified (explicitly unsigned) */
+  sdm_verified *empty = verify_unsigned(EMPTY_MODULE, sizeof EMPTY_MODULE);
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_install_module(NULL, TEXT("m"), empty, NULL, 0, false, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_install_module(host, NULL, 1, empty, NULL, 0, false, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_install_module(host, GARBAGE, 0, empty, NULL, 0, false, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_install_module(host, GARBAGE, SIZE_MAX, empty, NULL, 0, false, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_install_module(host, TEXT("m"), NULL, NULL, 0, false, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_install_module(host, TEXT("m"), empty, NULL, 3, false, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_install_module(host, TEXT("m"), empty, GARBAGE, 0, false, &out));
+  CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_install_module(host, TEXT("m"), empty, NULL, 0, false, NULL));
+  CHECK_STATUS(STATUS_INVALID_JSON, sdm_runtime_host_install_module(host, TEXT("m"), empty, TEXT("{x"), false, &out));
+  CHECK_ERROR(sdm_runtime_host_install_module(host, TEXT("m"), empty, GARBAGE, sizeof GARBAGE, false, &out));
+  CHECK_ERROR(sdm_runtime_host_install_module(host, TEXT("   "), empty, NULL, 0, false, &out));
+  CHECK_STATUS(STATUS_RH_MODULE_UNKNOWN, sdm_runtime_host_install_module(host, TEXT("m"), empty, NULL, 0, true, &out));
   UNTOUCHED(out);
-  CHECK_OK(sdm_runtime_host_install_module(host, TEXT("m"), EMPTY_MODULE, 8, TEXT("{\"v\":1}"), false, &json));
+  CHECK_OK(sdm_runtime_host_install_module(host, TEXT("m"), empty, TEXT("{\"v\":1}"), false, &json));
   EXPECT(json_contains(&json, "\"moduleId\":\"m\"") && json_contains(&json, "\"previous\":null"));
   sdm_bytes_free(&json);
-  CHECK_STATUS(STATUS_RH_MODULE_EXISTS, sdm_runtime_host_install_module(host, TEXT("m"), EMPTY_MODULE, 8, NULL, 0, false, &out));
+  CHECK_STATUS(STATUS_RH_MODULE_EXISTS, sdm_runtime_host_install_module(host, TEXT("m"), empty, NULL, 0, false, &out));
 
   CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_load_module(NULL, TEXT("m")));
   CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_load_module(host, NULL, 1));
@@ -416,7 +517,8 @@ static void runtime_host_functions(void) {
   CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_list_modules(NULL, &out));
   CHECK_STATUS(STATUS_INVALID_ARGUMENT, sdm_runtime_host_list_modules(host, NULL));
   UNTOUCHED(out);
-  CHECK_OK(sdm_runtime_host_install_module(host, TEXT("m"), EMPTY_MODULE, 8, NULL, 0, true, &json));
+  CHECK_OK(sdm_runtime_host_install_module(host, TEXT("m"), empty, NULL, 0, true, &json));
+  sdm_verified_free(empty);
   EXPECT(json_contains(&json, "\"version\":2") && json_contains(&json, "\"metadata\":{\"v\":1}"));
   sdm_bytes_free(&json);
   CHECK_OK(sdm_runtime_host_list_modules(host, &json));
@@ -453,6 +555,8 @@ static void frees_and_panic(void) {
   sdm_runtime_free(NULL);
   sdm_module_free(NULL);
   sdm_runtime_host_free(NULL);
+  sdm_verified_free(NULL);
+  sdm_host_free(NULL);
 
   CHECK_STATUS(STATUS_PANIC, sdm_debug_force_panic());
   EXPECT(sdm_last_error_code() == STATUS_PANIC);
@@ -466,6 +570,7 @@ int main(void) {
   format_functions();
   publication_functions();
   authorization_and_open_report();
+  verify_functions();
   runtime_functions();
   runtime_host_functions();
   frees_and_panic();

@@ -1,8 +1,8 @@
 /*
  * The C ABI end to end: inspect and check the vector module, protect it (signed and
- * encrypted) and open it again (plus wrong-key negatives, and a refusal's partial report),
- * sign and verify a deployment authorization, then load and invoke a direct-mode
- * module from several threads at once.
+ * encrypted), open and verify it again (plus wrong-key negatives, and a refusal's partial
+ * report), sign and verify a deployment authorization, then verify (unsigned, explicitly),
+ * load and invoke a direct-mode module from several threads at once.
  *
  * usage: example VECTOR_MODULE.wasm VECTOR_MANIFEST.json ECHO_MODULE.wasm
  */
@@ -35,6 +35,12 @@ static void inspect_and_check(const unsigned char *module, size_t module_len,
   CHECK_OK(sdm_check(manifest, manifest_len, module, module_len, &report));
   EXPECT(json_contains(&report, "\"ok\""));
   printf("check: %.*s\n", (int)(report.len > 200 ? 200 : report.len), (const char *)report.ptr);
+  sdm_bytes_free(&report);
+  /* Without the module: the manifest-only validation (the CLI's `check`), which does not
+   * warn that the artifact's ABI was not checked. */
+  CHECK_OK(sdm_check(manifest, manifest_len, NULL, 0, &report));
+  EXPECT(json_contains(&report, "\"ok\":true"));
+  EXPECT(!json_contains(&report, "artifact-abi-not-checked"));
   sdm_bytes_free(&report);
 
   /* The manifest round trip: JSON -> PMAN -> JSON. */
@@ -97,17 +103,61 @@ static void protect_and_open(const unsigned char *module, size_t module_len,
   CHECK_OK(sdm_open_report(artifact.ptr, artifact.len, untrusted, sizeof untrusted,
                            RECIPIENT_KEY, sizeof RECIPIENT_KEY, &refused_wasm, &outcome));
   EXPECT(refused_wasm.ptr == NULL && refused_wasm.len == 0);
-  EXPECT(json_contains(&outcome, "\"outcome\":\"error\""));
+  EXPECT(json_contains(&outcome, "\"outcome\":\"error\",\"status\":605,\"code\":\"signature-invalid\""));
   EXPECT(json_contains(&outcome, "\"trailer\":{\"present\":true"));
+  EXPECT(json_contains(&outcome, "\"authentication\":{\"signed\":false"));
   printf("open_report with an untrusted signer: %.*s...\n", 96, (const char *)outcome.ptr);
   sdm_bytes_free(&outcome);
   sdm_bytes opened_wasm = {0};
   CHECK_OK(sdm_open_report(artifact.ptr, artifact.len, trusted, sizeof trusted, RECIPIENT_KEY,
                            sizeof RECIPIENT_KEY, &opened_wasm, &outcome));
   EXPECT(json_contains(&outcome, "\"outcome\":\"ok\",\"status\":0,\"report\":{"));
+  EXPECT(json_contains(&outcome, "\"authentication\":{\"signed\":true,\"cid\":\""));
   EXPECT(opened_wasm.len > 8 && memcmp(opened_wasm.ptr, "\0asm", 4) == 0);
-  sdm_bytes_free(&opened_wasm);
   sdm_bytes_free(&outcome);
+
+  /* sdm_verify: the same loader, its result a handle that sdm_module_load accepts. */
+  sdm_verified *verified = NULL;
+  CHECK_OK(sdm_verify(artifact.ptr, artifact.len, trusted, sizeof trusted, RECIPIENT_KEY,
+                      sizeof RECIPIENT_KEY, 0, &verified));
+  sdm_bytes verified_wasm = {0};
+  CHECK_OK(sdm_verified_wasm(verified, &verified_wasm));
+  EXPECT(verified_wasm.len == opened_wasm.len &&
+         memcmp(verified_wasm.ptr, opened_wasm.ptr, opened_wasm.len) == 0);
+  sdm_bytes_free(&verified_wasm);
+  sdm_runtime *runtime = NULL;
+  CHECK_OK(sdm_runtime_new(&runtime));
+  sdm_module *loaded = NULL;
+  CHECK_OK(sdm_module_load(runtime, verified, &loaded));
+  /* The module keeps what it needs: the verified handle may go first. */
+  sdm_verified_free(verified);
+  /* The manifest core read at verify time, from the bundle entry (the guest never runs). */
+  sdm_bytes manifest_json = {0};
+  CHECK_OK(sdm_module_manifest_json(loaded, &manifest_json));
+  EXPECT(json_contains(&manifest_json, "\"pluginId\""));
+  sdm_bytes_free(&manifest_json);
+  sdm_module_free(loaded);
+  sdm_runtime_free(runtime);
+  printf("verify + load: ok\n");
+
+  /* Refusals are statuses and leave the out-param untouched; plain wasm needs the flag. */
+  sdm_verified *untouched_verified = (sdm_verified *)0x1;
+  CHECK_STATUS(SDM_ERR_SIGNATURE_INVALID,
+               sdm_verify(artifact.ptr, artifact.len, untrusted, sizeof untrusted, RECIPIENT_KEY,
+                          sizeof RECIPIENT_KEY, 0, &untouched_verified));
+  CHECK_STATUS(SDM_ERR_DECRYPTION_KEY_REQUIRED,
+               sdm_verify(artifact.ptr, artifact.len, trusted, sizeof trusted, NULL, 0, 0,
+                          &untouched_verified));
+  CHECK_STATUS(SDM_ERR_TRAILER_MISSING,
+               sdm_verify(opened_wasm.ptr, opened_wasm.len, trusted, sizeof trusted, NULL, 0, 0,
+                          &untouched_verified));
+  EXPECT(untouched_verified == (sdm_verified *)0x1);
+  /* A present trailer must verify even with SDM_VERIFY_ALLOW_UNSIGNED. */
+  CHECK_STATUS(SDM_ERR_SIGNATURE_INVALID,
+               sdm_verify(artifact.ptr, artifact.len, untrusted, sizeof untrusted, RECIPIENT_KEY,
+                          sizeof RECIPIENT_KEY, SDM_VERIFY_ALLOW_UNSIGNED, &untouched_verified));
+  EXPECT(untouched_verified == (sdm_verified *)0x1);
+  sdm_bytes_free(&opened_wasm);
   sdm_bytes_free(&artifact);
 }
 
@@ -177,8 +227,12 @@ static void *invoke_worker(void *arg) {
 static void invoke_echo(const unsigned char *echo, size_t echo_len) {
   sdm_runtime *runtime = NULL;
   CHECK_OK(sdm_runtime_new(&runtime));
+  /* Plain wasm is loaded only when the caller says so: SDM_VERIFY_ALLOW_UNSIGNED. */
+  sdm_verified *verified = NULL;
+  CHECK_OK(sdm_verify(echo, echo_len, NULL, 0, NULL, 0, SDM_VERIFY_ALLOW_UNSIGNED, &verified));
   sdm_module *module = NULL;
-  CHECK_OK(sdm_module_load(runtime, echo, echo_len, &module));
+  CHECK_OK(sdm_module_load(runtime, verified, &module));
+  sdm_verified_free(verified);
   /* The module keeps the runtime alive. */
   sdm_runtime_free(runtime);
 

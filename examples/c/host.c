@@ -1,5 +1,6 @@
-/* The host through the C ABI: a policy handle, direct host calls, and a compiled guest
- * (examples/host-proxy) whose sdn_host calls run under that policy.
+/* The host through the C ABI: a policy handle, direct host calls, a compiled guest
+ * (examples/host-proxy) whose sdn_host calls run under that policy, and the same guest as a
+ * registry module of a runtime host created with a policy.
  *
  * Usage: host HOST_PROXY_WASM SCRATCH_DIR */
 #include <unistd.h>
@@ -42,6 +43,91 @@ static sdm_bytes hosted_call(const sdm_module *module, const sdm_host *host,
   sdm_bytes_free(&request);
   sdm_bytes_free(&response);
   return json;
+}
+
+/* Decodes an encoded response into its JSON form. */
+static sdm_bytes response_json(sdm_bytes *response) {
+  sdm_bytes json = {0};
+  CHECK_OK(sdm_invoke_response_to_json(response->ptr, response->len, &json));
+  sdm_bytes_free(response);
+  return json;
+}
+
+/* Installs and loads the verified guest as module `proxy` of `runtime_host`. */
+static void install_proxy(sdm_runtime_host *runtime_host, const sdm_verified *verified) {
+  sdm_bytes installed = {0};
+  CHECK_OK(sdm_runtime_host_install_module(runtime_host, (const uint8_t *)"proxy", 5, verified,
+                                           NULL, 0, false, &installed));
+  sdm_bytes_free(&installed);
+  CHECK_OK(sdm_runtime_host_load_module(runtime_host, (const uint8_t *)"proxy", 5));
+}
+
+/* Forwards one hostcall through the registry module `proxy` (sdm_runtime_host_invoke);
+ * returns the decoded response JSON. */
+static sdm_bytes registry_call(sdm_runtime_host *runtime_host, const char *operation,
+                               const char *params) {
+  sdm_bytes request = proxy_request(operation, params);
+  sdm_bytes response = {0};
+  CHECK_OK(sdm_runtime_host_invoke(runtime_host, (const uint8_t *)"proxy", 5, request.ptr,
+                                   request.len, &response));
+  sdm_bytes_free(&request);
+  return response_json(&response);
+}
+
+/* A registry module runs its sdn_host calls under the runtime host's policy, at most what its
+ * verified manifest declares: granted works, not granted (or no policy at all) is denied. */
+static void registry_under_policy(const unsigned char *wasm, size_t wasm_len, const char *root) {
+  sdm_verified *verified = NULL;
+  CHECK_OK(sdm_verify(wasm, wasm_len, NULL, 0, NULL, 0, SDM_VERIFY_ALLOW_UNSIGNED, &verified));
+
+  char policy[1024];
+  snprintf(policy, sizeof policy,
+           "{\"grant\":[\"clock\",\"filesystem\"],\"filesystemRoot\":\"%s\"}", root);
+  sdm_runtime_host *granted = NULL;
+  CHECK_OK(sdm_runtime_host_new_with_policy(NULL, 0, (const uint8_t *)policy, strlen(policy),
+                                            &granted));
+  install_proxy(granted, verified);
+  sdm_bytes json = registry_call(granted, "clock.now", "");
+  EXPECT(json_contains(&json, "\"statusCode\":0"));
+  sdm_bytes_free(&json);
+  json = registry_call(granted, "filesystem.writeFile",
+                       "{\"path\":\"registry/hello.txt\",\"value\":\"from the registry\"}");
+  EXPECT(json_contains(&json, "\"statusCode\":0"));
+  sdm_bytes_free(&json);
+  char written[1024];
+  snprintf(written, sizeof written, "%s/registry/hello.txt", root);
+  size_t written_len = 0;
+  unsigned char *content = read_file(written, &written_len);
+  EXPECT(written_len == 17 && memcmp(content, "from the registry", 17) == 0);
+  free(content);
+  /* Declared by the manifest, not granted by this policy. */
+  json = registry_call(granted, "random.bytes", "{\"length\":4}");
+  EXPECT(json_contains(&json, "\"statusCode\":1"));
+  sdm_bytes_free(&json);
+  sdm_runtime_host_free(granted);
+
+  /* The same guest without the grant: a policy granting nothing, and a host without one. */
+  sdm_runtime_host *ungranted = NULL;
+  CHECK_OK(sdm_runtime_host_new_with_policy(NULL, 0, (const uint8_t *)"{}", 2, &ungranted));
+  sdm_runtime_host *plain = NULL;
+  CHECK_OK(sdm_runtime_host_new(&plain));
+  sdm_runtime_host *denying[2] = {ungranted, plain};
+  for (int i = 0; i < 2; i++) {
+    install_proxy(denying[i], verified);
+    json = registry_call(denying[i], "clock.now", "");
+    EXPECT(json_contains(&json, "\"statusCode\":1"));
+    sdm_bytes_free(&json);
+    json = registry_call(denying[i], "filesystem.writeFile",
+                         "{\"path\":\"registry/denied.txt\",\"value\":\"no\"}");
+    EXPECT(json_contains(&json, "\"statusCode\":1"));
+    sdm_bytes_free(&json);
+    sdm_runtime_host_free(denying[i]);
+  }
+  char denied[1024];
+  snprintf(denied, sizeof denied, "%s/registry/denied.txt", root);
+  EXPECT(access(denied, F_OK) != 0);
+  sdm_verified_free(verified);
+  printf("registry under a policy: granted ok, ungranted denied\n");
 }
 
 static sdm_host *new_host(const char *policy) {
@@ -93,8 +179,11 @@ int main(int argc, char **argv) {
   /* A guest under the policy. */
   sdm_runtime *runtime = NULL;
   CHECK_OK(sdm_runtime_new(&runtime));
+  sdm_verified *verified = NULL;
+  CHECK_OK(sdm_verify(wasm, wasm_len, NULL, 0, NULL, 0, SDM_VERIFY_ALLOW_UNSIGNED, &verified));
   sdm_module *module = NULL;
-  CHECK_OK(sdm_module_load(runtime, wasm, wasm_len, &module));
+  CHECK_OK(sdm_module_load(runtime, verified, &module));
+  sdm_verified_free(verified);
 
   sdm_bytes json = hosted_call(module, host, "clock.now", "");
   EXPECT(json_contains(&json, "\"statusCode\":0"));
@@ -153,6 +242,8 @@ int main(int argc, char **argv) {
   sdm_host_free(host);
   sdm_module_free(module);
   sdm_runtime_free(runtime);
+
+  registry_under_policy(wasm, wasm_len, root);
   free(wasm);
   printf("host: ok\n");
   return 0;

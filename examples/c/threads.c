@@ -1,7 +1,8 @@
 /*
  * The thread-safety contract of the C ABI (docs/c-abi.md, "Thread safety"):
- * - one sdm_runtime and one sdm_module shared by 8 threads that invoke the module, load through
- *   the runtime (its module cache) and read the manifest concurrently;
+ * - one sdm_runtime, one sdm_verified and one sdm_module shared by 8 threads that invoke the
+ *   module, load the shared verified module through the runtime (its module cache), read its
+ *   wasm and the manifest concurrently; each thread also runs the loader (sdm_verify) itself;
  * - stateless functions (inspect, manifest encode/decode, invoke envelopes) from every thread;
  * - the last error is per thread: each round, every thread ends on a different call (a success
  *   or a failure with its own status), all threads meet at a barrier, and each must still see
@@ -28,6 +29,7 @@
 
 struct shared {
   sdm_runtime *runtime;
+  sdm_verified *verified;
   sdm_module *module;
   const unsigned char *echo;
   size_t echo_len;
@@ -65,14 +67,25 @@ static void concurrent_calls(struct worker *job) {
     sdm_bytes_free(&response);
   }
 
-  /* Loading through the shared runtime hits its module cache from several threads. */
+  /* Loading the shared verified module through the shared runtime hits its module cache
+   * from several threads; a module verified by this thread loads too. */
   sdm_module *loaded = NULL;
-  WORKER_EXPECT(job, sdm_module_load(shared->runtime, shared->echo, shared->echo_len,
-                                     &loaded) == 0);
+  WORKER_EXPECT(job, sdm_module_load(shared->runtime, shared->verified, &loaded) == 0);
   sdm_bytes manifest = {0};
   WORKER_EXPECT(job, sdm_module_manifest_json(loaded, &manifest) == 0);
   WORKER_EXPECT(job, json_contains(&manifest, "invoke-echo"));
   sdm_bytes_free(&manifest);
+  sdm_module_free(loaded);
+  sdm_bytes wasm = {0};
+  WORKER_EXPECT(job, sdm_verified_wasm(shared->verified, &wasm) == 0);
+  WORKER_EXPECT(job, wasm.len == shared->echo_len && memcmp(wasm.ptr, shared->echo, wasm.len) == 0);
+  sdm_bytes_free(&wasm);
+  sdm_verified *own = NULL;
+  WORKER_EXPECT(job, sdm_verify(shared->echo, shared->echo_len, NULL, 0, NULL, 0,
+                                SDM_VERIFY_ALLOW_UNSIGNED, &own) == 0);
+  loaded = NULL;
+  WORKER_EXPECT(job, sdm_module_load(shared->runtime, own, &loaded) == 0);
+  sdm_verified_free(own);
   sdm_module_free(loaded);
 
   /* Stateless functions. */
@@ -151,7 +164,9 @@ int main(int argc, char **argv) {
   shared.echo = echo;
   shared.vector = vector;
   CHECK_OK(sdm_runtime_new(&shared.runtime));
-  CHECK_OK(sdm_module_load(shared.runtime, echo, shared.echo_len, &shared.module));
+  CHECK_OK(sdm_verify(echo, shared.echo_len, NULL, 0, NULL, 0, SDM_VERIFY_ALLOW_UNSIGNED,
+                      &shared.verified));
+  CHECK_OK(sdm_module_load(shared.runtime, shared.verified, &shared.module));
   static const char request_json[] =
       "{\"methodId\":\"echo\",\"inputs\":[{\"portId\":\"echo\",\"payload\":[104,105]}]}";
   CHECK_OK(sdm_invoke_request_from_json((const uint8_t *)request_json, strlen(request_json),
@@ -180,10 +195,11 @@ int main(int argc, char **argv) {
   pthread_barrier_destroy(&shared.barrier);
   sdm_bytes_free(&shared.request);
   sdm_module_free(shared.module);
+  sdm_verified_free(shared.verified);
   sdm_runtime_free(shared.runtime);
   free(echo);
   free(vector);
-  printf("threads: %d threads x (%d invokes + load + inspect), %d isolation rounds: ok\n",
+  printf("threads: %d threads x (%d invokes + verify + load + inspect), %d isolation rounds: ok\n",
          THREADS, INVOKES_PER_THREAD, ISOLATION_ROUNDS);
   return 0;
 }

@@ -31,6 +31,36 @@ namespace SpaceDataModule
         }
     }
 
+    /// <summary>Owns one native sdm_verified (a module that passed the loader); as
+    /// <see cref="RuntimeHandle"/>. Only <see cref="Create"/> (sdm_verify) makes one.</summary>
+    sealed class VerifiedHandle : SafeHandle
+    {
+        VerifiedHandle() : base(IntPtr.Zero, true) { }
+
+        public override bool IsInvalid { get { return handle == IntPtr.Zero; } }
+
+        /// <summary>sdm_verify: <paramref name="signers"/> and <paramref name="recipientKey"/>
+        /// null = none; an empty recipient key is present (and refused by the library).</summary>
+        internal static unsafe VerifiedHandle Create(byte[] artifact, byte[] signers, byte[] recipientKey, uint flags)
+        {
+            var owner = new VerifiedHandle();
+            sdm_verified* raw = null;
+            fixed (byte* artifactPtr = artifact)
+            fixed (byte* signersPtr = signers)
+            fixed (byte* recipientPtr = Interop.Pinnable(recipientKey))
+                Interop.Check(NativeMethods.sdm_verify(artifactPtr, Interop.Length(artifact), signersPtr,
+                    Interop.Length(signers), recipientPtr, Interop.Length(recipientKey), flags, &raw));
+            owner.SetHandle((IntPtr)raw);
+            return owner;
+        }
+
+        protected override unsafe bool ReleaseHandle()
+        {
+            NativeMethods.sdm_verified_free((sdm_verified*)handle);
+            return true;
+        }
+    }
+
     /// <summary>Owns one native sdm_module; as <see cref="RuntimeHandle"/>.</summary>
     sealed class ModuleHandle : SafeHandle
     {
@@ -38,17 +68,16 @@ namespace SpaceDataModule
 
         public override bool IsInvalid { get { return handle == IntPtr.Zero; } }
 
-        internal static unsafe ModuleHandle Load(RuntimeHandle runtime, byte[] wasm)
+        /// <summary>sdm_module_load; both handles are held for the call.</summary>
+        internal static unsafe ModuleHandle Load(RuntimeHandle runtime, VerifiedHandle verified)
         {
             var owner = new ModuleHandle();
             sdm_module* raw = null;
-            using (var lease = new Lease(runtime))
+            using (var runtimeLease = new Lease(runtime))
+            using (var verifiedLease = new Lease(verified))
             {
-                fixed (byte* wasmPtr = wasm)
-                {
-                    Interop.Check(NativeMethods.sdm_module_load(
-                        (sdm_runtime*)lease.Pointer, wasmPtr, Interop.Length(wasm), &raw));
-                }
+                Interop.Check(NativeMethods.sdm_module_load(
+                    (sdm_runtime*)runtimeLease.Pointer, (sdm_verified*)verifiedLease.Pointer, &raw));
             }
             owner.SetHandle((IntPtr)raw);
             return owner;
@@ -107,6 +136,21 @@ namespace SpaceDataModule
                 fixed (byte* pathPtr = path)
                     Interop.Check(NativeMethods.sdm_runtime_host_open(pathPtr, Interop.Length(path), &raw));
             }
+            owner.SetHandle((IntPtr)raw);
+            return owner;
+        }
+
+        /// <summary>sdm_runtime_host_new_with_policy: rows in memory when
+        /// <paramref name="path"/> is null, else in that SQLite file; registry modules run
+        /// under <paramref name="policyJson"/>.</summary>
+        internal static unsafe RuntimeHostHandle CreateWithPolicy(byte[] path, byte[] policyJson)
+        {
+            var owner = new RuntimeHostHandle();
+            sdm_runtime_host* raw = null;
+            fixed (byte* pathPtr = Interop.Pinnable(path))
+            fixed (byte* policyPtr = Interop.Pinnable(policyJson))
+                Interop.Check(NativeMethods.sdm_runtime_host_new_with_policy(pathPtr, Interop.Length(path),
+                    policyPtr, Interop.Length(policyJson), &raw));
             owner.SetHandle((IntPtr)raw);
             return owner;
         }

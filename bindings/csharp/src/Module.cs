@@ -55,8 +55,9 @@ namespace SpaceDataModule
             return Interop.Take(&response);
         }
 
-        /// <summary>The manifest the module embeds, as decoded-manifest JSON
-        /// (sdm_module_manifest_json).</summary>
+        /// <summary>The manifest core read when the module was verified (its sds.bundle
+        /// manifest entry, else the statically embedded manifest; the guest is never run), as
+        /// decoded-manifest JSON (sdm_module_manifest_json); null when the module carries none.</summary>
         public unsafe string ManifestJson()
         {
             sdm_bytes json = default(sdm_bytes);
@@ -64,7 +65,8 @@ namespace SpaceDataModule
             {
                 Interop.Check(NativeMethods.sdm_module_manifest_json((sdm_module*)lease.Pointer, &json));
             }
-            return Interop.TakeText(&json);
+            string text = Interop.TakeText(&json);
+            return text.Trim() == "null" ? null : text;
         }
 
         unsafe byte[] Invoke(byte[] request, Limits limits, bool command)

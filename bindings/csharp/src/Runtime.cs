@@ -17,12 +17,15 @@ namespace SpaceDataModule
             handle = RuntimeHandle.Create();
         }
 
-        /// <summary>Compiles raw WebAssembly (sdm_module_load). A protected artifact must be
-        /// opened with <see cref="Sdm.Open"/> first.</summary>
-        public Module Load(byte[] wasm)
+        /// <summary>Compiles a verified module (sdm_module_load). Fail closed: only
+        /// <see cref="Sdm.Verify"/> makes a <see cref="Verified"/> (plain wasm with
+        /// <see cref="VerifyFlags.AllowUnsigned"/>). The module keeps the capability ceiling of
+        /// its verified manifest; <paramref name="verified"/> may be disposed afterwards.
+        /// Compilations are cached by code hash in the runtime.</summary>
+        public Module Load(Verified verified)
         {
-            Interop.RequireNotNull(wasm, "wasm");
-            return new Module(ModuleHandle.Load(handle, wasm));
+            Interop.RequireNotNull(verified, "verified");
+            return new Module(ModuleHandle.Load(handle, verified.Handle));
         }
 
         /// <summary>True once <see cref="Dispose"/> ran.</summary>

@@ -26,6 +26,19 @@ namespace SpaceDataModule
             return new RuntimeHost(RuntimeHostHandle.Create(null));
         }
 
+        /// <summary>A host whose registry modules call sdn_host under the host policy
+        /// <paramref name="policyJson"/> (docs/host.md, as <see cref="Host"/>), each granted at
+        /// most what its verified manifest declares (sdm_runtime_host_new_with_policy). Rows
+        /// live in memory when <paramref name="path"/> is null, else in that SQLite file (as
+        /// <see cref="Open"/>). A host made by <see cref="InMemory"/> or <see cref="Open"/>
+        /// grants its modules nothing.</summary>
+        public static RuntimeHost WithPolicy(string policyJson, string path = null)
+        {
+            byte[] policy = Interop.Utf8(policyJson, "policyJson");
+            byte[] pathBytes = path == null ? null : Interop.Utf8(path, "path");
+            return new RuntimeHost(RuntimeHostHandle.CreateWithPolicy(pathBytes, policy));
+        }
+
         /// <summary>A host whose rows live in the SQLite file at <paramref name="path"/>
         /// (sdm_runtime_host_open; created when absent, WAL journal, every append synced).
         /// Regions and modules stay in memory.</summary>
@@ -126,23 +139,24 @@ namespace SpaceDataModule
 
         // ---- modules ----
 
-        /// <summary>Installs raw wasm under the trimmed <paramref name="moduleId"/>
-        /// (sdm_runtime_host_install_module; open protected artifacts with <see cref="Sdm.Open"/>
-        /// first). Without <paramref name="replace"/> an installed id throws
+        /// <summary>Installs a verified module (fail closed: only <see cref="Sdm.Verify"/>
+        /// makes one) under the trimmed <paramref name="moduleId"/>
+        /// (sdm_runtime_host_install_module); <paramref name="verified"/> may be disposed
+        /// afterwards. Without <paramref name="replace"/> an installed id throws
         /// <see cref="ErrorCodes.RuntimeHostModuleExists"/>; with it the id must exist and is
         /// replaced (not loaded). Returns {"module": record, "previous": record or null}.</summary>
-        public string InstallModule(string moduleId, byte[] wasm, string metadataJson = null, bool replace = false)
+        public string InstallModule(string moduleId, Verified verified, string metadataJson = null, bool replace = false)
         {
             byte[] id = Interop.Utf8(moduleId, "moduleId");
-            Interop.RequireNotNull(wasm, "wasm");
+            Interop.RequireNotNull(verified, "verified");
             byte[] metadata = metadataJson == null ? null : Interop.Utf8(metadataJson, "metadataJson");
             sdm_bytes json = default(sdm_bytes);
             using (var lease = new Lease(handle))
+            using (var verifiedLease = new Lease(verified.Handle))
             fixed (byte* idPtr = id)
-            fixed (byte* wasmPtr = wasm)
             fixed (byte* metadataPtr = metadata)
                 Interop.Check(NativeMethods.sdm_runtime_host_install_module(Raw(lease), idPtr, Interop.Length(id),
-                    wasmPtr, Interop.Length(wasm), metadataPtr, Interop.Length(metadata), replace, &json));
+                    (sdm_verified*)verifiedLease.Pointer, metadataPtr, Interop.Length(metadata), replace, &json));
             return Interop.TakeText(&json);
         }
 

@@ -22,7 +22,8 @@ namespace SpaceDataModule
     /// <summary>What <see cref="Sdm.Open"/> returns.</summary>
     public sealed class OpenResult
     {
-        /// <summary>The plain module, ready for <see cref="Runtime.Load"/>.</summary>
+        /// <summary>The plain module (<see cref="Sdm.Verify"/> gives the handle
+        /// <see cref="Runtime.Load"/> takes).</summary>
         public byte[] Wasm { get; private set; }
         /// <summary>The open report JSON (docs/c-abi.md, "sdm_open").</summary>
         public string ReportJson { get; private set; }
@@ -130,8 +131,10 @@ namespace SpaceDataModule
         }
 
         /// <summary>The compliance report JSON {"ok", "issues"} of a manifest, with the exports
-        /// of <paramref name="wasm"/> when given (sdm_check). Non-compliance is a report with
-        /// "ok": false, not an exception; an invalid module throws (wasm-invalid).</summary>
+        /// of <paramref name="wasm"/> when given (sdm_check); without it, the manifest-only
+        /// validation of the CLI's `check` (no warning that the artifact's ABI went unchecked).
+        /// Non-compliance is a report with "ok": false, not an exception; an invalid module
+        /// throws (wasm-invalid).</summary>
         public static string Check(string manifestJson, byte[] wasm = null)
         {
             byte[] json = Interop.Utf8(manifestJson, "manifestJson");

@@ -5,7 +5,9 @@ using SpaceDataModule.Native;
 namespace SpaceDataModule
 {
     /// <summary>What <see cref="Sdm.OpenReport"/> returns: the loader's verdict, never an
-    /// exception for a refusal.</summary>
+    /// exception for a refusal. <see cref="OutcomeJson"/> is the one open-outcome shape of every
+    /// boundary (docs/schemas/open-outcome.schema.json, the CLI's `open --json`):
+    /// {"outcome", "status", "code", "detail", "report", "authentication"}.</summary>
     public sealed class OpenReportResult
     {
         /// <summary>True when the artifact was opened (<see cref="Wasm"/> holds the module).</summary>
@@ -15,10 +17,21 @@ namespace SpaceDataModule
         public int Status { get; private set; }
         /// <summary>The name of <see cref="Status"/> ("ok" for 0).</summary>
         public string StatusName { get { return Status == 0 ? "ok" : ErrorCodes.NameOf(Status); } }
+        /// <summary>The refusal's stable code name ("code", e.g. "signature-invalid"); null
+        /// when opened.</summary>
+        public string Code { get; private set; }
+        /// <summary>The refusal's message ("detail"); null when opened.</summary>
+        public string Detail { get; private set; }
+        /// <summary>True when a trusted signer's signature over the CID verified
+        /// ("authentication.signed").</summary>
+        public bool Signed { get; private set; }
+        /// <summary>The "authentication" object: which fields the signature covers
+        /// ({"signed", "cid", "publishTimestamp", "unauthenticated"}).</summary>
+        public string AuthenticationJson { get; private set; }
         /// <summary>The plain module when opened, null when refused.</summary>
         public byte[] Wasm { get; private set; }
-        /// <summary>The outcome JSON {"outcome", "status", "report", ...} (docs/c-abi.md,
-        /// "sdm_open_report"); a refusal carries the partial report. It holds no secret.</summary>
+        /// <summary>The whole outcome JSON (docs/c-abi.md, "sdm_open_report"); a refusal
+        /// carries the partial report. It holds no secret.</summary>
         public string OutcomeJson { get; private set; }
 
         internal OpenReportResult(int status, byte[] wasm, string outcomeJson)
@@ -26,6 +39,12 @@ namespace SpaceDataModule
             Status = status;
             Wasm = wasm;
             OutcomeJson = outcomeJson;
+            string text;
+            Code = Json.TryTopLevelString(outcomeJson, "code", out text) ? text : null;
+            Detail = Json.TryTopLevelString(outcomeJson, "detail", out text) ? text : null;
+            AuthenticationJson = Json.TopLevelRaw(outcomeJson, "authentication");
+            bool signed;
+            Signed = AuthenticationJson != null && Json.TryTopLevelBool(AuthenticationJson, "signed", out signed) && signed;
         }
     }
 

@@ -31,10 +31,14 @@ namespace SpaceDataModule.Tests
             InvalidArgument(() => Sdm.Open(Empty, trusted));
             InvalidArgument(() => Sdm.InvokeRequestFromJson(""));
             InvalidArgument(() => Sdm.InvokeResponseToJson(Empty));
+            InvalidArgument(() => RuntimeHost.WithPolicy(""));
+            InvalidArgument(() => RuntimeHost.WithPolicy("{}", ""));
+            // Empty optional inputs are present inputs of length 0, never "none".
+            InvalidArgument(() => Sdm.Verify(Fixtures.VectorModule, null, Empty, VerifyFlags.AllowUnsigned));
             using (var runtime = new Runtime())
             {
-                InvalidArgument(() => runtime.Load(Empty));
-                using (Module module = runtime.Load(Fixtures.EchoDirectModule))
+                InvalidArgument(() => Sdm.Verify(Empty, null, null, VerifyFlags.AllowUnsigned));
+                using (Module module = Fixtures.LoadUnsigned(runtime, Fixtures.EchoDirectModule))
                 {
                     InvalidArgument(() => module.InvokeDirect(Empty));
                     InvalidArgument(() => module.InvokeCommand(Empty));
@@ -70,6 +74,9 @@ namespace SpaceDataModule.Tests
             KeyInvalid(() => Sdm.Open(Fixtures.EchoDirectModule, new[] { new byte[32] }));
             KeyInvalid(() => Sdm.Open(Fixtures.EchoDirectModule, new[] { trusted }, shortKey));
             KeyInvalid(() => Sdm.CreateAuthorization("{}", longKey));
+            KeyInvalid(() => Sdm.Verify(Fixtures.EchoDirectModule, new[] { new byte[32] }, null, VerifyFlags.AllowUnsigned));
+            KeyInvalid(() => Sdm.Verify(Fixtures.EchoDirectModule, new[] { trusted }, shortKey, VerifyFlags.AllowUnsigned));
+            KeyInvalid(() => Sdm.Verify(Fixtures.EchoDirectModule, new[] { trusted, new byte[34] }, null, VerifyFlags.AllowUnsigned));
             // Several signers: each must be 33 bytes (the flat C list cannot frame them).
             KeyInvalid(() => Sdm.Open(Fixtures.EchoDirectModule, new[] { trusted, new byte[32] }));
             // Missing keys are invalid arguments, and an empty recipient key is not "no key".
@@ -88,6 +95,9 @@ namespace SpaceDataModule.Tests
             Assert.Throws<ArgumentNullException>(() => Sdm.Check(null));
             Assert.Throws<ArgumentNullException>(() => Sdm.Open(Fixtures.EchoDirectModule, null));
             Assert.Throws<ArgumentNullException>(() => Sdm.SigningPublicKey(null));
+            Assert.Throws<ArgumentNullException>(() => Sdm.Verify(null));
+            Assert.Throws<ArgumentNullException>(() => Sdm.Verify(Fixtures.VectorModule, new byte[][] { null }));
+            Assert.Throws<ArgumentNullException>(() => RuntimeHost.WithPolicy(null));
             using (var runtime = new Runtime())
                 Assert.Throws<ArgumentNullException>(() => runtime.Load(null));
         }

@@ -91,6 +91,12 @@ namespace SpaceDataModule.Tests
             Assert.IsNull(refused.Wasm);
             StringAssert.Contains("\"outcome\":\"error\"", refused.OutcomeJson);
             StringAssert.Contains("\"report\"", refused.OutcomeJson);
+            // One outcome shape on every boundary: "code" (no "errorClass"), "authentication".
+            StringAssert.DoesNotContain("\"errorClass\"", refused.OutcomeJson);
+            Assert.AreEqual(refused.StatusName, refused.Code);
+            Assert.IsNotEmpty(refused.Detail);
+            Assert.IsFalse(refused.Signed);
+            StringAssert.StartsWith("{\"signed\":false", refused.AuthenticationJson);
             // The same code Open throws.
             SdmException error = Fixtures.Fails(() => Sdm.Open(unsigned, Trusted));
             Assert.AreEqual(error.Code, refused.Status);
@@ -108,11 +114,19 @@ namespace SpaceDataModule.Tests
             Assert.AreEqual("ok", opened.StatusName);
             Assert.IsTrue(Fixtures.IsWasm(opened.Wasm));
             StringAssert.Contains("\"outcome\":\"ok\"", opened.OutcomeJson);
+            Assert.IsNull(opened.Code);
+            Assert.IsNull(opened.Detail);
+            Assert.IsTrue(opened.Signed, opened.OutcomeJson);
+            StringAssert.Contains("\"cid\":\"", opened.AuthenticationJson);
+            StringAssert.Contains("\"unauthenticated\":[", opened.AuthenticationJson);
             // Wrong recipient key: a refusal with the decryption code, not an exception.
             OpenReportResult wrongKey = Sdm.OpenReport(sealedModule.Artifact, Trusted, Fixtures.WrongRecipientKey);
             Assert.IsFalse(wrongKey.Opened);
-            Assert.AreEqual(Fixtures.Fails(() => Sdm.Open(sealedModule.Artifact, Trusted, Fixtures.WrongRecipientKey)).Code,
-                wrongKey.Status);
+            SdmException wrongKeyError = Fixtures.Fails(() => Sdm.Open(sealedModule.Artifact, Trusted, Fixtures.WrongRecipientKey));
+            Assert.AreEqual(wrongKeyError.Code, wrongKey.Status);
+            Assert.AreEqual(wrongKeyError.Name, wrongKey.Code);
+            // Refused after the signature verified: the report says it was signed.
+            Assert.IsTrue(wrongKey.Signed, wrongKey.OutcomeJson);
         }
 
         [Test]

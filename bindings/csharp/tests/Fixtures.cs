@@ -73,6 +73,26 @@ namespace SpaceDataModule.Tests
             return data.Length > 8 && data[0] == 0 && data[1] == (byte)'a' && data[2] == (byte)'s' && data[3] == (byte)'m';
         }
 
+        /// <summary>Plain wasm through the loader, explicitly unsigned: the only way from bytes
+        /// to a <see cref="Verified"/> without a signature.</summary>
+        internal static Verified Unsigned(byte[] wasm)
+        {
+            return Sdm.Verify(wasm, null, null, VerifyFlags.AllowUnsigned);
+        }
+
+        /// <summary>Verifies plain wasm (unsigned) and loads it; the verified handle is disposed
+        /// once the module exists (the module keeps what it needs).</summary>
+        internal static Module LoadUnsigned(Runtime runtime, byte[] wasm)
+        {
+            using (Verified verified = Unsigned(wasm))
+                return runtime.Load(verified);
+        }
+
+        internal static string HostProxyPath
+        {
+            get { return FromEnvironment("SDM_HOST_PROXY_WASM"); }
+        }
+
         /// <summary>Runs <paramref name="action"/> and returns the SdmException it must throw.</summary>
         internal static SdmException Fails(TestDelegate action)
         {

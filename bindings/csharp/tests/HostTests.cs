@@ -70,7 +70,7 @@ namespace SpaceDataModule.Tests
             string path = Environment.GetEnvironmentVariable("SDM_HOST_PROXY_WASM");
             if (string.IsNullOrEmpty(path) || !File.Exists(path))
                 Assert.Fail("SDM_HOST_PROXY_WASM must name examples/host-proxy compiled by the CLI: run `make run-test-csharp`");
-            return runtime.Load(File.ReadAllBytes(path));
+            return Fixtures.LoadUnsigned(runtime, File.ReadAllBytes(path));
         }
 
         /// <summary>Asks the host-proxy guest to make one sdn_host call; returns the response

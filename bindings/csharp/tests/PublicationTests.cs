@@ -42,7 +42,7 @@ namespace SpaceDataModule.Tests
         {
             byte[] opened = RoundTrip(Fixtures.EchoDirectModule, Fixtures.EchoDirectManifestJson);
             using (var runtime = new Runtime())
-            using (Module module = runtime.Load(opened))
+            using (Module module = Fixtures.LoadUnsigned(runtime, opened))
             {
                 byte[] response = module.InvokeDirect(Sdm.InvokeRequestFromJson(Fixtures.EchoRequestJson));
                 StringAssert.Contains(Fixtures.EchoedPayload, Sdm.InvokeResponseToJson(response));

@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Text;
+using System.Text.RegularExpressions;
 using System.Threading;
 using NUnit.Framework;
 
@@ -121,13 +123,15 @@ namespace SpaceDataModule.Tests
         public void ModuleLifecycle()
         {
             byte[] request = Sdm.InvokeRequestFromJson(Fixtures.EchoRequestJson);
+            using (Verified echo = Fixtures.Unsigned(Fixtures.EchoDirectModule))
+            using (Verified echoCommand = Fixtures.Unsigned(Fixtures.EchoCommandModule))
             using (RuntimeHost host = RuntimeHost.InMemory())
             {
-                string installed = host.InstallModule("echo", Fixtures.EchoDirectModule, "{\"owner\":\"cs\"}");
+                string installed = host.InstallModule("echo", echo, "{\"owner\":\"cs\"}");
                 StringAssert.Contains("\"moduleId\":\"echo\"", installed);
                 StringAssert.Contains("\"previous\":null", installed);
                 Fixtures.AssertCode(ErrorCodes.RuntimeHostModuleExists, "runtime-host-module-exists",
-                    () => host.InstallModule("echo", Fixtures.EchoDirectModule));
+                    () => host.InstallModule("echo", echo));
                 Fixtures.AssertCode(ErrorCodes.RuntimeHostModuleNotLoaded, "runtime-host-module-not-loaded",
                     () => host.Invoke("echo", request));
                 host.LoadModule("echo");
@@ -140,17 +144,119 @@ namespace SpaceDataModule.Tests
                 StringAssert.Contains("\"loaded\":false", host.ListModules());
                 Fixtures.AssertCode(ErrorCodes.RuntimeHostModuleUnknown, "runtime-host-module-unknown", () => host.LoadModule("nope"));
                 Fixtures.AssertCode(ErrorCodes.RuntimeHostModuleUnknown, "runtime-host-module-unknown", () => host.Invoke("nope", request));
-                string replaced = host.InstallModule("echo", Fixtures.EchoCommandModule, null, true);
+                string replaced = host.InstallModule("echo", echoCommand, null, true);
                 StringAssert.DoesNotContain("\"previous\":null", replaced);
 
                 // Empty and null inputs.
-                Assert.AreNotEqual(0, Fixtures.Fails(() => host.InstallModule("", Fixtures.EchoDirectModule)).Code);
-                Assert.AreNotEqual(0, Fixtures.Fails(() => host.InstallModule("other", new byte[0])).Code);
+                Assert.AreNotEqual(0, Fixtures.Fails(() => host.InstallModule("", echo)).Code);
                 Assert.AreNotEqual(0, Fixtures.Fails(() => host.Invoke("echo", new byte[0])).Code);
-                Assert.Throws<ArgumentNullException>(() => host.InstallModule(null, Fixtures.EchoDirectModule));
+                Assert.Throws<ArgumentNullException>(() => host.InstallModule(null, echo));
                 Assert.Throws<ArgumentNullException>(() => host.InstallModule("x", null));
+                // Only a live Verified installs.
+                Verified closed = Fixtures.Unsigned(Fixtures.EchoDirectModule);
+                closed.Dispose();
+                Assert.Throws<ObjectDisposedException>(() => host.InstallModule("other", closed));
+                StringAssert.DoesNotContain("\"other\"", host.ListModules());
                 Assert.Throws<ArgumentNullException>(() => host.Invoke("echo", null));
                 Assert.Throws<ArgumentNullException>(() => host.LoadModule(null));
+            }
+        }
+
+        /// <summary>Asks the host-proxy guest, installed as registry module "proxy", for one
+        /// sdn_host call through RuntimeHost.Invoke; returns the response status and the
+        /// envelope the guest read back.</summary>
+        static string RegistryProxyCall(RuntimeHost host, string operation, string parameters, out int status)
+        {
+            byte[] payload = Encoding.UTF8.GetBytes(operation + "\n" + parameters);
+            string requestJson = "{\"methodId\":\"call\",\"inputs\":[{\"portId\":\"request\",\"payload\":["
+                + string.Join(",", payload.Select(b => b.ToString())) + "]}]}";
+            string response = Sdm.InvokeResponseToJson(host.Invoke("proxy", Sdm.InvokeRequestFromJson(requestJson)));
+            Match statusMatch = Regex.Match(response, "\"statusCode\"\\s*:\\s*(\\d+)");
+            Assert.IsTrue(statusMatch.Success, response);
+            status = int.Parse(statusMatch.Groups[1].Value);
+            Match bytes = Regex.Match(response, "\"payload\"\\s*:\\s*\\[([0-9,\\s]*)\\]");
+            Assert.IsTrue(bytes.Success, response);
+            return Encoding.UTF8.GetString(bytes.Groups[1].Value.Split(new[] { ',' }, StringSplitOptions.RemoveEmptyEntries)
+                .Select(n => byte.Parse(n.Trim())).ToArray());
+        }
+
+        static void AssertDenied(int status, string envelope)
+        {
+            Assert.AreEqual(1, status, envelope);
+            StringAssert.Contains("\"ok\":false", envelope);
+            StringAssert.Contains("\"code\":\"host-capability-denied\"", envelope);
+        }
+
+        [Test]
+        public void RegistryModulesRunUnderThePolicy()
+        {
+            string root = Path.Combine(Path.GetTempPath(), "sdm-cs-registry-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(root);
+            string policy = "{\"grant\":[\"clock\",\"filesystem\"],\"filesystemRoot\":\""
+                + root.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"}";
+            try
+            {
+                using (Verified proxy = Fixtures.Unsigned(File.ReadAllBytes(Fixtures.HostProxyPath)))
+                using (RuntimeHost granted = RuntimeHost.WithPolicy(policy))
+                using (RuntimeHost ungranted = RuntimeHost.WithPolicy("{}"))
+                using (RuntimeHost plain = RuntimeHost.InMemory())
+                {
+                    foreach (RuntimeHost host in new[] { granted, ungranted, plain })
+                    {
+                        host.InstallModule("proxy", proxy);
+                        host.LoadModule("proxy");
+                    }
+                    int status;
+                    // Granted by the policy and declared by the verified manifest.
+                    string envelope = RegistryProxyCall(granted, "clock.now", "", out status);
+                    Assert.AreEqual(0, status, envelope);
+                    StringAssert.Contains("\"ok\":true", envelope);
+                    envelope = RegistryProxyCall(granted, "filesystem.writeFile",
+                        "{\"path\":\"registry/cs.txt\",\"value\":\"from the registry\"}", out status);
+                    Assert.AreEqual(0, status, envelope);
+                    Assert.AreEqual("from the registry", File.ReadAllText(Path.Combine(root, "registry", "cs.txt")));
+                    // Declared, not granted.
+                    envelope = RegistryProxyCall(granted, "random.bytes", "{\"length\":4}", out status);
+                    AssertDenied(status, envelope);
+                    // Without the grant: a policy granting nothing, and a host without a policy.
+                    foreach (RuntimeHost host in new[] { ungranted, plain })
+                    {
+                        envelope = RegistryProxyCall(host, "clock.now", "", out status);
+                        AssertDenied(status, envelope);
+                        envelope = RegistryProxyCall(host, "filesystem.writeFile",
+                            "{\"path\":\"registry/denied.txt\",\"value\":\"no\"}", out status);
+                        AssertDenied(status, envelope);
+                    }
+                    Assert.IsFalse(File.Exists(Path.Combine(root, "registry", "denied.txt")));
+                }
+            }
+            finally
+            {
+                Directory.Delete(root, true);
+            }
+        }
+
+        [Test]
+        public void WithPolicyArguments()
+        {
+            Fixtures.AssertCode(ErrorCodes.InvalidArgument, "invalid-argument", () => RuntimeHost.WithPolicy("{\"grnat\":[]}"));
+            Fixtures.AssertCode(ErrorCodes.InvalidJson, "invalid-json", () => RuntimeHost.WithPolicy("{"));
+            Fixtures.AssertCode(ErrorCodes.RuntimeHostStoreFailed, "runtime-host-store-failed",
+                () => RuntimeHost.WithPolicy("{}", "/nonexistent/dir/rows.sqlite"));
+            // Durable rows under a policy, reopened without one.
+            string dir = Path.Combine(Path.GetTempPath(), "sdm-cs-policy-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(dir);
+            string path = Path.Combine(dir, "rows.sqlite");
+            try
+            {
+                using (RuntimeHost host = RuntimeHost.WithPolicy("{\"grant\":[\"clock\"]}", path))
+                    Assert.AreEqual(1UL, host.AppendRow("OMM", "{\"n\":1}"));
+                using (RuntimeHost reopened = RuntimeHost.Open(path))
+                    StringAssert.Contains("\"n\":1", reopened.ResolveRow("OMM", 1));
+            }
+            finally
+            {
+                Directory.Delete(dir, true);
             }
         }
 

@@ -45,7 +45,7 @@ namespace SpaceDataModule.Tests
             byte[] request = Sdm.InvokeRequestFromJson(Fixtures.EchoRequestJson);
             int successes = 0;
             using (var runtime = new Runtime())
-            using (Module module = runtime.Load(Fixtures.EchoDirectModule))
+            using (Module module = Fixtures.LoadUnsigned(runtime, Fixtures.EchoDirectModule))
             {
                 RunOnThreads(_ =>
                 {
@@ -65,7 +65,7 @@ namespace SpaceDataModule.Tests
         {
             byte[] request = Sdm.InvokeRequestFromJson(Fixtures.EchoRequestJson);
             var runtime = new Runtime();
-            Module module = runtime.Load(Fixtures.EchoDirectModule);
+            Module module = Fixtures.LoadUnsigned(runtime, Fixtures.EchoDirectModule);
             runtime.Dispose();
             int successes = 0, disposedSeen = 0;
             var firstCallDone = new ManualResetEvent(false);
@@ -99,11 +99,16 @@ namespace SpaceDataModule.Tests
         {
             byte[] echo = Fixtures.EchoDirectModule;
             byte[] vector = Fixtures.VectorModule;
+            // One Verified shared by every thread, and one verified on each thread.
+            using (Verified shared = Fixtures.Unsigned(echo))
             using (var runtime = new Runtime())
             {
                 RunOnThreads(index =>
                 {
-                    using (Module module = runtime.Load(index % 2 == 0 ? echo : vector))
+                    using (Module module = runtime.Load(shared))
+                        Assert.IsFalse(module.IsDisposed);
+                    CollectionAssert.AreEqual(echo, shared.Wasm());
+                    using (Module module = Fixtures.LoadUnsigned(runtime, index % 2 == 0 ? echo : vector))
                         Assert.IsFalse(module.IsDisposed);
                 });
             }
