@@ -8,7 +8,10 @@ use common::*;
 
 fn json_stdout(output: &std::process::Output) -> serde_json::Value {
     serde_json::from_str(&stdout(output)).unwrap_or_else(|err| {
-        panic!("stdout is not one JSON document ({err}): {}", stdout(output))
+        panic!(
+            "stdout is not one JSON document ({err}): {}",
+            stdout(output)
+        )
     })
 }
 
@@ -23,12 +26,44 @@ fn endless_inputs_are_refused_at_their_cap_by_every_reading_verb() {
     let cases: Vec<Vec<&str>> = vec![
         vec!["inspect", zero, "--json"],
         vec!["open", zero, "--allow-unsigned", "-o", p(&out), "--json"],
-        vec!["invoke", zero, "--allow-unsigned", "--method", "m", "--json"],
-        vec!["check", "--manifest", p(&manifest), "--wasm", zero, "--json"],
+        vec![
+            "invoke",
+            zero,
+            "--allow-unsigned",
+            "--method",
+            "m",
+            "--json",
+        ],
+        vec![
+            "check",
+            "--manifest",
+            p(&manifest),
+            "--wasm",
+            zero,
+            "--json",
+        ],
         vec!["check", "--manifest", zero, "--json"],
         vec!["manifest", "decode", zero],
-        vec!["bundle", "--wasm", p(&module), "--manifest", zero, "-o", p(&out), "--json"],
-        vec!["protect", "--manifest", zero, "--wasm", p(&module), "-o", p(&out), "--json"],
+        vec![
+            "bundle",
+            "--wasm",
+            p(&module),
+            "--manifest",
+            zero,
+            "-o",
+            p(&out),
+            "--json",
+        ],
+        vec![
+            "protect",
+            "--manifest",
+            zero,
+            "--wasm",
+            p(&module),
+            "-o",
+            p(&out),
+            "--json",
+        ],
     ];
     for args in cases {
         let output = cli(&args);
@@ -54,14 +89,26 @@ fn json_failures_print_the_error_object() {
     for args in [
         vec!["inspect", p(&missing), "--json"],
         vec!["check", "--manifest", p(&missing), "--json"],
-        vec!["invoke", p(&missing), "--allow-unsigned", "--method", "m", "--json"],
+        vec![
+            "invoke",
+            p(&missing),
+            "--allow-unsigned",
+            "--method",
+            "m",
+            "--json",
+        ],
     ] {
         let output = cli(&args);
         assert_eq!(code(&output), 3, "{args:?}: {}", stderr(&output));
         let json = json_stdout(&output);
         assert_eq!(json["error"]["code"], "io", "{args:?}");
         assert_eq!(json["error"]["number"], 1, "{args:?}");
-        assert!(json["error"]["message"].as_str().unwrap().contains("missing.wasm"));
+        assert!(
+            json["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("missing.wasm")
+        );
     }
 }
 

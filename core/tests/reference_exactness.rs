@@ -12,8 +12,9 @@ use serde_json::{Value, json};
 use space_data_module::bundle::{self, CreateOptions, EntryInput, ParseOptions, Payload};
 use space_data_module::conformance;
 use space_data_module::invoke::{self, InvokeRequest, InvokeResponse};
-use space_data_module::publication::encryption::{EncryptOptions, X25519PrivateKey};
 use space_data_module::keys::random::ScriptedRandom;
+use space_data_module::keys::x25519::X25519PrivateKey;
+use space_data_module::publication::encryption::EncryptOptions;
 use space_data_module::publication::transport::encrypt_bytes_for_recipient;
 
 const BOM: &str = "\u{FEFF}";

@@ -14,10 +14,10 @@ use space_data_module::bundle::{
     self, CreateOptions, EntryInput, ManifestInput, ParseOptions, Payload,
 };
 use space_data_module::invoke::{self, Frame, InvokeRequest, InvokeResponse, TypeRef, WireFormat};
-use space_data_module::manifest;
-use space_data_module::keys::x25519::X25519PrivateKey;
 use space_data_module::keys::random::OsRandom;
 use space_data_module::keys::signing::{PublicKey, Signer};
+use space_data_module::keys::x25519::X25519PrivateKey;
+use space_data_module::manifest;
 use space_data_module::publication::{self, OpenPolicy, ProtectOptions, protect};
 
 // ---- manifests ----------------------------------------------------------------------------

@@ -326,13 +326,7 @@ where
             let status = match memory_of(&mut caller) {
                 Some(memory) => {
                     let (data, store) = memory.data_and_store_mut(&mut caller);
-                    bound(state(store))?.call_json(
-                        data,
-                        op_ptr,
-                        op_len,
-                        payload_ptr,
-                        payload_len,
-                    )
+                    bound(state(store))?.call_json(data, op_ptr, op_len, payload_ptr, payload_len)
                 }
                 None => bound(state(caller.data_mut()))?.call_json(
                     &[],
