@@ -51,6 +51,7 @@
 //! - [`api`]: the front-end API every front end calls (typed requests and reports, one clock,
 //!   one set of input caps, key files, fail-closed loading); its parts follow the layers built
 //!   (hosted invoke and the runtime host's types need `host`).
+//! - `fuzzing` (hidden, `host`): the fuzz target bodies shared by `fuzz/` and the tests.
 
 pub mod error;
 
