@@ -5,6 +5,7 @@
 #   FUZZ_SECONDS  seconds per target (default 30)
 #   FUZZ_RUNS     also stop a target after this many executions (libFuzzer -runs)
 #   FUZZ_TARGETS  space-separated subset (default: every file in fuzz/fuzz_targets/)
+#   FUZZ_ARGS     more libFuzzer flags, e.g. -max_len=4096
 #   CARGO_TARGET_DIR  where to build (default fuzz/target)
 #
 # Needs a nightly toolchain (libFuzzer's sanitizer coverage); installs cargo-fuzz when missing.
@@ -34,6 +35,8 @@ limits=(-max_total_time="$seconds" -print_final_stats=1)
 if [ -n "${FUZZ_RUNS:-}" ]; then
   limits+=(-runs="$FUZZ_RUNS")
 fi
+# shellcheck disable=SC2206 # word splitting wanted: a list of flags
+limits+=(${FUZZ_ARGS:-})
 mkdir -p logs
 for target in $targets; do
   echo "== fuzz $target (${seconds} s${FUZZ_RUNS:+, at most $FUZZ_RUNS runs})"
