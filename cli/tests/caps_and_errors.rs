@@ -23,6 +23,11 @@ fn endless_inputs_are_refused_at_their_cap_by_every_reading_verb() {
     let manifest = vectors().join("../single-file-bundle/manifest.json");
     let module = vectors().join("../single-file-bundle/single-file-module.wasm");
     let zero = "/dev/zero";
+    let keys: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(vectors().join("inputs/keys.json")).unwrap())
+            .unwrap();
+    let mnemonic = dir.path().join("mnemonic.txt");
+    std::fs::write(&mnemonic, keys["signer"]["mnemonic"].as_str().unwrap()).unwrap();
     let cases: Vec<Vec<&str>> = vec![
         vec!["inspect", zero, "--json"],
         vec!["open", zero, "--allow-unsigned", "-o", p(&out), "--json"],
@@ -60,6 +65,8 @@ fn endless_inputs_are_refused_at_their_cap_by_every_reading_verb() {
             zero,
             "--wasm",
             p(&module),
+            "--mnemonic-file",
+            p(&mnemonic),
             "-o",
             p(&out),
             "--json",
