@@ -7,4 +7,5 @@ pub use crate::publication::report::{
     BundleDetails, BundleView, CidView, DigestView, EncView, PnmView,
     RecordView as TrailerRecordView, SignatureView, TrailerDetails, TrailerView,
 };
+#[cfg(feature = "host")]
 pub use crate::runtime_host::{Record, RecordIdentity};
