@@ -28,26 +28,31 @@ build-tests:
 demo: deps build
 	bash scripts/demo.sh "$(CLI)"
 
-## test: install what the tests need (idempotent), then run every test.
+## test: install what the tests need (idempotent), then run every test. Each step's time is
+## printed and summed up at the end (scripts/timed.sh), so a CI log shows where the time goes.
 ## `cargo test` also builds the CLI binary the conformance runs use; a separate `cargo build`
 ## would resolve features without dev-dependencies and compile wasmtime a second time.
-test: deps
-	$(MAKE) --no-print-directory lint
-	$(CARGO) test --workspace --locked --no-fail-fast $(TEST_FEATURES)
-	$(MAKE) --no-print-directory check-layers
-	$(MAKE) --no-print-directory run-conformance
+T := bash scripts/timed.sh
+test:
+	@bash scripts/timed.sh --reset
+	$(T) deps $(MAKE) --no-print-directory deps
+	$(T) lint $(MAKE) --no-print-directory lint
+	$(T) cargo-test $(CARGO) test --workspace --locked --no-fail-fast $(TEST_FEATURES)
+	$(T) check-layers $(MAKE) --no-print-directory check-layers
+	$(T) conformance $(MAKE) --no-print-directory run-conformance
 	@echo "== the demo, as a smoke test of every verb it uses"
-	bash scripts/demo.sh "$(CLI)" > "$(CARGO_TARGET_DIR)/demo.log" 2>&1 || { cat "$(CARGO_TARGET_DIR)/demo.log"; exit 1; }
+	$(T) demo sh -c 'bash scripts/demo.sh "$(CLI)" > "$(CARGO_TARGET_DIR)/demo.log" 2>&1 || { cat "$(CARGO_TARGET_DIR)/demo.log"; exit 1; }'
 	@echo "demo: ok (log in $(CARGO_TARGET_DIR)/demo.log)"
-	$(MAKE) --no-print-directory header-check
-	$(MAKE) --no-print-directory run-test-c
-	$(MAKE) --no-print-directory run-test-go
-	$(MAKE) --no-print-directory run-test-pkgconfig
-	$(MAKE) --no-print-directory run-test-csharp
-	$(MAKE) --no-print-directory run-test-python
-	$(MAKE) --no-print-directory run-test-java
-	$(MAKE) --no-print-directory run-test-kotlin
-	$(MAKE) --no-print-directory run-test-swift
+	$(T) header-check $(MAKE) --no-print-directory header-check
+	$(T) c $(MAKE) --no-print-directory run-test-c
+	$(T) go $(MAKE) --no-print-directory run-test-go
+	$(T) pkgconfig $(MAKE) --no-print-directory run-test-pkgconfig
+	$(T) csharp $(MAKE) --no-print-directory run-test-csharp
+	$(T) python $(MAKE) --no-print-directory run-test-python
+	$(T) java $(MAKE) --no-print-directory run-test-java
+	$(T) kotlin $(MAKE) --no-print-directory run-test-kotlin
+	$(T) swift $(MAKE) --no-print-directory run-test-swift
+	@bash scripts/timed.sh --summary
 
 ## deps: tools the tests need; each step is skipped when already present.
 deps:

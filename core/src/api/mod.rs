@@ -15,6 +15,7 @@
 //! | protect / open | [`publication::protect`], [`publication::open`] |
 //! | authorization create / verify | [`authorization::create`], [`authorization::verify`] |
 //! | load / invoke (direct, command, hosted) | `Runtime::load(&VerifiedModule)`, [`invoke::invoke`] |
+//! | run `_start` as a WASI program (stdin, args, env, preopens) | [`program::run_program`] |
 //! | runtime host (rows, regions, registry) | [`crate::runtime_host::RuntimeHost`] |
 //!
 //! Fail-closed is a type: the runtime and the module registry take only a
@@ -29,6 +30,8 @@ pub mod format;
 #[cfg(feature = "host")]
 pub mod invoke;
 pub mod keys;
+#[cfg(feature = "host")]
+pub mod program;
 pub mod publication;
 pub mod schemas;
 pub mod views;

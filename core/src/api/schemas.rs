@@ -10,6 +10,8 @@ use super::format::{BundleOptions, BundleSummary, InspectOptions, InspectReport}
 #[cfg(feature = "host")]
 use super::invoke::InvokeResult;
 use super::keys::KeyFile;
+#[cfg(feature = "host")]
+use super::program::{Program, ProgramResult};
 use super::publication::OpenOutcome;
 use crate::bundle::report::ParsedBundleView;
 use crate::compliance::CheckReport;
@@ -47,6 +49,8 @@ pub fn all() -> Vec<(&'static str, Value)> {
     #[cfg(feature = "host")]
     all.extend([
         ("invoke-result", schema::<InvokeResult>()),
+        ("program", schema::<Program>()),
+        ("program-result", schema::<ProgramResult>()),
         ("module-record", schema::<ModuleRecordView>()),
         ("row", schema::<Row>()),
         ("region-descriptor", schema::<RegionDescriptor>()),
