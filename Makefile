@@ -130,13 +130,35 @@ run-test-c:
 	for program in example abi_negative leak_cycles threads host; do \
 	  gcc $(C_TEST_FLAGS) examples/c/$$program.c -o $(C_BUILD)/$$program $(C_LIBS) || exit 1; \
 	done
+	gcc $(C_TEST_FLAGS) -fsanitize=leak examples/c/leak_cycles.c -o $(C_BUILD)/leak_cycles-lsan $(C_LIBS)
 	@$(if $(VALGRIND),,echo "test-c: valgrind not found; running without it")
-	$(C_RUN) $(C_BUILD)/example $(VECTOR_MODULE) vectors/single-file-bundle/manifest.json $(C_BUILD)/echo-direct.wasm
-	RUST_BACKTRACE=0 $(C_RUN) $(C_BUILD)/abi_negative
-	$(C_RUN) $(C_BUILD)/leak_cycles $(VECTOR_MODULE)
-	RUST_BACKTRACE=0 $(C_RUN) $(C_BUILD)/threads $(C_BUILD)/echo-direct.wasm $(VECTOR_MODULE)
+	@# Valgrind runs one thread at a time: the programs run side by side, one per core, longest
+	@# first; -O keeps each program's output together.
+	$(MAKE) --no-print-directory -j$(C_JOBS) -O $(C_PROGRAMS:%=c-run-%)
+
+C_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+C_PROGRAMS := leak_cycles threads host example abi_negative
+.PHONY: $(C_PROGRAMS:%=c-run-%)
+c-run-example:
+	$(T) c:example $(C_RUN) $(C_BUILD)/example $(VECTOR_MODULE) vectors/single-file-bundle/manifest.json $(C_BUILD)/echo-direct.wasm
+c-run-abi_negative:
+	RUST_BACKTRACE=0 $(T) c:abi_negative $(C_RUN) $(C_BUILD)/abi_negative
+# 1,000 cycles of every handle under LeakSanitizer (no per-call cost), then a few under valgrind
+# for invalid reads and writes; the canary (one sdm_bytes not freed) must make LSan fail.
+LEAK_CYCLES_VALGRIND ?= 20
+c-run-leak_cycles:
+	$(T) c:leak_cycles-lsan $(C_BUILD)/leak_cycles-lsan $(VECTOR_MODULE) 1000
+	@if SDM_LEAK_CANARY=1 LSAN_OPTIONS=exitcode=23 $(C_BUILD)/leak_cycles-lsan $(VECTOR_MODULE) 2 > $(C_BUILD)/leak-canary.log 2>&1; then \
+	  echo "c-run-leak_cycles: the deliberate leak was not reported; LeakSanitizer is not working" >&2; exit 1; \
+	elif grep -q "LeakSanitizer: detected memory leaks" $(C_BUILD)/leak-canary.log; then \
+	  echo "leak canary: LeakSanitizer reported the deliberate leak: ok"; \
+	else cat $(C_BUILD)/leak-canary.log >&2; echo "c-run-leak_cycles: the canary run failed without a leak report" >&2; exit 1; fi
+	$(T) c:leak_cycles $(C_RUN) $(C_BUILD)/leak_cycles $(VECTOR_MODULE) $(if $(VALGRIND),$(LEAK_CYCLES_VALGRIND),1000)
+c-run-threads:
+	RUST_BACKTRACE=0 $(T) c:threads $(C_RUN) $(C_BUILD)/threads $(C_BUILD)/echo-direct.wasm $(VECTOR_MODULE)
+c-run-host:
 	rm -rf $(C_BUILD)/host-root && mkdir -p $(C_BUILD)/host-root
-	RUST_BACKTRACE=0 $(C_RUN) $(C_BUILD)/host $(C_BUILD)/host-proxy.wasm $(C_BUILD)/host-root
+	RUST_BACKTRACE=0 $(T) c:host $(C_RUN) $(C_BUILD)/host $(C_BUILD)/host-proxy.wasm $(C_BUILD)/host-root
 
 ## install: the header, libspace_data_module_ffi.so/.a and space_data_module.pc under
 ## $(DESTDIR)$(PREFIX) (include/, lib/, lib/pkgconfig/). The libraries come from
