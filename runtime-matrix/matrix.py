@@ -269,8 +269,12 @@ def tail(path, count):
 def parse_args(argv):
     target = os.environ.get("CARGO_TARGET_DIR") or str(HERE.parent / "target")
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dir", default=None,
+                        help="your own cases (make runtime-matrix CASES=DIR): DIR is the artifacts "
+                             "directory; the cases are DIR/cases/*.json when DIR/cases exists, else "
+                             "DIR/*.json; DIR/expected, when it exists, holds expected results")
     parser.add_argument("--cases", default=str(HERE / "cases"), help="directory of *.json cases")
-    parser.add_argument("--artifacts", required=True,
+    parser.add_argument("--artifacts", default=None,
                         help="the directory the lanes run in (built fixtures or your own)")
     parser.add_argument("--expected", default=None,
                         help="expected results the reference lane must match (per case, when present)")
@@ -286,6 +290,14 @@ def parse_args(argv):
     parser.add_argument("--write-expected", action="store_true",
                         help="copy the reference lane's results into --expected (after review!)")
     args = parser.parse_args(argv)
+    if args.dir:
+        user = Path(args.dir)
+        args.artifacts = str(user)
+        args.cases = str(user / "cases") if (user / "cases").is_dir() else str(user)
+        if args.expected is None and (user / "expected").is_dir():
+            args.expected = str(user / "expected")
+    if not args.artifacts:
+        parser.error("give --artifacts DIR (and --cases DIR), or --dir DIR")
     args.out = args.out or str(Path(args.target_dir) / "runtime-matrix" / "results")
     args.build_dir = args.build_dir or str(Path(args.target_dir) / "runtime-matrix" / "build")
     return args

@@ -154,6 +154,23 @@ class MatrixTest(unittest.TestCase):
         self.assertNotEqual(status, 0, out)
         self.assertIn("FAIL c-third [rust]: differs from the expected result $.program.stderrBase64", out)
 
+    def test_a_user_directory_is_artifacts_and_cases(self):
+        self.lane("rust")
+        self.lane("alpha")
+        (self.artifacts / "cases").mkdir()
+        for path in self.cases.glob("*.json"):
+            path.rename(self.artifacts / "cases" / path.name)
+        # A key file beside the artifacts is not a case: the cases are in DIR/cases.
+        (self.artifacts / "recipient.json").write_text("{}")
+        env = dict(os.environ, EXPECT_CWD=str(self.artifacts.resolve()))
+        done = subprocess.run(
+            [sys.executable, str(MATRIX), "--dir", str(self.artifacts), "--lanes-root", str(self.lanes),
+             "--target-dir", str(self.target)], capture_output=True, text=True, env=env, timeout=120)
+        out = done.stdout + done.stderr
+        self.assertEqual(done.returncode, 0, out)
+        self.assertNotIn("recipient", out)
+        self.assertEqual(out.rstrip().splitlines()[-1], "runtime-matrix: 6 passed, 0 failed", out)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
