@@ -9,7 +9,7 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList, PyString};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 use space_data_module::api::invoke::{self, Call, Invoked};
 use space_data_module::api::program::run_program;
 use space_data_module::api::{
@@ -135,18 +135,20 @@ struct ModuleState {
     limits: Limits,
 }
 
-/// The `(port, payload)` frames of `inputs` (a dict of str to bytes), borrowing the bytes.
-/// The borrowed slices stay valid while `owners` lives: `bytes` objects are immutable.
+/// The `(port, payload)` frames of `inputs`, borrowing the bytes: a dict of str to bytes (one
+/// frame per port, in insertion order), or a sequence of `(port, payload)` pairs (any order,
+/// ports may repeat). The borrowed slices stay valid while `owners` lives: `bytes` objects are
+/// immutable.
 pub fn frames<'py>(
     py: Python<'py>,
-    inputs: Option<&Bound<'py, PyDict>>,
+    inputs: Option<&Bound<'py, PyAny>>,
     owners: &mut Vec<Bound<'py, PyBytes>>,
 ) -> PyResult<Vec<String>> {
-    let Some(inputs) = inputs else {
+    let Some(inputs) = inputs.filter(|inputs| !inputs.is_none()) else {
         return Ok(Vec::new());
     };
-    let mut ports = Vec::with_capacity(inputs.len());
-    for (port, payload) in inputs.iter() {
+    let mut ports = Vec::new();
+    let mut push = |port: Bound<'py, PyAny>, payload: Bound<'py, PyAny>| -> PyResult<()> {
         let port = port
             .cast::<PyString>()
             .map_err(|_| errors::usage(py, "inputs: every port name must be a str"))?
@@ -157,6 +159,30 @@ pub fn frames<'py>(
             .map_err(|_| errors::usage(py, format!("inputs[{port:?}] must be bytes")))?;
         ports.push(port);
         owners.push(payload);
+        Ok(())
+    };
+    if let Ok(dict) = inputs.cast::<PyDict>() {
+        for (port, payload) in dict.iter() {
+            push(port, payload)?;
+        }
+        return Ok(ports);
+    }
+    let shape = || {
+        errors::usage(
+            py,
+            "inputs must be a dict of str to bytes or a sequence of (port, payload) pairs",
+        )
+    };
+    if inputs.is_instance_of::<PyString>() || inputs.is_instance_of::<PyBytes>() {
+        return Err(shape());
+    }
+    for item in inputs.try_iter().map_err(|_| shape())? {
+        let item = item?;
+        let pair = item.cast::<PyTuple>().map_err(|_| shape())?;
+        if pair.len() != 2 {
+            return Err(shape());
+        }
+        push(pair.get_item(0)?, pair.get_item(1)?)?;
     }
     Ok(ports)
 }
@@ -194,7 +220,7 @@ pub struct Module {
 
 #[pymethods]
 impl Module {
-    /// Calls `method` with `inputs` (port name to payload). A guest answering with a non-zero
+    /// Calls `method` with `inputs` (port name to payload, or `(port, payload)` pairs). A guest answering with a non-zero
     /// status or an error code is a `Response` with those fields set; host-side failures
     /// (limits, traps, malformed envelopes) raise `ExecutionError`.
     #[pyo3(
@@ -205,7 +231,7 @@ impl Module {
         &self,
         py: Python<'py>,
         method: String,
-        inputs: Option<&Bound<'py, PyDict>>,
+        inputs: Option<&Bound<'py, PyAny>>,
         mode: Option<String>,
         host_policy: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Response> {
@@ -309,7 +335,7 @@ impl Module {
         &self,
         py: Python<'py>,
         method: String,
-        inputs: &Bound<'py, PyDict>,
+        inputs: &Bound<'py, PyAny>,
         iterations: u32,
         mode: Option<String>,
     ) -> PyResult<f64> {

@@ -11,6 +11,8 @@ __version__: str
 _JsonDocument = Any
 _StrPath = Union[str, "os.PathLike[str]"]
 _Mode = Literal["direct", "command", "auto"]
+# Input frames: port name to payload, or (port, payload) pairs in order (ports may repeat).
+_Inputs = Union[Dict[str, bytes], Sequence[Tuple[str, bytes]]]
 _WireFormat = Literal["flatbuffer", "aligned-binary"]
 # A preopened directory: a Preopen, or (host_path, guest_path[, read_only]).
 _PreopenLike = Union["Preopen", Tuple[_StrPath, str], Tuple[_StrPath, str, bool]]
@@ -145,7 +147,7 @@ class Module:
     def invoke(
         self,
         method: str,
-        inputs: Optional[Dict[str, bytes]] = None,
+        inputs: Optional[_Inputs] = None,
         *,
         mode: _Mode = "direct",
         host_policy: Optional[_JsonDocument] = None,
@@ -166,7 +168,7 @@ class Module:
     def _bench_invoke(
         self,
         method: str,
-        inputs: Dict[str, bytes],
+        inputs: _Inputs,
         iterations: int,
         *,
         mode: _Mode = "direct",
@@ -305,7 +307,7 @@ class RuntimeHost:
     def uninstall_module(self, module_id: str) -> Optional[Dict[str, Any]]: ...
     def list_modules(self) -> List[Dict[str, Any]]: ...
     def invoke(
-        self, module_id: str, method: str, inputs: Optional[Dict[str, bytes]] = None
+        self, module_id: str, method: str, inputs: Optional[_Inputs] = None
     ) -> Response: ...
     def invoke_bytes(self, module_id: str, request: bytes) -> bytes: ...
     def close(self) -> None: ...
