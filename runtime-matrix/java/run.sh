@@ -28,7 +28,7 @@ done
 
 # The newest version of one Jackson artifact in the local Maven repository.
 jar() {
-  find "$m2/com/fasterxml/jackson/core/$1" -name "$1-*.jar" ! -name '*-sources.jar' ! -name '*-javadoc.jar' 2>/dev/null \
+  { find "$m2/com/fasterxml/jackson/core/$1" -name "$1-*.jar" ! -name '*-sources.jar' ! -name '*-javadoc.jar' 2>/dev/null || true; } \
     | sort -V | tail -n 1
 }
 classpath=""
