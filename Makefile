@@ -305,7 +305,8 @@ python-feature-check:
 
 ## test-java: the Java binding (bindings/java: JNI crate + Maven project) with JUnit 5, against
 ## the libspace_data_module_jni.so that `cargo test` leaves in $(FFI_LIB_DIR), and the echo
-## (direct, command) and host-proxy guests compiled by the CLI. Maven resolves its plugins and
+## (direct, command), aligned-echo and host-proxy guests compiled by the CLI (examples/
+## wasi-program with clang directly). Maven resolves its plugins and
 ## dependencies from Maven Central into ~/.m2 on the first run. Skipped, saying why, when mvn or
 ## a JDK is absent.
 JAVA_BUILD := $(CARGO_TARGET_DIR)/java-jni
@@ -330,11 +331,18 @@ else
 	done
 	$(CLI) compile --manifest examples/host-proxy/manifest.json --source examples/host-proxy/module.c \
 	  --allow-undefined-imports -o $(JAVA_BUILD)/host-proxy.wasm
+	$(CLI) compile --manifest examples/aligned-echo/manifest.json --source examples/aligned-echo/module.c \
+	  -o $(JAVA_BUILD)/aligned-echo.wasm
+	@# A plain WASI program (no manifest): clang and wasi-libc directly; without it the run tests skip.
+	rm -f $(JAVA_BUILD)/wasi-program.wasm
+	$${SDM_CLANG:-clang} --target=wasm32-wasi --sysroot=$${SDM_WASI_SYSROOT:-/usr} -O1 -o $(JAVA_BUILD)/wasi-program.wasm \
+	  examples/wasi-program/program.c || echo "test-java: note: examples/wasi-program did not compile; the Module.run tests skip"
 	rm -rf bindings/java/target/surefire-reports
 	cd bindings/java && $(if $(JSIG),LD_PRELOAD=$(JSIG)) $(MVN_BIN) -q -B test -Dsdm.native.dir=$(FFI_LIB_DIR) \
 	  $(if $(JSIG),-Dsdm.jvm.args=-Xcheck:jni) \
 	  -Dsdm.echo.direct.wasm=$(JAVA_BUILD)/echo-direct.wasm -Dsdm.echo.command.wasm=$(JAVA_BUILD)/echo-command.wasm \
-	  -Dsdm.host.proxy.wasm=$(JAVA_BUILD)/host-proxy.wasm
+	  -Dsdm.host.proxy.wasm=$(JAVA_BUILD)/host-proxy.wasm -Dsdm.aligned.echo.wasm=$(JAVA_BUILD)/aligned-echo.wasm \
+	  -Dsdm.program.wasm=$(JAVA_BUILD)/wasi-program.wasm -Dsdm.cli=$(CLI)
 	@# -q prints nothing on success: the surefire reports hold the counts.
 	@cat bindings/java/target/surefire-reports/*.txt | awk '/Tests run:/ { split($$0, f, /[:,]/); run += f[2]; failed += f[4] + f[6]; skipped += f[8] } \
 	  END { printf "test-java: %d passed, %d failed, %d skipped\n", run - failed - skipped, failed, skipped }'
