@@ -86,12 +86,14 @@ header:
 	$(CBINDGEN) --output include/space_data_module.h
 
 ## codes: regenerate everything that lists the error codes, from the one source
-## (space_data_module::ErrorCode::ALL): ffi-c/src/codes.rs, then the header, then the Go and C#
-## tables, which are read from the header's SDM_ERR_* constants. `cargo test -p
-## space-data-module-ffi --test codes`, `make header-check`, and the Go and C# tests fail until
-## this was run after a code was added.
+## (space_data_module::ErrorCode::ALL): ffi-c/src/codes.rs and the UniFFI ErrorCode enum
+## (bindings/uniffi/src/error_codes.rs), then the header, then the Go and C# tables, which are
+## read from the header's SDM_ERR_* constants. The `codes` tests of space-data-module-ffi and
+## space-data-module-uniffi, `make header-check`, and the Go and C# tests fail until this was
+## run after a code was added.
 codes:
 	SDM_REGENERATE_CODES=1 $(CARGO) test -p space-data-module-ffi --locked --test codes
+	SDM_REGENERATE_CODES=1 $(CARGO) test -p space-data-module-uniffi --locked --test codes
 	$(MAKE) --no-print-directory header
 	cd bindings/go && GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local $(or $(GO_BIN),go) run ./internal/gencodes \
 	  -header ../../include/space_data_module.h -out codes.go
