@@ -330,6 +330,7 @@ UNIFFI_LIB := $(FFI_LIB_DIR)/libspace_data_module_uniffi.so
 UNIFFI_BINDGEN := $(CARGO_TARGET_DIR)/debug/uniffi-bindgen
 UNIFFI_GENERATE := $(UNIFFI_BINDGEN) generate --library $(UNIFFI_LIB) --no-format
 MVN ?= mvn
+WASM_CC ?= clang
 .PHONY: uniffi-prereqs test-kotlin run-test-kotlin test-swift run-test-swift
 test-kotlin test-swift:
 	$(CARGO) test --workspace --locked --no-run
@@ -345,6 +346,9 @@ uniffi-prereqs:
 	done
 	$(CLI) compile --manifest examples/host-proxy/manifest.json --source examples/host-proxy/module.c \
 	  --allow-undefined-imports -o $(UNIFFI_BUILD)/wasm/host-proxy.wasm
+	@# A plain WASI program (no plugin surface, no manifest) for `module.run`.
+	$(WASM_CC) --target=wasm32-wasi -O1 -Wl,--strip-all -o $(UNIFFI_BUILD)/wasm/program.wasm \
+	  bindings/uniffi/kotlin/src/test/guest/program.c
 
 run-test-kotlin: uniffi-prereqs
 	rm -rf $(UNIFFI_BUILD)/kotlin
