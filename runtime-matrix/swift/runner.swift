@@ -102,7 +102,7 @@ func program(_ spec: [String: Any]) throws -> Program {
         guard let map = value as? [String: Any] else { throw fail("program.env must be an object") }
         for (key, v) in map { env[key] = try string(v, "program.env.\(key)") }
     }
-    let preopens = try (spec["preopens"].map { try array($0, "program.preopens") } ?? []).map { item -> ProgramPreopen in
+    let preopens = try (spec["preopens"].map { try array($0, "program.preopens") } ?? []).map { (item: Any) -> ProgramPreopen in
         let p = try object(item, "program.preopens[]", ["hostPath", "guestPath", "readOnly"])
         return ProgramPreopen(hostPath: try string(p["hostPath"], "program.preopens[].hostPath"),
                               guestPath: try string(p["guestPath"], "program.preopens[].guestPath"),
@@ -121,7 +121,7 @@ func invokeJSON(_ result: InvokeResult) -> [String: Any] {
     case .command?: mode = "command"
     case nil: mode = NSNull()
     }
-    let outputs: [[String: Any]] = result.outputs.map { f in
+    let outputs: [[String: Any]] = result.outputs.map { (f: OutputFrame) -> [String: Any] in
         var typeRef: Any = NSNull()
         if let t = f.typeRef {
             typeRef = [
@@ -201,7 +201,7 @@ func runCase(_ stem: String, _ value: Any) throws -> [String: Any] {
         case let other: throw fail("invoke.mode \"\(other)\" is neither direct nor command")
         }
         method = try string(invoke["method"], "invoke.method")
-        inputs = try (invoke["inputs"].map { try array($0, "invoke.inputs") } ?? []).map { item in
+        inputs = try (invoke["inputs"].map { try array($0, "invoke.inputs") } ?? []).map { (item: Any) -> InputFrame in
             let frame = try object(item, "invoke.inputs[]", ["port", "base64"])
             return InputFrame(port: try string(frame["port"], "invoke.inputs[].port"),
                               payload: try base64(frame["base64"], "invoke.inputs[].base64"))
