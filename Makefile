@@ -86,12 +86,14 @@ header:
 	$(CBINDGEN) --output include/space_data_module.h
 
 ## codes: regenerate everything that lists the error codes, from the one source
-## (space_data_module::ErrorCode::ALL): ffi-c/src/codes.rs, then the header, then the Go and C#
-## tables, which are read from the header's SDM_ERR_* constants. `cargo test -p
-## space-data-module-ffi --test codes`, `make header-check`, and the Go and C# tests fail until
-## this was run after a code was added.
+## (space_data_module::ErrorCode::ALL): ffi-c/src/codes.rs and the UniFFI ErrorCode enum
+## (bindings/uniffi/src/error_codes.rs), then the header, then the Go and C# tables, which are
+## read from the header's SDM_ERR_* constants. The `codes` tests of space-data-module-ffi and
+## space-data-module-uniffi, `make header-check`, and the Go and C# tests fail until this was
+## run after a code was added.
 codes:
 	SDM_REGENERATE_CODES=1 $(CARGO) test -p space-data-module-ffi --locked --test codes
+	SDM_REGENERATE_CODES=1 $(CARGO) test -p space-data-module-uniffi --locked --test codes
 	$(MAKE) --no-print-directory header
 	cd bindings/go && GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local $(or $(GO_BIN),go) run ./internal/gencodes \
 	  -header ../../include/space_data_module.h -out codes.go
@@ -358,6 +360,7 @@ UNIFFI_LIB := $(FFI_LIB_DIR)/libspace_data_module_uniffi.so
 UNIFFI_BINDGEN := $(CARGO_TARGET_DIR)/debug/uniffi-bindgen
 UNIFFI_GENERATE := $(UNIFFI_BINDGEN) generate --library $(UNIFFI_LIB) --no-format
 MVN ?= mvn
+WASM_CC ?= clang
 .PHONY: uniffi-prereqs test-kotlin run-test-kotlin test-swift run-test-swift
 test-kotlin test-swift:
 	$(CARGO) test --workspace --locked --no-run
@@ -373,6 +376,9 @@ uniffi-prereqs:
 	done
 	$(CLI) compile --manifest examples/host-proxy/manifest.json --source examples/host-proxy/module.c \
 	  --allow-undefined-imports -o $(UNIFFI_BUILD)/wasm/host-proxy.wasm
+	@# A plain WASI program (no plugin surface, no manifest) for `module.run`.
+	$(WASM_CC) --target=wasm32-wasi -O1 -Wl,--strip-all -o $(UNIFFI_BUILD)/wasm/program.wasm \
+	  bindings/uniffi/kotlin/src/test/guest/program.c
 
 run-test-kotlin: uniffi-prereqs
 	rm -rf $(UNIFFI_BUILD)/kotlin

@@ -11,6 +11,8 @@
 //! - [`publication`]: protect, open (with its report), `VerifiedModule`;
 //! - [`authorization`]: create and verify deployment authorizations;
 //! - [`runtime`]: `Runtime`, `Module`, `HostPolicy`, invoke (direct, command, hosted);
+//! - [`type_ref`]: an output frame's type reference (`TypeRef`, `WireFormat`), typed;
+//! - [`program`]: `module.run(...)`, a module's `_start` as a WASI program;
 //! - [`runtime_host`]: `RuntimeHost` (rows, regions, module registry).
 //!
 //! Thread safety: every object is `Send + Sync` (UniFFI requires it) and may be shared
@@ -22,11 +24,14 @@ uniffi::setup_scaffolding!();
 
 pub mod authorization;
 pub mod error;
+mod error_codes;
 pub mod format;
 pub mod keys;
+pub mod program;
 pub mod publication;
 pub mod runtime;
 pub mod runtime_host;
+pub mod type_ref;
 
 pub use error::{ErrorClass, ErrorCode, SdmError};
 

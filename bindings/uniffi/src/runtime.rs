@@ -10,8 +10,8 @@ use std::time::Duration;
 use space_data_module::api::{self, invoke as core};
 
 use crate::error::{Result, SdmError, guard};
-use crate::json_text;
 use crate::publication::VerifiedModule;
+use crate::type_ref::TypeRef;
 
 /// Limits applied to every call. `fuel` and `timeout_ms`: none is unlimited. Start from
 /// [`default_limits`] and change what you need.
@@ -149,13 +149,17 @@ pub struct InputFrame {
 pub struct OutputFrame {
     pub port_id: Option<String>,
     pub payload: Vec<u8>,
-    /// The FlatBuffer type reference as JSON text (`"null"` when absent).
-    pub type_ref_json: String,
+    /// The FlatBuffer type reference (none for frames written without one).
+    pub type_ref: Option<TypeRef>,
+    /// The alignment the producer applied to `offset`, relative to the arena start.
     pub alignment: u16,
+    /// Where the payload starts in the response's arena, and its length.
     pub offset: u32,
     pub size: u32,
+    /// `BufferOwnership` (0 borrowed, 1 producer-owned, 2 host-owned, 3 shared), passed through.
     pub ownership: u8,
     pub generation: u32,
+    /// `BufferMutability` (0 immutable, 1 append-only, 2 mutable), passed through.
     pub mutability: u8,
     pub trace_id: u64,
     pub stream_id: u32,
@@ -189,7 +193,7 @@ impl InvokeResult {
             .map(|(index, (view, frame))| OutputFrame {
                 port_id: view.port_id,
                 payload: invoked.payload(index).to_vec(),
-                type_ref_json: json_text(&view.type_ref),
+                type_ref: TypeRef::from_core_json(&view.type_ref),
                 alignment: view.alignment,
                 offset: view.offset,
                 size: view.size,
@@ -281,9 +285,9 @@ impl Runtime {
 /// A compiled module, ready to invoke (a fresh instance per call; safe to share).
 #[derive(uniffi::Object)]
 pub struct Module {
-    runtime: Arc<api::Runtime>,
-    loaded: api::LoadedModule,
-    limits: api::Limits,
+    pub(crate) runtime: Arc<api::Runtime>,
+    pub(crate) loaded: api::LoadedModule,
+    pub(crate) limits: api::Limits,
 }
 
 #[uniffi::export]
@@ -337,5 +341,94 @@ impl Module {
     /// The capability ids the verified manifest declares.
     pub fn declared_capabilities(&self) -> Vec<String> {
         self.loaded.declared_capabilities().to_vec()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::type_ref::WireFormat;
+    use serde_json::{Value, json};
+
+    /// The binding's typed result in the core's JSON shape (`Invoked::result()`), to compare.
+    fn as_core_json(result: &InvokeResult, mode: &str) -> Value {
+        use base64::Engine as _;
+        let outputs: Vec<Value> = result
+            .outputs
+            .iter()
+            .map(|f| {
+                json!({
+                    "portId": f.port_id,
+                    "typeRef": f.type_ref.as_ref().map(|t| json!({
+                        "schemaName": t.schema_name,
+                        "fileIdentifier": t.file_identifier,
+                        "schemaHash": t.schema_hash,
+                        "acceptsAnyFlatbuffer": t.accepts_any_flatbuffer,
+                        "wireFormat": t.wire_format.wire_name(),
+                        "rootTypeName": t.root_type_name,
+                        "fixedStringLength": t.fixed_string_length,
+                        "byteLength": t.byte_length,
+                        "requiredAlignment": t.required_alignment,
+                    })),
+                    "alignment": f.alignment,
+                    "offset": f.offset,
+                    "size": f.size,
+                    "ownership": f.ownership,
+                    "generation": f.generation,
+                    "mutability": f.mutability,
+                    "traceId": f.trace_id.to_string(),
+                    "streamId": f.stream_id,
+                    "sequence": f.sequence.to_string(),
+                    "endOfStream": f.end_of_stream,
+                    "payloadBase64": base64::engine::general_purpose::STANDARD.encode(&f.payload),
+                })
+            })
+            .collect();
+        json!({
+            "mode": mode,
+            "statusCode": result.status_code,
+            "yielded": result.yielded,
+            "backlogRemaining": result.backlog_remaining,
+            "errorCode": result.error_code,
+            "errorMessage": result.error_message,
+            "outputs": outputs,
+        })
+    }
+
+    #[test]
+    fn output_frames_carry_every_member_of_the_core_result() {
+        // A response with aligned-binary metadata, u64 ids above 2^53 and a BOM-prefixed
+        // schema name (the core drops it the way the reference's reader does).
+        let response = space_data_module::invoke::json::response_from_json(&json!({
+            "statusCode": 3, "yielded": true, "backlogRemaining": 2,
+            "errorCode": "partial", "errorMessage": "one more",
+            "outputs": [
+                {"portId": "vec", "payload": [1, 2, 3, 4, 5, 6, 7, 8],
+                 "typeRef": {"schemaName": "\u{feff}Vec.fbs", "fileIdentifier": "VEC3",
+                             "schemaHash": [9, 8, 255], "wireFormat": "aligned-binary",
+                             "rootTypeName": "Vec3", "byteLength": 8, "requiredAlignment": 16},
+                 "alignment": 16, "ownership": 2, "generation": 7, "mutability": 1,
+                 "traceId": "18446744073709551615", "streamId": 5,
+                 "sequence": "9007199254740993", "endOfStream": true},
+                {"portId": null, "payload": [], "typeRef": {"acceptsAnyFlatbuffer": true}}
+            ]
+        }))
+        .unwrap();
+        let invoked = core::Invoked {
+            mode: api::InvokeMode::Command,
+            response,
+        };
+        let typed = InvokeResult::from_invoked(&invoked, Some(InvokeMode::Command));
+        let frame = &typed.outputs[0];
+        let type_ref = frame.type_ref.as_ref().unwrap();
+        assert_eq!(type_ref.wire_format, WireFormat::AlignedBinary);
+        assert_eq!(type_ref.schema_name.as_deref(), Some("Vec.fbs"));
+        assert_eq!(frame.trace_id, u64::MAX);
+        assert_eq!(frame.sequence, (1 << 53) + 1);
+        assert_eq!(
+            as_core_json(&typed, "command"),
+            serde_json::to_value(invoked.result()).unwrap()
+        );
+        assert!(typed.failed);
     }
 }

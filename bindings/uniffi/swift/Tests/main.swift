@@ -136,6 +136,38 @@ test("echo invokes in direct mode") {
     try expect(result.outputs.count == 1 && result.outputs[0].payload == payload, "outputs \(result.outputs)")
 }
 
+test("output frames carry typed metadata") {
+    let wasm = try Data(contentsOf: wasmDir.appendingPathComponent("echo-direct.wasm"))
+    let module = try (try Runtime()).load(module: try VerifiedModule.allowUnsigned(wasm: wasm))
+    let frame = try module.invoke(method: "echo", inputs: [InputFrame(port: "echo", payload: Data("abc".utf8))]).outputs[0]
+    try expect(frame.portId == "echo" && frame.size == 3 && frame.alignment > 0, "frame \(frame)")
+    if let typeRef = frame.typeRef {
+        try expect(["flatbuffer", "aligned-binary"].contains(typeRef.wireFormat.wireName()), "wire format \(typeRef)")
+    }
+}
+
+test("module.run: args, env, preopen, stdin, stderr, exit code") {
+    let wasm = try Data(contentsOf: wasmDir.appendingPathComponent("program.wasm"))
+    let module = try (try Runtime()).load(module: try VerifiedModule.allowUnsigned(wasm: wasm))
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sdm-swift-program-\(getpid())")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    try Data("from the preopen\n".utf8).write(to: dir.appendingPathComponent("in.txt"))
+    let output = try module.run(
+        program: Program(args: ["one", "two"], env: ["K": "v"],
+                         preopens: [ProgramPreopen(hostPath: dir.path, guestPath: "/data")]),
+        stdin: Data("stdin bytes".utf8))
+    let stdout = String(decoding: output.stdout, as: UTF8.self)
+    try expect(output.exitCode == 0, "exit \(output.exitCode)")
+    try expect(stdout == "args=one,two\nK=v\nfile=from the preopen\nstdin bytes", "stdout \(stdout)")
+    try expect(output.stderr == Data("to stderr\n".utf8), "stderr")
+    try expect((try module.run(program: Program(args: ["exit", "3"]))).exitCode == 3, "exit 3")
+    try expectCode(.invalidArgument) { _ = try module.run(program: Program(args: ["a\u{0}b"])) }
+    try expectCode(.invalidArgument) { _ = try programFromJson(json: "{\"argv\":[]}") }
+    let reactor = try (try Runtime()).load(module: try VerifiedModule.allowUnsigned(
+        wasm: try Data(contentsOf: wasmDir.appendingPathComponent("echo-direct.wasm"))))
+    try expectCode(.runtimeMissingExport) { _ = try reactor.run() }
+}
+
 test("runtime host rows") {
     let host = try RuntimeHost.inMemory()
     let first = try host.appendRow(schemaFileId: "OMM", payloadJson: "{\"n\":1}")

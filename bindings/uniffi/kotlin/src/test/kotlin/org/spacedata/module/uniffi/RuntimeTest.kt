@@ -9,6 +9,7 @@ import kotlin.test.assertContentEquals
 import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith
 import kotlin.test.assertFalse
+import kotlin.test.assertNotNull
 import kotlin.test.assertTrue
 
 class RuntimeTest {
@@ -39,6 +40,14 @@ class RuntimeTest {
             assertEquals("echo", result.outputs[0].portId)
             assertContentEquals(payload, result.outputs[0].payload)
             assertEquals(payload.size.toUInt(), result.outputs[0].size)
+            // The envelope's metadata is typed: the echo guest answers with a FlatBuffer type
+            // reference whose aligned-binary byte length is the payload's.
+            val typeRef = assertNotNull(result.outputs[0].typeRef)
+            assertEquals(WireFormat.FLATBUFFER, typeRef.wireFormat)
+            assertEquals("flatbuffer", typeRef.wireFormat.wireName())
+            assertEquals(payload.size.toUInt(), typeRef.byteLength)
+            assertEquals(8.toUShort(), result.outputs[0].alignment)
+            assertEquals(0uL, result.outputs[0].traceId)
             // The guest's own error is a result, not an exception.
             val missing = module.invoke("echo")
             assertTrue(missing.failed, "$missing")
