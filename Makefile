@@ -86,14 +86,15 @@ header:
 	$(CBINDGEN) --output include/space_data_module.h
 
 ## codes: regenerate everything that lists the error codes, from the one source
-## (space_data_module::ErrorCode::ALL): ffi-c/src/codes.rs and the UniFFI ErrorCode enum
-## (bindings/uniffi/src/error_codes.rs), then the header, then the Go and C# tables, which are
+## (space_data_module::ErrorCode::ALL): ffi-c/src/codes.rs, the UniFFI ErrorCode enum
+## (bindings/uniffi/src/error_codes.rs) and the Java enum (bindings/java/.../ErrorCode.java), then the header, then the Go and C# tables, which are
 ## read from the header's SDM_ERR_* constants. The `codes` tests of space-data-module-ffi and
 ## space-data-module-uniffi, `make header-check`, and the Go and C# tests fail until this was
 ## run after a code was added.
+# One `cargo test --workspace` (features as `make test` resolves them, so nothing is rebuilt for
+# another feature set): the `codes` tests of ffi-c and UniFFI, and the Java table's lib test.
 codes:
-	SDM_REGENERATE_CODES=1 $(CARGO) test -p space-data-module-ffi --locked --test codes
-	SDM_REGENERATE_CODES=1 $(CARGO) test -p space-data-module-uniffi --locked --test codes
+	SDM_REGENERATE_CODES=1 SDM_WRITE_JAVA_CODES=1 $(CARGO) test --workspace --locked $(TEST_FEATURES) --lib --test codes
 	$(MAKE) --no-print-directory header
 	cd bindings/go && GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local $(or $(GO_BIN),go) run ./internal/gencodes \
 	  -header ../../include/space_data_module.h -out codes.go
