@@ -11,6 +11,7 @@
 //! The echo and host-proxy examples are compiled from examples/ when the wasm32-wasi C
 //! toolchain is installed (`make deps`); without it, WAT stand-ins with the same roles run.
 
+mod guests;
 mod support;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -161,70 +162,6 @@ fn compile_examples() -> Option<Compiled> {
     })
 }
 
-/// A direct-mode WAT echo (bump allocator reset when every block is freed) whose invoke body
-/// is `body` (locals $req $len $out $resp).
-fn wat_direct(body: &str) -> Vec<u8> {
-    wat::parse_str(format!(
-        r#"(module
-  (memory (export "memory") 1)
-  (global $next (mut i32) (i32.const 1024))
-  (global $live (mut i32) (i32.const 0))
-  (func $alloc (export "plugin_alloc") (param $size i32) (result i32)
-    (local $ptr i32) (local $end i32) (local $have i32)
-    (local.set $ptr (global.get $next))
-    (local.set $end (i32.add (local.get $ptr) (local.get $size)))
-    (local.set $have (i32.mul (memory.size) (i32.const 65536)))
-    (if (i32.gt_u (local.get $end) (local.get $have))
-      (then
-        (if (i32.eq (memory.grow (i32.shr_u (i32.add (i32.sub (local.get $end) (local.get $have)) (i32.const 65535)) (i32.const 16))) (i32.const -1))
-          (then (return (i32.const 0))))))
-    (global.set $next (i32.and (i32.add (local.get $end) (i32.const 15)) (i32.const -16)))
-    (global.set $live (i32.add (global.get $live) (i32.const 1)))
-    (local.get $ptr))
-  (func (export "plugin_free") (param i32 i32)
-    (global.set $live (i32.sub (global.get $live) (i32.const 1)))
-    (if (i32.le_s (global.get $live) (i32.const 0))
-      (then (global.set $live (i32.const 0)) (global.set $next (i32.const 1024)))))
-  (func $recurse (param i32) (result i32)
-    (i32.add (call $recurse (i32.add (local.get 0) (i32.const 1))) (i32.const 1)))
-  (func (export "plugin_invoke_stream") (param $req i32) (param $len i32) (param $out i32) (result i32)
-    (local $resp i32)
-    {body}))"#
-    ))
-    .unwrap()
-}
-
-const ECHO: &str = r#"
-    (local.set $resp (call $alloc (local.get $len)))
-    (memory.copy (local.get $resp) (local.get $req) (local.get $len))
-    (i32.store (local.get $out) (local.get $len))
-    (local.get $resp)"#;
-
-/// A command-mode WAT echo: stdin (up to 64 KiB) to stdout, exit 0.
-fn wat_command_echo() -> Vec<u8> {
-    wat::parse_str(
-        r#"(module
-  (import "wasi_snapshot_preview1" "fd_read" (func $fd_read (param i32 i32 i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
-  (memory (export "memory") 2)
-  (func (export "_start")
-    (local $total i32) (local $n i32)
-    (block $done
-      (loop $read
-        (i32.store (i32.const 0) (i32.add (i32.const 1024) (local.get $total)))
-        (i32.store (i32.const 4) (i32.sub (i32.const 65536) (local.get $total)))
-        (br_if $done (call $fd_read (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 8)))
-        (local.set $n (i32.load (i32.const 8)))
-        (br_if $done (i32.eqz (local.get $n)))
-        (local.set $total (i32.add (local.get $total) (local.get $n)))
-        (br $read)))
-    (i32.store (i32.const 0) (i32.const 1024))
-    (i32.store (i32.const 4) (local.get $total))
-    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))"#,
-    )
-    .unwrap()
-}
-
 /// A WASI program: copies `greeting.txt` of the first preopen to stdout; exits 100 + errno
 /// when it cannot open it.
 fn wat_program() -> Vec<u8> {
@@ -331,8 +268,8 @@ fn workloads(runtime: &Arc<Runtime>, host: &Arc<RuntimeHost>, files: &Path) -> V
         }
         None => {
             for (id, wasm, seed) in [
-                ("echo-direct", wat_direct(ECHO), 1),
-                ("echo-command", wat_command_echo(), 2),
+                ("echo-direct", guests::direct(guests::ECHO), 1),
+                ("echo-command", guests::command_echo(), 2),
             ] {
                 let module = install(id, &wasm);
                 let host = Arc::clone(host);
@@ -414,7 +351,7 @@ fn workloads(runtime: &Arc<Runtime>, host: &Arc<RuntimeHost>, files: &Path) -> V
 
     // 5: one direct session on the shared runtime (the guest instance lives across calls).
     {
-        let module = load(runtime, &wat_direct(ECHO));
+        let module = load(runtime, &guests::direct(guests::ECHO));
         let mut session = runtime.session(&module, registry_limits(), Grants::default());
         jobs.push(workload("echo session (WAT)", move |i| {
             let data = payload(5, i);
@@ -455,16 +392,16 @@ fn workloads(runtime: &Arc<Runtime>, host: &Arc<RuntimeHost>, files: &Path) -> V
 
     // 7: hostile guests that fail by fuel, memory and bounds, each followed by a good call.
     {
-        let fuel = load(runtime, &wat_direct("(loop $l (br $l)) (i32.const 0)"));
+        let fuel = load(runtime, &guests::direct("(loop $l (br $l)) (i32.const 0)"));
         let bomb = load(
             runtime,
-            &wat_direct("(loop $l (drop (memory.grow (i32.const 16))) (br $l)) (i32.const 0)"),
+            &guests::direct("(loop $l (drop (memory.grow (i32.const 16))) (br $l)) (i32.const 0)"),
         );
         let oob = load(
             runtime,
-            &wat_direct("(i32.store (local.get $out) (i32.const 16)) (i32.const -256)"),
+            &guests::direct("(i32.store (local.get $out) (i32.const 16)) (i32.const -256)"),
         );
-        let echo = load(runtime, &wat_direct(ECHO));
+        let echo = load(runtime, &guests::direct(guests::ECHO));
         let runtime = Arc::clone(runtime);
         jobs.push(workload("hostile fuel/memory/bounds", move |i| {
             let (module, expected) = match i % 3 {
@@ -492,10 +429,10 @@ fn workloads(runtime: &Arc<Runtime>, host: &Arc<RuntimeHost>, files: &Path) -> V
 
     // 8: hostile guests stopped by the wall clock (no fuel) and by stack overflow.
     {
-        let spin = load(runtime, &wat_direct("(loop $l (br $l)) (i32.const 0)"));
+        let spin = load(runtime, &guests::direct("(loop $l (br $l)) (i32.const 0)"));
         let deep = load(
             runtime,
-            &wat_direct("(drop (call $recurse (i32.const 0))) (i32.const 0)"),
+            &guests::direct("(drop (call $recurse (i32.const 0))) (i32.const 0)"),
         );
         let runtime = Arc::clone(runtime);
         jobs.push(workload("hostile timeout/stack", move |i| {
