@@ -110,7 +110,12 @@ fn expect_code<T: std::fmt::Debug>(
 /// A payload that differs per thread and call, with sizes from 0 to about 64 KiB.
 fn payload(seed: u64, i: u64) -> Vec<u8> {
     let len = ((i * 7919 + seed * 104_729) % 65_536) as usize;
-    (0..len).map(|k| (k as u64 ^ i ^ seed) as u8).collect()
+    let mut data: Vec<u8> = (0..len).map(|k| (k as u64 ^ i ^ seed) as u8).collect();
+    // A first byte of 0xff makes the WAT echo spin (its hostile switch): keep it below.
+    if let Some(first) = data.first_mut() {
+        *first &= 0x7f;
+    }
+    data
 }
 
 fn root() -> std::path::PathBuf {
