@@ -7,7 +7,7 @@ export CARGO_TERM_COLOR ?= never
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
 CLI := $(CARGO_TARGET_DIR)/debug/space-data-module
 
-.PHONY: all build build-tests demo test deps conformance run-conformance bench fmt lint clean header header-check codes test-c run-test-c test-go run-test-go install run-test-pkgconfig check-layers test-layers fuzz fuzz-seed runtime-matrix
+.PHONY: all build build-tests demo test deps conformance run-conformance bench fmt lint clean header header-check codes test-c run-test-c test-go run-test-go install run-test-pkgconfig check-layers test-layers fuzz fuzz-seed runtime-matrix stress
 
 all: build
 
@@ -241,6 +241,14 @@ endif
 
 bench:
 	$(CARGO) bench -p space-data-module --locked
+
+## stress: one runtime and one runtime host shared by 8 threads, each invoking a different
+## module, for SDM_STRESS_SECONDS (default 10): every result asserted, a watchdog naming a
+## stuck thread (SDM_STRESS_STALL_SECONDS, default 20), resident memory bounded
+## (SDM_STRESS_RSS_FACTOR x the warm-up RSS + 32 MiB, default 1.5). Prints calls per thread.
+## `make test` runs the same test for 1 s (core/tests/stress.rs).
+stress:
+	$(CARGO) test -p space-data-module --locked --test stress -- --ignored --nocapture
 
 fmt:
 	$(CARGO) fmt --all

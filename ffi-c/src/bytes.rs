@@ -204,3 +204,31 @@ pub(crate) fn to_json_bytes(value: &impl serde::Serialize) -> Result<Vec<u8>> {
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The length is checked before a slice is made: at the cap (a 1 GiB buffer the allocator
+    /// maps lazily, never read) the input is accepted; one byte more is `invalid-argument`.
+    #[test]
+    fn input_lengths_at_and_over_the_cap() {
+        let buffer = vec![0u8; MAX_INPUT_BYTES];
+        // SAFETY: `buffer` holds MAX_INPUT_BYTES readable bytes; the longer length is refused
+        // before any slice is made.
+        unsafe {
+            assert_eq!(
+                input(buffer.as_ptr(), MAX_INPUT_BYTES, "input")
+                    .unwrap()
+                    .len(),
+                MAX_INPUT_BYTES
+            );
+            assert_eq!(
+                input(buffer.as_ptr(), MAX_INPUT_BYTES + 1, "input")
+                    .unwrap_err()
+                    .code(),
+                ErrorCode::InvalidArgument
+            );
+        }
+    }
+}

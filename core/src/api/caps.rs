@@ -25,6 +25,18 @@ pub const TRUSTED_SIGNERS: usize = 4096;
 /// One invoke input payload: 64 MiB (the default request cap of the runtime).
 pub const INVOKE_INPUT_BYTES: usize = 64 << 20;
 
+/// Every cap above by name, in the order docs/limits.md lists them (a test keeps the two in
+/// step: same names, same values).
+pub const ALL: &[(&str, usize)] = &[
+    ("MANIFEST_JSON_BYTES", MANIFEST_JSON_BYTES),
+    ("MANIFEST_FLATBUFFER_BYTES", MANIFEST_FLATBUFFER_BYTES),
+    ("MODULE_BYTES", MODULE_BYTES),
+    ("JSON_DOCUMENT_BYTES", JSON_DOCUMENT_BYTES),
+    ("KEY_FILE_BYTES", KEY_FILE_BYTES),
+    ("TRUSTED_SIGNERS", TRUSTED_SIGNERS),
+    ("INVOKE_INPUT_BYTES", INVOKE_INPUT_BYTES),
+];
+
 /// Fails with `input-too-large` when `len` exceeds `cap`.
 pub fn check_len(what: &str, len: usize, cap: usize) -> Result<()> {
     if len > cap {
