@@ -7,7 +7,7 @@ export CARGO_TERM_COLOR ?= never
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
 CLI := $(CARGO_TARGET_DIR)/debug/space-data-module
 
-.PHONY: all build build-tests demo test deps conformance run-conformance bench fmt lint clean header header-check codes test-c run-test-c test-go run-test-go install run-test-pkgconfig check-layers test-layers fuzz fuzz-seed
+.PHONY: all build build-tests demo test deps conformance run-conformance bench fmt lint clean header header-check codes test-c run-test-c test-go run-test-go install run-test-pkgconfig check-layers test-layers fuzz fuzz-seed runtime-matrix
 
 all: build
 
@@ -355,3 +355,27 @@ run-test-swift: uniffi-prereqs
 	rm -rf $(UNIFFI_BUILD)/swift
 	$(UNIFFI_GENERATE) --language swift --out-dir $(UNIFFI_BUILD)/swift
 	bash bindings/uniffi/swift/test.sh $(UNIFFI_LIB) $(UNIFFI_BUILD)/swift $(UNIFFI_BUILD)/swift-build $(CURDIR) $(UNIFFI_BUILD)/wasm
+
+## runtime-matrix: the same cases through every language's binding (runtime-matrix/README.md).
+## Builds the fixtures into $(RM_ARTIFACTS) with the CLI of `make test` / `make build-tests`,
+## self-tests the harness, then runs every lane (runtime-matrix/*/run.sh) over
+## runtime-matrix/cases, compares each lane's results with the Rust lane's (and Rust's with
+## runtime-matrix/expected), prints the case x lane table and ends with
+## `runtime-matrix: N passed, N failed`. A lane whose toolchain is missing shows
+## `skipped: <reason>`.
+## `make runtime-matrix CASES=DIR`: your own cases instead; DIR is the directory the lanes run
+## in (your modules and key files), the cases are DIR/cases/*.json (else DIR/*.json), expected
+## results DIR/expected/*.json when present. `LANES=c,go` runs only those lanes (and Rust).
+RM_DIR := $(CARGO_TARGET_DIR)/runtime-matrix
+RM_ARTIFACTS := $(RM_DIR)/artifacts
+RM_LANE_TIMEOUT ?= 900
+RM_ARGS = --cli $(CLI) --target-dir $(CARGO_TARGET_DIR) --lane-timeout $(RM_LANE_TIMEOUT) $(if $(LANES),--lanes $(LANES))
+runtime-matrix:
+	python3 runtime-matrix/test_matrix.py
+ifeq ($(CASES),)
+	SDM_CLI=$(CLI) bash runtime-matrix/fixtures/build.sh $(RM_ARTIFACTS)
+	python3 runtime-matrix/matrix.py --cases runtime-matrix/cases --artifacts $(RM_ARTIFACTS) \
+	  --expected runtime-matrix/expected $(RM_ARGS)
+else
+	python3 runtime-matrix/matrix.py --dir $(CASES) $(RM_ARGS)
+endif
