@@ -122,6 +122,11 @@ VALGRIND := $(shell command -v valgrind 2>/dev/null)
 VALGRIND_FLAGS := --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=1 -q
 C_RUN := $(if $(VALGRIND),$(VALGRIND) $(VALGRIND_FLAGS),)
 VECTOR_MODULE := vectors/single-file-bundle/single-file-module.wasm
+# The plain WASI program the `run` tests use (sdm_module_run, Module.Run): the runtime matrix's
+# fixture, built with clang for wasm32-wasi directly (its own `main`, so not through `compile`).
+PROGRAM_SOURCE := runtime-matrix/fixtures/wasi-program/main.c
+WASI_SYSROOT ?= $(if $(wildcard /usr/include/wasm32-wasi/stdlib.h),/usr,/usr/share/wasi-sysroot)
+WASI_CC = $(or $(SDM_CLANG),clang) --target=wasm32-wasi --sysroot=$(or $(SDM_WASI_SYSROOT),$(WASI_SYSROOT)) -O2
 test-c: build-tests run-test-c
 
 run-test-c:
@@ -130,7 +135,8 @@ run-test-c:
 	  --source examples/invoke-echo/module.c -o $(C_BUILD)/echo-direct.wasm
 	$(CLI) compile --manifest examples/host-proxy/manifest.json --source examples/host-proxy/module.c \
 	  --allow-undefined-imports -o $(C_BUILD)/host-proxy.wasm
-	for program in example abi_negative leak_cycles threads host; do \
+	$(WASI_CC) $(PROGRAM_SOURCE) -o $(C_BUILD)/wasi-program.wasm
+	for program in $(C_PROGRAMS); do \
 	  gcc $(C_TEST_FLAGS) examples/c/$$program.c -o $(C_BUILD)/$$program $(C_LIBS) || exit 1; \
 	done
 	gcc $(C_TEST_FLAGS) -fsanitize=leak examples/c/leak_cycles.c -o $(C_BUILD)/leak_cycles-lsan $(C_LIBS)
@@ -140,7 +146,7 @@ run-test-c:
 	$(MAKE) --no-print-directory -j$(C_JOBS) -O $(C_PROGRAMS:%=c-run-%)
 
 C_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
-C_PROGRAMS := leak_cycles threads host example abi_negative
+C_PROGRAMS := leak_cycles threads host example abi_negative program
 .PHONY: $(C_PROGRAMS:%=c-run-%)
 c-run-example:
 	$(T) c:example $(C_RUN) $(C_BUILD)/example $(VECTOR_MODULE) vectors/single-file-bundle/manifest.json $(C_BUILD)/echo-direct.wasm
@@ -162,6 +168,9 @@ c-run-threads:
 c-run-host:
 	rm -rf $(C_BUILD)/host-root && mkdir -p $(C_BUILD)/host-root
 	RUST_BACKTRACE=0 $(T) c:host $(C_RUN) $(C_BUILD)/host $(C_BUILD)/host-proxy.wasm $(C_BUILD)/host-root
+c-run-program:
+	rm -rf $(C_BUILD)/program-data && mkdir -p $(C_BUILD)/program-data
+	$(T) c:program $(C_RUN) $(C_BUILD)/program $(C_BUILD)/wasi-program.wasm $(C_BUILD)/echo-direct.wasm $(C_BUILD)/program-data
 
 ## install: the header, libspace_data_module_ffi.so/.a and space_data_module.pc under
 ## $(DESTDIR)$(PREFIX) (include/, lib/, lib/pkgconfig/). The libraries come from
@@ -216,7 +225,7 @@ GO_ENV = CGO_ENABLED=1 CGO_CFLAGS="-g -O2 -DSDM_HEADER_SHA256=$(GO_HEADER_HASH)"
   LD_LIBRARY_PATH="$(GO_DESTDIR)$(PKG_PREFIX)/lib" RUST_BACKTRACE=0 GOCACHE="$(GO_BUILD)/cache" GOPATH="$(GO_BUILD)/path" \
   GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local \
   SDM_GO_ECHO_DIRECT_WASM="$(GO_BUILD)/echo-direct.wasm" SDM_GO_ECHO_COMMAND_WASM="$(GO_BUILD)/echo-command.wasm" \
-  SDM_GO_HOST_PROXY_WASM="$(GO_BUILD)/host-proxy.wasm"
+  SDM_GO_HOST_PROXY_WASM="$(GO_BUILD)/host-proxy.wasm" SDM_GO_PROGRAM_WASM="$(GO_BUILD)/wasi-program.wasm"
 test-go: build-tests run-test-go
 
 run-test-go:
@@ -230,6 +239,7 @@ else
 	done
 	$(CLI) compile --manifest examples/host-proxy/manifest.json --source examples/host-proxy/module.c \
 	  --allow-undefined-imports -o $(GO_BUILD)/host-proxy.wasm
+	$(WASI_CC) $(PROGRAM_SOURCE) -o $(GO_BUILD)/wasi-program.wasm
 	rm -rf $(GO_DESTDIR)
 	$(MAKE) --no-print-directory install DESTDIR=$(GO_DESTDIR) PREFIX=$(PKG_PREFIX) \
 	  INSTALL_LIB_DIR=$(FFI_LIB_DIR) INSTALL_STATIC=no

@@ -621,6 +621,37 @@ sdm_status sdm_module_invoke_hosted(const struct sdm_module *module,
                                     const struct sdm_limits *limits,
                                     struct sdm_bytes *out_response);
 
+// Runs the module's `_start` once, in a fresh instance, as a WASI program.
+//
+// `program_json` (UTF-8; NULL with 0 = `{}`): `{"args": [..], "env": {..}, "preopens":
+// [{"hostPath", "guestPath", "readOnly"}]}`, every member optional, unknown members
+// `invalid-argument` (argv[0] is always "module"; relative host paths resolve against the
+// process's working directory; preopens are read-only unless `readOnly` is false).
+// `stdin_data` (length 0 = empty stdin). `host`: NULL = every `sdn_host` capability denied;
+// else the host's policy narrowed to what the module's verified manifest declares, as
+// `sdm_module_invoke_hosted` does (a fresh narrowed host per run). `limits` NULL = defaults.
+//
+// On success `out_exit_code` is the WASI exit code (0 when `_start` returned), `out_stdout`
+// and `out_stderr` what the program wrote. Errors: `invalid-argument` (NULL, the program
+// JSON), `runtime-missing-export` (no `_start`), `runtime-request-too-large` (stdin above
+// `max_request_bytes`), `runtime-response-too-large` (stdout above `max_response_bytes`),
+// the limit and trap codes, and a preopen whose host directory cannot be opened.
+//
+// # Safety
+// `module` and `host` NULL or live; `program_json` valid for `program_json_len` bytes;
+// `stdin_data` valid for `stdin_len` bytes; `limits` NULL or readable; the out-params NULL
+// or writable.
+sdm_status sdm_module_run(const struct sdm_module *module,
+                          const uint8_t *program_json,
+                          size_t program_json_len,
+                          const uint8_t *stdin_data,
+                          size_t stdin_len,
+                          const struct sdm_host *host,
+                          const struct sdm_limits *limits,
+                          int32_t *out_exit_code,
+                          struct sdm_bytes *out_stdout,
+                          struct sdm_bytes *out_stderr);
+
 // Protects a module: signs it with the secp256k1 private key `signing_private_key`
 // (`SDM_KEY_LEN` = 32 bytes), optionally wraps it into a single-file bundle first
 // (`single_file_bundle` non-zero), optionally encrypts it for `recipient_public_key`

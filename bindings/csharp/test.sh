@@ -67,13 +67,21 @@ for function in $functions; do
 done
 [ "$missing" = 0 ] || exit 1
 echo "$(wc -w <<<"$functions") functions bound and wrapped"
-echo "== C#: echo and host-proxy modules compiled by the CLI"
+echo "== C#: echo and host-proxy modules compiled by the CLI, the WASI program by clang"
 for surface in direct command; do
   "$cli" compile --manifest "$repo/examples/invoke-echo/manifest.$surface.json" \
     --source "$repo/examples/invoke-echo/module.c" -o "$build/echo-$surface.wasm"
 done
 "$cli" compile --manifest "$repo/examples/host-proxy/manifest.json" \
   --source "$repo/examples/host-proxy/module.c" --allow-undefined-imports -o "$build/host-proxy.wasm"
+# The plain WASI program of Module.Run's tests: the runtime matrix's fixture, built with clang
+# for wasm32-wasi directly (its own `main`, so not through `compile`).
+sysroot=${SDM_WASI_SYSROOT:-}
+if [ -z "$sysroot" ]; then
+  if [ -f /usr/include/wasm32-wasi/stdlib.h ]; then sysroot=/usr; else sysroot=/usr/share/wasi-sysroot; fi
+fi
+"${SDM_CLANG:-clang}" --target=wasm32-wasi --sysroot="$sysroot" -O2 \
+  "$repo/runtime-matrix/fixtures/wasi-program/main.c" -o "$build/wasi-program.wasm"
 
 echo "== C#: mcs"
 mcs -nologo -target:library -unsafe -warnaserror+ -define:SDM_TEST_HOOKS -out:"$build/SpaceDataModule.dll" \
@@ -88,6 +96,7 @@ export SDM_REPO_ROOT="$repo"
 export SDM_ECHO_DIRECT_WASM="$build/echo-direct.wasm"
 export SDM_ECHO_COMMAND_WASM="$build/echo-command.wasm"
 export SDM_HOST_PROXY_WASM="$build/host-proxy.wasm"
+export SDM_PROGRAM_WASM="$build/wasi-program.wasm"
 export RUST_BACKTRACE=0
 status=0
 (cd "$build" && nunit-console -nologo -noshadow "$build/SpaceDataModule.Tests.dll" -xml="$build/TestResult.xml") || status=$?

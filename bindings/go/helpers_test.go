@@ -36,7 +36,7 @@ func seq(start byte, n int) []byte {
 }
 
 func TestMain(m *testing.M) {
-	for _, name := range []string{envEchoDirectWasm, envEchoCommandWasm, envHostProxyWasm} {
+	for _, name := range []string{envEchoDirectWasm, envEchoCommandWasm, envHostProxyWasm, envProgramWasm} {
 		if os.Getenv(name) == "" {
 			fmt.Fprintf(os.Stderr, "sdm tests: %s is not set; the tests that need it will be skipped (run `make test-go`)\n", name)
 		}

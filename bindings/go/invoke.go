@@ -20,6 +20,34 @@ type TypeRef struct {
 	FixedStringLength uint16 `json:"fixedStringLength,omitempty"`
 	ByteLength        uint32 `json:"byteLength,omitempty"`
 	RequiredAlignment uint16 `json:"requiredAlignment,omitempty"`
+	// SchemaHash is the schema's hash bytes (empty when none).
+	SchemaHash []byte `json:"-"`
+}
+
+// typeRefFields is TypeRef without its methods (so the JSON forms below do not recurse).
+type typeRefFields TypeRef
+
+// wireTypeRef is the library's JSON form of a TypeRef: SchemaHash as an array of byte
+// numbers (encoding/json would write base64, which the library reads as hex text).
+type wireTypeRef struct {
+	*typeRefFields
+	SchemaHash byteList `json:"schemaHash,omitempty"`
+}
+
+// MarshalJSON writes the library's form (schemaHash as byte numbers).
+func (t TypeRef) MarshalJSON() ([]byte, error) {
+	fields := typeRefFields(t)
+	return json.Marshal(wireTypeRef{typeRefFields: &fields, SchemaHash: byteList(t.SchemaHash)})
+}
+
+// UnmarshalJSON reads the library's form; absent (null) strings become "".
+func (t *TypeRef) UnmarshalJSON(text []byte) error {
+	wire := wireTypeRef{typeRefFields: (*typeRefFields)(t)}
+	if err := json.Unmarshal(text, &wire); err != nil {
+		return err
+	}
+	t.SchemaHash = []byte(wire.SchemaHash)
+	return nil
 }
 
 // Frame is one input or output frame.
@@ -33,6 +61,18 @@ type Frame struct {
 	EndOfStream bool
 	// TraceID correlates frames across calls.
 	TraceID uint64
+	// Alignment of the payload in the arena; 0 in a request = the default (the type's
+	// RequiredAlignment, else 8).
+	Alignment uint16
+	// Offset and Size place the payload in the response's arena; set by the library when a
+	// response is decoded (ignored in a request: the library packs the arena).
+	Offset uint32
+	Size   uint32
+	// Ownership, Generation and Mutability are the aligned-binary envelope's fields, carried
+	// as the guest (or caller) set them.
+	Ownership  uint8
+	Generation uint32
+	Mutability uint8
 }
 
 // InvokeRequest is a PluginInvokeRequest.
@@ -91,6 +131,10 @@ func EncodeInvokeRequest(req InvokeRequest) ([]byte, error) {
 			Sequence:    fmt.Sprint(frame.Sequence),
 			EndOfStream: frame.EndOfStream,
 			TraceID:     fmt.Sprint(frame.TraceID),
+			Alignment:   frame.Alignment,
+			Ownership:   frame.Ownership,
+			Generation:  frame.Generation,
+			Mutability:  frame.Mutability,
 		}
 	}
 	text, err := json.Marshal(wire)
@@ -126,6 +170,12 @@ func DecodeInvokeResponse(response []byte) (*InvokeResponse, error) {
 			Payload:     []byte(frame.Payload),
 			StreamID:    frame.StreamID,
 			EndOfStream: frame.EndOfStream,
+			Alignment:   frame.Alignment,
+			Offset:      frame.Offset,
+			Size:        frame.Size,
+			Ownership:   frame.Ownership,
+			Generation:  frame.Generation,
+			Mutability:  frame.Mutability,
 		}
 		if _, err := fmt.Sscan(frame.Sequence, &out.Sequence); err != nil {
 			return nil, newError(CodeInternal, "unexpected sequence from the library: "+frame.Sequence)
@@ -152,6 +202,13 @@ type wireFrame struct {
 	Sequence    string   `json:"sequence"`
 	EndOfStream bool     `json:"endOfStream"`
 	TraceID     string   `json:"traceId"`
+	// Zero values are left out of a request: an alignment of 0 would mean 1 to the library.
+	Alignment  uint16 `json:"alignment,omitempty"`
+	Offset     uint32 `json:"offset,omitempty"`
+	Size       uint32 `json:"size,omitempty"`
+	Ownership  uint8  `json:"ownership,omitempty"`
+	Generation uint32 `json:"generation,omitempty"`
+	Mutability uint8  `json:"mutability,omitempty"`
 }
 
 type wireResponse struct {

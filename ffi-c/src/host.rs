@@ -51,6 +51,11 @@ impl sdm_host {
         Arc::clone(self.lock().entry(key).or_insert(host))
     }
 
+    /// The policy as given (what `sdm_module_run` narrows per run).
+    pub(crate) fn policy(&self) -> &HostPolicy {
+        &self.policy
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<ModuleKey, Arc<Host>>> {
         // Inserts are single operations: a panic elsewhere cannot leave the map half-written.
         self.per_module

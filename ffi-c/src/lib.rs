@@ -28,6 +28,7 @@ mod debug;
 mod envelope;
 mod format;
 mod host;
+mod program;
 mod publication;
 mod runtime;
 mod runtime_host;
@@ -50,6 +51,7 @@ pub use host::{
     SDM_INVOKE_COMMAND, SDM_INVOKE_DIRECT, sdm_host, sdm_host_free, sdm_host_invoke, sdm_host_new,
     sdm_module_invoke_hosted,
 };
+pub use program::sdm_module_run;
 pub use publication::{
     SDM_KEY_LEN, SDM_SIGNING_PUBLIC_KEY_LEN, sdm_open, sdm_open_report, sdm_protect,
     sdm_signing_public_key, sdm_x25519_public_key,

@@ -9,7 +9,7 @@ namespace SpaceDataModule
     /// Dispose waits for no call: a call still running keeps the native module alive until it
     /// returns, and calls made after Dispose throw ObjectDisposedException. Dispose is idempotent.
     /// </summary>
-    public sealed class Module : IDisposable
+    public sealed partial class Module : IDisposable
     {
         readonly ModuleHandle handle;
 

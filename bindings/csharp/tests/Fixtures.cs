@@ -88,6 +88,11 @@ namespace SpaceDataModule.Tests
                 return runtime.Load(verified);
         }
 
+        /// <summary>The runtime matrix's WASI program (runtime-matrix/fixtures/wasi-program),
+        /// compiled by test.sh with clang: prints argc, its args and env, then runs its args as
+        /// commands (cat=PATH, write=PATH, stdin, stderr=TEXT, exit=N).</summary>
+        internal static byte[] ProgramModule { get { return File.ReadAllBytes(FromEnvironment("SDM_PROGRAM_WASM")); } }
+
         internal static string HostProxyPath
         {
             get { return FromEnvironment("SDM_HOST_PROXY_WASM"); }

@@ -58,12 +58,22 @@ impl Program {
     /// `invalid-argument` naming the member.
     pub fn from_json(text: &[u8]) -> Result<Program> {
         caps::check_len("program JSON", text.len(), caps::JSON_DOCUMENT_BYTES)?;
-        let program: Program = serde_json::from_slice(text).map_err(|e| {
+        let invalid = |e: serde_json::Error| {
             Error::new(
                 ErrorCode::InvalidArgument,
                 format!("program JSON is invalid: {e}"),
             )
-        })?;
+        };
+        let value: serde_json::Value = serde_json::from_slice(text).map_err(invalid)?;
+        // serde would also read a struct from an array (`[["a"]]` as the arguments): only the
+        // documented object form is accepted.
+        if !value.is_object() {
+            return Err(Error::new(
+                ErrorCode::InvalidArgument,
+                "program JSON is invalid: not an object",
+            ));
+        }
+        let program: Program = serde_json::from_value(value).map_err(invalid)?;
         program.validate()?;
         Ok(program)
     }
@@ -208,6 +218,10 @@ mod tests {
         let unknown = Program::from_json(br#"{"argv":[]}"#).unwrap_err();
         assert_eq!(unknown.code(), ErrorCode::InvalidArgument);
         assert!(unknown.to_string().contains("argv"), "{unknown}");
+        for not_an_object in [&b"[]"[..], br#"[["a"]]"#, b"null", b"1"] {
+            let error = Program::from_json(not_an_object).unwrap_err();
+            assert_eq!(error.code(), ErrorCode::InvalidArgument);
+        }
     }
 
     #[test]
