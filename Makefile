@@ -7,7 +7,7 @@ export CARGO_TERM_COLOR ?= never
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
 CLI := $(CARGO_TARGET_DIR)/debug/space-data-module
 
-.PHONY: all build build-tests demo test deps conformance run-conformance bench fmt lint clean header header-check codes test-c run-test-c test-go run-test-go install run-test-pkgconfig check-layers test-layers fuzz fuzz-seed
+.PHONY: all build build-tests demo test deps conformance run-conformance bench fmt lint clean header header-check codes test-c run-test-c test-go run-test-go install run-test-pkgconfig check-layers test-layers fuzz fuzz-seed runtime-matrix
 
 all: build
 
@@ -305,7 +305,8 @@ python-feature-check:
 
 ## test-java: the Java binding (bindings/java: JNI crate + Maven project) with JUnit 5, against
 ## the libspace_data_module_jni.so that `cargo test` leaves in $(FFI_LIB_DIR), and the echo
-## (direct, command) and host-proxy guests compiled by the CLI. Maven resolves its plugins and
+## (direct, command), aligned-echo and host-proxy guests compiled by the CLI (examples/
+## wasi-program with clang directly). Maven resolves its plugins and
 ## dependencies from Maven Central into ~/.m2 on the first run. Skipped, saying why, when mvn or
 ## a JDK is absent.
 JAVA_BUILD := $(CARGO_TARGET_DIR)/java-jni
@@ -330,11 +331,18 @@ else
 	done
 	$(CLI) compile --manifest examples/host-proxy/manifest.json --source examples/host-proxy/module.c \
 	  --allow-undefined-imports -o $(JAVA_BUILD)/host-proxy.wasm
+	$(CLI) compile --manifest examples/aligned-echo/manifest.json --source examples/aligned-echo/module.c \
+	  -o $(JAVA_BUILD)/aligned-echo.wasm
+	@# A plain WASI program (no manifest): clang and wasi-libc directly; without it the run tests skip.
+	rm -f $(JAVA_BUILD)/wasi-program.wasm
+	$${SDM_CLANG:-clang} --target=wasm32-wasi --sysroot=$${SDM_WASI_SYSROOT:-/usr} -O1 -o $(JAVA_BUILD)/wasi-program.wasm \
+	  examples/wasi-program/program.c || echo "test-java: note: examples/wasi-program did not compile; the Module.run tests skip"
 	rm -rf bindings/java/target/surefire-reports
 	cd bindings/java && $(if $(JSIG),LD_PRELOAD=$(JSIG)) $(MVN_BIN) -q -B test -Dsdm.native.dir=$(FFI_LIB_DIR) \
 	  $(if $(JSIG),-Dsdm.jvm.args=-Xcheck:jni) \
 	  -Dsdm.echo.direct.wasm=$(JAVA_BUILD)/echo-direct.wasm -Dsdm.echo.command.wasm=$(JAVA_BUILD)/echo-command.wasm \
-	  -Dsdm.host.proxy.wasm=$(JAVA_BUILD)/host-proxy.wasm
+	  -Dsdm.host.proxy.wasm=$(JAVA_BUILD)/host-proxy.wasm -Dsdm.aligned.echo.wasm=$(JAVA_BUILD)/aligned-echo.wasm \
+	  -Dsdm.program.wasm=$(JAVA_BUILD)/wasi-program.wasm -Dsdm.cli=$(CLI)
 	@# -q prints nothing on success: the surefire reports hold the counts.
 	@cat bindings/java/target/surefire-reports/*.txt | awk '/Tests run:/ { split($$0, f, /[:,]/); run += f[2]; failed += f[4] + f[6]; skipped += f[8] } \
 	  END { printf "test-java: %d passed, %d failed, %d skipped\n", run - failed - skipped, failed, skipped }'
@@ -377,3 +385,27 @@ run-test-swift: uniffi-prereqs
 	rm -rf $(UNIFFI_BUILD)/swift
 	$(UNIFFI_GENERATE) --language swift --out-dir $(UNIFFI_BUILD)/swift
 	bash bindings/uniffi/swift/test.sh $(UNIFFI_LIB) $(UNIFFI_BUILD)/swift $(UNIFFI_BUILD)/swift-build $(CURDIR) $(UNIFFI_BUILD)/wasm
+
+## runtime-matrix: the same cases through every language's binding (runtime-matrix/README.md).
+## Builds the fixtures into $(RM_ARTIFACTS) with the CLI of `make test` / `make build-tests`,
+## self-tests the harness, then runs every lane (runtime-matrix/*/run.sh) over
+## runtime-matrix/cases, compares each lane's results with the Rust lane's (and Rust's with
+## runtime-matrix/expected), prints the case x lane table and ends with
+## `runtime-matrix: N passed, N failed`. A lane whose toolchain is missing shows
+## `skipped: <reason>`.
+## `make runtime-matrix CASES=DIR`: your own cases instead; DIR is the directory the lanes run
+## in (your modules and key files), the cases are DIR/cases/*.json (else DIR/*.json), expected
+## results DIR/expected/*.json when present. `LANES=c,go` runs only those lanes (and Rust).
+RM_DIR := $(CARGO_TARGET_DIR)/runtime-matrix
+RM_ARTIFACTS := $(RM_DIR)/artifacts
+RM_LANE_TIMEOUT ?= 900
+RM_ARGS = --cli $(CLI) --target-dir $(CARGO_TARGET_DIR) --lane-timeout $(RM_LANE_TIMEOUT) $(if $(LANES),--lanes $(LANES))
+runtime-matrix:
+	python3 runtime-matrix/test_matrix.py
+ifeq ($(CASES),)
+	SDM_CLI=$(CLI) bash runtime-matrix/fixtures/build.sh $(RM_ARTIFACTS)
+	python3 runtime-matrix/matrix.py --cases runtime-matrix/cases --artifacts $(RM_ARTIFACTS) \
+	  --expected runtime-matrix/expected $(RM_ARGS)
+else
+	python3 runtime-matrix/matrix.py --dir $(CASES) $(RM_ARGS)
+endif

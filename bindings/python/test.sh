@@ -31,6 +31,14 @@ for surface in direct command; do
 done
 "$cli" compile --manifest "$repo/examples/host-proxy/manifest.json" \
   --source "$repo/examples/host-proxy/module.c" --allow-undefined-imports -o "$build/host-proxy.wasm"
+"$cli" compile --manifest "$repo/examples/aligned-echo/manifest.json" \
+  --source "$repo/examples/aligned-echo/module.c" -o "$build/aligned-echo.wasm"
+# A plain WASI program (no manifest): clang and wasi-libc directly, the toolchain `compile`
+# uses. Without it the Module.run tests skip and say why.
+rm -f "$build/wasi-program.wasm"
+"${SDM_CLANG:-clang}" --target=wasm32-wasi --sysroot="${SDM_WASI_SYSROOT:-/usr}" -O1 \
+  -o "$build/wasi-program.wasm" "$repo/examples/wasi-program/program.c" \
+  || echo "test-python: note: examples/wasi-program did not compile; the Module.run tests skip"
 
 echo "== Python: wheel (maturin build --profile dev)"
 rm -rf "$build/dist"
@@ -63,5 +71,6 @@ python3 -m venv --clear "$build/venv"
 cd "$build"
 SDM_REPO_ROOT="$repo" SDM_PY_WHEEL="$wheel" \
 SDM_PY_ECHO_DIRECT_WASM="$build/echo-direct.wasm" SDM_PY_ECHO_COMMAND_WASM="$build/echo-command.wasm" \
-SDM_PY_HOST_PROXY_WASM="$build/host-proxy.wasm" RUST_BACKTRACE=0 \
+SDM_PY_HOST_PROXY_WASM="$build/host-proxy.wasm" SDM_PY_ALIGNED_ECHO_WASM="$build/aligned-echo.wasm" \
+SDM_PY_PROGRAM_WASM="$build/wasi-program.wasm" SDM_CLI="$cli" RUST_BACKTRACE=0 \
   "$build/venv/bin/python" -m pytest -p no:cacheprovider -rs "$here/tests" "$@"

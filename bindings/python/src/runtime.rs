@@ -9,8 +9,9 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList, PyString};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 use space_data_module::api::invoke::{self, Call, Invoked};
+use space_data_module::api::program::run_program;
 use space_data_module::api::{
     FrameSet, HostPolicy, InvokeMode, InvokeResponse, Limits, LoadedModule, Runtime as CoreRuntime,
     RuntimeConfig,
@@ -18,6 +19,8 @@ use space_data_module::api::{
 
 use crate::convert::{bytes, json_text};
 use crate::errors::{self, attached, detached};
+use crate::frames::{FrameMeta, OutputFrame};
+use crate::program::{self, ProgramResult};
 use crate::publication::Opened;
 
 /// A handle that `close()` empties; every use takes a reference first, so closing never
@@ -132,18 +135,20 @@ struct ModuleState {
     limits: Limits,
 }
 
-/// The `(port, payload)` frames of `inputs` (a dict of str to bytes), borrowing the bytes.
-/// The borrowed slices stay valid while `owners` lives: `bytes` objects are immutable.
+/// The `(port, payload)` frames of `inputs`, borrowing the bytes: a dict of str to bytes (one
+/// frame per port, in insertion order), or a sequence of `(port, payload)` pairs (any order,
+/// ports may repeat). The borrowed slices stay valid while `owners` lives: `bytes` objects are
+/// immutable.
 pub fn frames<'py>(
     py: Python<'py>,
-    inputs: Option<&Bound<'py, PyDict>>,
+    inputs: Option<&Bound<'py, PyAny>>,
     owners: &mut Vec<Bound<'py, PyBytes>>,
 ) -> PyResult<Vec<String>> {
-    let Some(inputs) = inputs else {
+    let Some(inputs) = inputs.filter(|inputs| !inputs.is_none()) else {
         return Ok(Vec::new());
     };
-    let mut ports = Vec::with_capacity(inputs.len());
-    for (port, payload) in inputs.iter() {
+    let mut ports = Vec::new();
+    let mut push = |port: Bound<'py, PyAny>, payload: Bound<'py, PyAny>| -> PyResult<()> {
         let port = port
             .cast::<PyString>()
             .map_err(|_| errors::usage(py, "inputs: every port name must be a str"))?
@@ -154,6 +159,30 @@ pub fn frames<'py>(
             .map_err(|_| errors::usage(py, format!("inputs[{port:?}] must be bytes")))?;
         ports.push(port);
         owners.push(payload);
+        Ok(())
+    };
+    if let Ok(dict) = inputs.cast::<PyDict>() {
+        for (port, payload) in dict.iter() {
+            push(port, payload)?;
+        }
+        return Ok(ports);
+    }
+    let shape = || {
+        errors::usage(
+            py,
+            "inputs must be a dict of str to bytes or a sequence of (port, payload) pairs",
+        )
+    };
+    if inputs.is_instance_of::<PyString>() || inputs.is_instance_of::<PyBytes>() {
+        return Err(shape());
+    }
+    for item in inputs.try_iter().map_err(|_| shape())? {
+        let item = item?;
+        let pair = item.cast::<PyTuple>().map_err(|_| shape())?;
+        if pair.len() != 2 {
+            return Err(shape());
+        }
+        push(pair.get_item(0)?, pair.get_item(1)?)?;
     }
     Ok(ports)
 }
@@ -191,7 +220,7 @@ pub struct Module {
 
 #[pymethods]
 impl Module {
-    /// Calls `method` with `inputs` (port name to payload). A guest answering with a non-zero
+    /// Calls `method` with `inputs` (port name to payload, or `(port, payload)` pairs). A guest answering with a non-zero
     /// status or an error code is a `Response` with those fields set; host-side failures
     /// (limits, traps, malformed envelopes) raise `ExecutionError`.
     #[pyo3(
@@ -202,7 +231,7 @@ impl Module {
         &self,
         py: Python<'py>,
         method: String,
-        inputs: Option<&Bound<'py, PyDict>>,
+        inputs: Option<&Bound<'py, PyAny>>,
         mode: Option<String>,
         host_policy: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Response> {
@@ -222,6 +251,54 @@ impl Module {
         };
         let invoked = detached(py, || invoke::invoke(&state.runtime, &state.module, &call))?;
         Response::from_invoked(py, &invoked)
+    }
+
+    /// Runs the module's `_start` once as a WASI program: `stdin` in; `args` (`argv[1:]`),
+    /// `env` and `preopens` granted; `host_policy` behind the guest's `sdn_host` imports. The
+    /// exit code, stdout and stderr come back as a `ProgramResult` (a non-zero exit is a
+    /// result). No `_start` raises `ExecutionError` (`runtime-missing-export`); limits and
+    /// traps raise as for `invoke`.
+    #[pyo3(
+        signature = (stdin=None, *, args=None, env=None, preopens=None, host_policy=None),
+        text_signature = "($self, stdin=b'', *, args=(), env=None, preopens=(), host_policy=None)"
+    )]
+    fn run<'py>(
+        &self,
+        py: Python<'py>,
+        stdin: Option<&Bound<'py, PyAny>>,
+        args: Option<&Bound<'py, PyAny>>,
+        env: Option<&Bound<'py, PyAny>>,
+        preopens: Option<&Bound<'py, PyAny>>,
+        host_policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<ProgramResult> {
+        let state = self.state.get(py, "Module")?;
+        let stdin = match stdin {
+            Some(value) if !value.is_none() => value
+                .cast::<PyBytes>()
+                .map_err(|_| errors::usage(py, "stdin must be bytes"))?
+                .as_bytes()
+                .to_vec(),
+            _ => Vec::new(),
+        };
+        let empty = pyo3::types::PyTuple::empty(py);
+        let program = program::program(
+            py,
+            args.filter(|a| !a.is_none()).unwrap_or(empty.as_any()),
+            env,
+            preopens.filter(|p| !p.is_none()).unwrap_or(empty.as_any()),
+        )?;
+        let policy = self::host_policy(py, host_policy)?;
+        let output = detached(py, || {
+            run_program(
+                &state.runtime,
+                &state.module,
+                &program,
+                stdin,
+                &state.limits,
+                policy.as_ref(),
+            )
+        })?;
+        Ok(ProgramResult::new(py, &output))
     }
 
     /// The modes this module supports (`"direct"`, `"command"`), direct first.
@@ -258,7 +335,7 @@ impl Module {
         &self,
         py: Python<'py>,
         method: String,
-        inputs: &Bound<'py, PyDict>,
+        inputs: &Bound<'py, PyAny>,
         iterations: u32,
         mode: Option<String>,
     ) -> PyResult<f64> {
@@ -319,6 +396,8 @@ pub struct Response {
     outputs: Py<PyDict>,
     /// Every frame; the list is made when asked for (most callers read `outputs` only).
     frame_list: Vec<(Option<String>, Py<PyBytes>)>,
+    /// Every frame's metadata, parallel to `frame_list` (objects made when asked for).
+    frame_meta: Vec<FrameMeta>,
     #[pyo3(get)]
     yielded: bool,
     #[pyo3(get)]
@@ -353,6 +432,7 @@ impl Response {
             error_message: response.error_message.clone(),
             outputs: outputs.unbind(),
             frame_list,
+            frame_meta: FrameMeta::all(response),
             yielded: response.yielded,
             backlog_remaining: response.backlog_remaining,
             mode,
@@ -371,6 +451,21 @@ impl Response {
                 .iter()
                 .map(|(port, payload)| (port.as_deref(), payload.bind(py))),
         )
+    }
+
+    /// Every output frame with its metadata (port, type reference, aligned-binary envelope
+    /// fields) and payload, in order (a new list on each access).
+    #[getter]
+    fn output_frames<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let frames = self
+            .frame_meta
+            .iter()
+            .zip(&self.frame_list)
+            .map(|(meta, (_, payload))| {
+                Bound::new(py, OutputFrame::new(meta.clone(), payload.clone_ref(py)))
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        PyList::new(py, frames)
     }
 
     /// True when the guest answered with a non-zero status or an error code.

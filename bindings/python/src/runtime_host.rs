@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict};
+use pyo3::types::PyBytes;
 use space_data_module::api::invoke::build_request;
 use space_data_module::api::{
     Error, ErrorCode, ModuleRef, RegionSpec, RowHandle, RuntimeHost as CoreHost,
@@ -268,7 +268,7 @@ impl RuntimeHost {
         py: Python<'py>,
         module_id: String,
         method: String,
-        inputs: Option<&Bound<'py, PyDict>>,
+        inputs: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Response> {
         let host = self.get(py)?;
         let mut owners = Vec::new();

@@ -46,6 +46,16 @@ def host_proxy_wasm() -> bytes:
 
 
 @pytest.fixture(scope="session")
+def aligned_echo_wasm() -> bytes:
+    return _guest("SDM_PY_ALIGNED_ECHO_WASM", "examples/aligned-echo")
+
+
+@pytest.fixture(scope="session")
+def program_wasm() -> bytes:
+    return _guest("SDM_PY_PROGRAM_WASM", "examples/wasi-program with clang --target=wasm32-wasi")
+
+
+@pytest.fixture(scope="session")
 def runtime() -> Any:
     with sdm.Runtime() as rt:
         yield rt

@@ -158,3 +158,14 @@ def test_hostcalls_denied_and_granted(runtime, host_proxy_wasm, tmp_path) -> Non
         with pytest.raises(sdm.InvalidInputError) as caught:
             _proxy(module, "clock.now", "", {"grnat": ["clock"]})
         assert caught.value.code == "invalid-argument"
+
+
+def test_inputs_as_pairs_keep_order_and_repeated_ports(echo_module, raises_code) -> None:
+    # The echo guest answers with its first frame; pairs keep the order given.
+    response = echo_module.invoke("echo", [("echo", b"first"), ("echo", b"second")])
+    assert response.outputs == {"echo": b"first"}
+    assert echo_module.invoke("echo", (("echo", b"x"),)).outputs == {"echo": b"x"}
+    assert echo_module.invoke("echo", []).failed
+    for bad in ([("echo",)], [("echo", "text")], ["echo"], "echo", [(1, b"x")]):
+        with raises_code(sdm.UsageError, "invalid-argument", 4):
+            echo_module.invoke("echo", bad)  # type: ignore[arg-type]

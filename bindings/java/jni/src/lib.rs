@@ -11,7 +11,7 @@
 //! | [`keys`] | signing and recipient keys, key files, mnemonics |
 //! | [`publication`] | protect, open (outcome + verified module), verified modules |
 //! | [`authorization`] | authorization create/verify |
-//! | [`runtime`] | runtime, load, invoke (direct, command, limits, host policy) |
+//! | [`runtime`] | runtime, load, invoke (direct, command, limits, host policy), run a WASI program |
 //! | [`runtime_host`] | rows, regions, module registry |
 //! | [`codes`] | the error-code table the Java `ErrorCode` enum is generated from |
 

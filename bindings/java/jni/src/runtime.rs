@@ -1,18 +1,20 @@
 //! The runtime: load a verified module, invoke it in direct or command mode under limits and
-//! a host policy (`api::invoke`).
+//! a host policy (`api::invoke`); run `_start` as a WASI program (`api::program`).
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use jni::objects::{JByteArray, JClass, JObjectArray, JString};
+use jni::objects::{JByteArray, JClass, JObject, JObjectArray, JString};
 use jni::sys::jlong;
 use jni::{Env, EnvUnowned};
 use serde::{Deserialize, Serialize};
 use space_data_module::api::invoke::{self, Call};
+use space_data_module::api::program::{Program, run_program};
 use space_data_module::api::{HostPolicy, Limits, Runtime, RuntimeConfig};
 
 use crate::boundary::{
-    Result, bytes_array, invalid, json, opt_string, options, run, string, string_array,
+    Result, bytes_array, invalid, json, new_bytes, new_string, opt_bytes, opt_string, options, run,
+    string, string_array,
 };
 use crate::handles::{Handle, ModuleHandle, into_ptr, module, runtime, verified};
 
@@ -230,5 +232,50 @@ pub extern "system" fn module_invoke<'local>(
         };
         let invoked = invoke::invoke(&handle.runtime, &handle.module, &call)?;
         json(env, &invoked.result())
+    })
+}
+
+/// Runs the module's `_start` as a WASI program (`api::program::run_program`):
+/// `Object[]{byte[] stdout, byte[] stderr, String exitCode}`. A non-zero exit is a result.
+#[jni::jni_mangle("org.spacedata.module.NativeLib")]
+pub extern "system" fn module_run<'local>(
+    env: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    module_ptr: jlong,
+    program_json: JString<'local>,
+    stdin: JByteArray<'local>,
+    limits_json: JString<'local>,
+    host_policy_json: JString<'local>,
+) -> JObjectArray<'local> {
+    run(env, |env| {
+        let handle = module(module_ptr)?;
+        let program = match opt_string(env, &program_json)? {
+            Some(text) => Program::from_json(text.as_bytes())?,
+            None => Program::default(),
+        };
+        let stdin = opt_bytes(env, &stdin)?.unwrap_or_default();
+        let limits = match opt_string(env, &limits_json)? {
+            Some(text) => Limits::from(options::<LimitsJson>(&text, "limits")?),
+            None => Limits::default(),
+        };
+        let host_policy = opt_string(env, &host_policy_json)?
+            .map(|text| HostPolicy::from_json_str(&text))
+            .transpose()?;
+        let output = run_program(
+            &handle.runtime,
+            &handle.module,
+            &program,
+            stdin,
+            &limits,
+            host_policy.as_ref(),
+        )?;
+        let array = JObjectArray::<JObject>::new(env, 3, JObject::null())?;
+        let stdout = new_bytes(env, &output.stdout)?;
+        array.set_element(env, 0, &stdout)?;
+        let stderr = new_bytes(env, &output.stderr)?;
+        array.set_element(env, 1, &stderr)?;
+        let exit_code = new_string(env, &output.exit_code.to_string())?;
+        array.set_element(env, 2, &exit_code)?;
+        Ok(array)
     })
 }

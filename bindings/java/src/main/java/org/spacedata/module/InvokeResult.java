@@ -1,6 +1,5 @@
 package org.spacedata.module;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -28,10 +27,15 @@ public record InvokeResult(
         return outputs.stream().filter(frame -> port.equals(frame.portId())).findFirst().map(OutputFrame::payload);
     }
 
-    /** One output frame: the aligned-binary envelope fields and the payload. */
+    /**
+     * One output frame: its port, type reference ({@code null} for a frame written without type
+     * metadata), the aligned-binary envelope fields and the payload. {@code traceId} and
+     * {@code sequence} are unsigned 64-bit values as decimal text ({@link #traceIdBits()},
+     * {@link #sequenceBits()} give the bits).
+     */
     public record OutputFrame(
             String portId,
-            JsonNode typeRef,
+            TypeRef typeRef,
             int alignment,
             long offset,
             long size,
@@ -47,6 +51,16 @@ public record InvokeResult(
         /** The payload bytes. */
         public byte[] payload() {
             return Base64.getDecoder().decode(payloadBase64);
+        }
+
+        /** {@code traceId} as the bits of a u64 ({@link Long#toUnsignedString} prints it back). */
+        public long traceIdBits() {
+            return Long.parseUnsignedLong(traceId);
+        }
+
+        /** {@code sequence} as the bits of a u64. */
+        public long sequenceBits() {
+            return Long.parseUnsignedLong(sequence);
         }
     }
 }

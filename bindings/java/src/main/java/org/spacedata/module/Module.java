@@ -24,6 +24,26 @@ public final class Module extends NativeHandle {
         return Json.read(json, InvokeResult.class);
     }
 
+    /**
+     * Runs the module's {@code _start} once as a WASI program under the default limits: stdin
+     * in, the program's arguments, environment and preopened directories granted, {@code hostPolicy}
+     * ({@code null}: every capability denied) behind the guest's {@code sdn_host} imports. A
+     * non-zero exit is a result; no {@code _start} throws {@code runtime-missing-export}.
+     */
+    public ProgramResult run(Program program, byte[] stdin, HostPolicy hostPolicy) throws SdmException {
+        return run(program, stdin, hostPolicy, null);
+    }
+
+    /** {@link #run(Program, byte[], HostPolicy)} under {@code limits} ({@code null}: the defaults). */
+    public ProgramResult run(Program program, byte[] stdin, HostPolicy hostPolicy, Limits limits) throws SdmException {
+        String programJson = Json.write(program == null ? Program.empty() : program);
+        byte[] input = stdin == null ? new byte[0] : stdin;
+        String limitsJson = Json.write(limits);
+        String policy = hostPolicy == null ? null : hostPolicy.toJson();
+        Object[] result = use(module -> NativeLib.moduleRun(module, programJson, input, limitsJson, policy));
+        return new ProgramResult(Integer.parseInt((String) result[2]), (byte[]) result[0], (byte[]) result[1]);
+    }
+
     /** One input frame, default mode, limits and (empty) policy. */
     public InvokeResult invoke(String method, String port, byte[] payload) throws SdmException {
         return invoke(Call.of(method).withInput(port, payload));

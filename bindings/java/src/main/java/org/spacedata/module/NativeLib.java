@@ -174,6 +174,9 @@ final class NativeLib {
     static native String moduleInvoke(long module, String method, String[] ports, byte[][] payloads, String mode,
             String limitsJson, String hostPolicyJson) throws SdmException;
 
+    static native Object[] moduleRun(long module, String programJson, byte[] stdin, String limitsJson,
+            String hostPolicyJson) throws SdmException;
+
     // ---- runtime_host.rs ----
     static native long runtimeHostNew(String path, String policyJson) throws SdmException;
 
