@@ -32,7 +32,7 @@ enum Command {
     Inspect(cmd::inspect::Args),
     /// Validate a manifest (and its wasm) against the compliance rules and print the report.
     Check(cmd::check::Args),
-    /// Create key material: a mnemonic, a secp256k1 signing key or an X25519 recipient key.
+    /// Create key material: a mnemonic, a secp256k1 signing key, an X25519 recipient key or an Ed25519 module-signing key.
     Keygen(cmd::keygen::Args),
     /// Open a protected artifact (verify, decrypt, validate) and write the plain wasm.
     Open(cmd::open::Args),
@@ -46,6 +46,10 @@ enum Command {
     Invoke(cmd::invoke::Args),
     /// Compile C source + a manifest into a compliant module (clang, wasm32-wasi).
     Compile(cmd::compile::Args),
+    /// Sign a module in the WebAssembly tool-conventions format (wasmsign2 interoperable).
+    SignWasm(cmd::sign_wasm::Args),
+    /// Verify a module's tool-conventions signature against trusted Ed25519 keys.
+    VerifyWasm(cmd::verify_wasm::Args),
 }
 
 fn main() -> ExitCode {
@@ -72,6 +76,8 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(args),
         Command::Keygen(args) => cmd::keygen::run(args),
         Command::Open(args) => cmd::open::run(args),
+        Command::SignWasm(args) => cmd::sign_wasm::run(args),
+        Command::VerifyWasm(args) => cmd::verify_wasm::run(args),
         Command::Protect(args) => cmd::protect::run(args),
         Command::Authorize(args) => cmd::authorize::run(args),
         Command::VerifyAuthorization(args) => cmd::verify_authorization::run(args),

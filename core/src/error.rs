@@ -161,6 +161,16 @@ error_codes! {
     AuthorizationMismatch = 615 => "authorization-mismatch",
     /// A key, key file or mnemonic is malformed (never replaced by a fresh key).
     KeyInvalid = 616 => "key-invalid",
+    /// The module has no tool-conventions `signature` section first, and no detached signature was given.
+    WasmSignatureMissing = 617 => "wasm-signature-missing",
+    /// Tool-conventions signature data is truncated, has trailing bytes, an unsupported version, content type or hash function, or too many hashes or signatures.
+    WasmSignatureMalformed = 618 => "wasm-signature-malformed",
+    /// No signature of a trusted Ed25519 key verifies over the module's signed hashes.
+    WasmSignatureUntrusted = 619 => "wasm-signature-untrusted",
+    /// The trusted signatures cover other bytes: a part was changed, added, removed or reordered.
+    WasmSignatureMismatch = 620 => "wasm-signature-mismatch",
+    /// Only a prefix of the module is signed, and partial verification was not asked for.
+    WasmSignaturePartial = 621 => "wasm-signature-partial",
     // ---- end of publication ----
 
     // ---- invoke and runtime: 700..=799 ----------------------------------------------------

@@ -31,9 +31,11 @@
 //! - [`manifest`]: the PluginManifest (`PMAN`) codec: normalize, encode, decode.
 //! - [`wasm`]: section walker, custom-section encode/strip/append, export lookup.
 //! - [`canonical_json`]: the reference's canonical JSON bytes (ICU key collation, JS numbers).
-//! - [`keys`]: secp256k1 signing keys (BIP-39/BIP-32), X25519 keys, random sources.
+//! - [`keys`]: secp256k1 signing keys (BIP-39/BIP-32), X25519 and Ed25519 keys, random sources.
 //! - [`trailer`]: the appended `REC` trailer as bytes: PNM/ENC records, their codecs, the
 //!   `$REC` footer and trailer detection.
+//! - [`wasmsig`]: module signatures in the WebAssembly tool-conventions format (`wasmsign2`
+//!   interoperable): `signature` section, delimited parts, rolling hashes, Ed25519 signers.
 //! - [`deployment`]: deployment-plan normalization and the identifiers of its bundle entry.
 //! - [`bundle`]: the `sds.bundle` single-file bundle: create, parse, verify.
 //! - [`compliance`]: manifest and artifact validation with the reference's 76 issue codes.
@@ -89,6 +91,8 @@ pub mod publication;
 pub mod trailer;
 #[cfg(feature = "format")]
 pub mod wasm;
+#[cfg(feature = "format")]
+pub mod wasmsig;
 
 #[cfg(feature = "runtime")]
 pub mod runtime;

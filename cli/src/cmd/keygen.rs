@@ -4,7 +4,9 @@
 //! - `--kind signing`: a secp256k1 signing key file, derived at m/44'/0'/0'/0/0 from
 //!   `--mnemonic-file` when given, else 32 random bytes;
 //! - `--kind recipient`: an X25519 key pair file for `--decrypt-with` (its public key is what
-//!   `protect --encrypt-for` takes).
+//!   `protect --encrypt-for` takes);
+//! - `--kind ed25519`: an Ed25519 key for `sign-wasm` (65 bytes, `81 ‖ seed ‖ pk`, the format
+//!   `wasmsign2` reads), its public key beside it as `OUT.pub` (33 bytes, `01 ‖ pk`).
 //!
 //! Only public keys are printed.
 
@@ -23,6 +25,7 @@ pub enum Kind {
     Mnemonic,
     Signing,
     Recipient,
+    Ed25519,
 }
 
 #[derive(clap::Args)]
@@ -71,6 +74,11 @@ pub fn run(args: Args) -> Result<Outcome, Error> {
             let key = RecipientKey::generate()?;
             key.write_file(&args.out)?;
             ("recipient", key.public_key_hex())
+        }
+        Kind::Ed25519 => {
+            let key = space_data_module::api::wasmsig::WasmsigSecretKey::generate()?;
+            space_data_module::api::wasmsig::write_key_pair(&args.out, &key)?;
+            ("ed25519", key.public_key().to_hex())
         }
     };
     if args.json {

@@ -13,4 +13,6 @@ pub mod loader;
 pub mod manifest;
 pub mod open;
 pub mod protect;
+pub mod sign_wasm;
 pub mod verify_authorization;
+pub mod verify_wasm;

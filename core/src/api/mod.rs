@@ -13,6 +13,7 @@
 //! | bundle create / parse / verify / inspect | [`format::create_bundle`], [`format::parse_bundle`], [`format::verify_bundle`], [`format::inspect`] |
 //! | keys and key files | [`keys::SigningKey`], [`keys::RecipientKey`], [`keys::trusted_signers`] |
 //! | protect / open | [`publication::protect`], [`publication::open`] |
+//! | module signatures (tool conventions, `wasmsign2`) sign / verify | [`wasmsig::sign`], [`wasmsig::verify`] |
 //! | authorization create / verify | [`authorization::create`], [`authorization::verify`] |
 //! | load / invoke (direct, command, hosted) | `Runtime::load(&VerifiedModule)`, [`invoke::invoke`] |
 //! | run `_start` as a WASI program (stdin, args, env, preopens) | [`program::run_program`] |
@@ -35,6 +36,7 @@ pub mod program;
 pub mod publication;
 pub mod schemas;
 pub mod views;
+pub mod wasmsig;
 
 pub use crate::publication::VerifiedModule;
 

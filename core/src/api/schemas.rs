@@ -13,6 +13,7 @@ use super::keys::KeyFile;
 #[cfg(feature = "host")]
 use super::program::{Program, ProgramResult};
 use super::publication::OpenOutcome;
+use super::wasmsig::WasmsigReport;
 use crate::bundle::report::ParsedBundleView;
 use crate::compliance::CheckReport;
 use crate::publication::ProtectResult;
@@ -44,6 +45,7 @@ pub fn all() -> Vec<(&'static str, Value)> {
         ("authorization-verify-options", schema::<VerifyRequest>()),
         ("verified-authorization", schema::<VerifiedAuthorization>()),
         ("key-file", schema::<KeyFile>()),
+        ("wasmsig-report", schema::<WasmsigReport>()),
     ];
     // The runtime host's documents exist with the `host` layer only.
     #[cfg(feature = "host")]
