@@ -247,6 +247,21 @@ typedef struct sdm_limits {
 // `key-invalid` (docs/errors.md).
 #define SDM_ERR_KEY_INVALID 616
 
+// `wasm-signature-missing` (docs/errors.md).
+#define SDM_ERR_WASM_SIGNATURE_MISSING 617
+
+// `wasm-signature-malformed` (docs/errors.md).
+#define SDM_ERR_WASM_SIGNATURE_MALFORMED 618
+
+// `wasm-signature-untrusted` (docs/errors.md).
+#define SDM_ERR_WASM_SIGNATURE_UNTRUSTED 619
+
+// `wasm-signature-mismatch` (docs/errors.md).
+#define SDM_ERR_WASM_SIGNATURE_MISMATCH 620
+
+// `wasm-signature-partial` (docs/errors.md).
+#define SDM_ERR_WASM_SIGNATURE_PARTIAL 621
+
 // `invoke-request-identifier-mismatch` (docs/errors.md).
 #define SDM_ERR_INVOKE_REQUEST_IDENTIFIER_MISMATCH 700
 

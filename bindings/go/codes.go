@@ -102,6 +102,16 @@ const (
 	CodeAuthorizationMismatch = C.SDM_ERR_AUTHORIZATION_MISMATCH
 	// CodeKeyInvalid is SDM_ERR_KEY_INVALID (616): "key-invalid".
 	CodeKeyInvalid = C.SDM_ERR_KEY_INVALID
+	// CodeWasmSignatureMissing is SDM_ERR_WASM_SIGNATURE_MISSING (617): "wasm-signature-missing".
+	CodeWasmSignatureMissing = C.SDM_ERR_WASM_SIGNATURE_MISSING
+	// CodeWasmSignatureMalformed is SDM_ERR_WASM_SIGNATURE_MALFORMED (618): "wasm-signature-malformed".
+	CodeWasmSignatureMalformed = C.SDM_ERR_WASM_SIGNATURE_MALFORMED
+	// CodeWasmSignatureUntrusted is SDM_ERR_WASM_SIGNATURE_UNTRUSTED (619): "wasm-signature-untrusted".
+	CodeWasmSignatureUntrusted = C.SDM_ERR_WASM_SIGNATURE_UNTRUSTED
+	// CodeWasmSignatureMismatch is SDM_ERR_WASM_SIGNATURE_MISMATCH (620): "wasm-signature-mismatch".
+	CodeWasmSignatureMismatch = C.SDM_ERR_WASM_SIGNATURE_MISMATCH
+	// CodeWasmSignaturePartial is SDM_ERR_WASM_SIGNATURE_PARTIAL (621): "wasm-signature-partial".
+	CodeWasmSignaturePartial = C.SDM_ERR_WASM_SIGNATURE_PARTIAL
 	// CodeInvokeRequestIdentifierMismatch is SDM_ERR_INVOKE_REQUEST_IDENTIFIER_MISMATCH (700): "invoke-request-identifier-mismatch".
 	CodeInvokeRequestIdentifierMismatch = C.SDM_ERR_INVOKE_REQUEST_IDENTIFIER_MISMATCH
 	// CodeInvokeResponseIdentifierMismatch is SDM_ERR_INVOKE_RESPONSE_IDENTIFIER_MISMATCH (701): "invoke-response-identifier-mismatch".
@@ -275,6 +285,11 @@ var codesByName = map[string]int{
 	"authorization-signature-invalid":        CodeAuthorizationSignatureInvalid,
 	"authorization-mismatch":                 CodeAuthorizationMismatch,
 	"key-invalid":                            CodeKeyInvalid,
+	"wasm-signature-missing":                 CodeWasmSignatureMissing,
+	"wasm-signature-malformed":               CodeWasmSignatureMalformed,
+	"wasm-signature-untrusted":               CodeWasmSignatureUntrusted,
+	"wasm-signature-mismatch":                CodeWasmSignatureMismatch,
+	"wasm-signature-partial":                 CodeWasmSignaturePartial,
 	"invoke-request-identifier-mismatch":     CodeInvokeRequestIdentifierMismatch,
 	"invoke-response-identifier-mismatch":    CodeInvokeResponseIdentifierMismatch,
 	"invoke-malformed":                       CodeInvokeMalformed,

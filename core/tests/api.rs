@@ -137,6 +137,7 @@ fn only_the_loader_makes_verified_modules() {
             trusted_signers: trusted.clone(),
             decrypt_with: Some(&recipient),
             allow_unsigned: false,
+            wasm_signers: Vec::new(),
         },
     )
     .unwrap();
@@ -153,6 +154,7 @@ fn only_the_loader_makes_verified_modules() {
             trusted_signers: trusted,
             decrypt_with: None,
             allow_unsigned: false,
+            wasm_signers: Vec::new(),
         },
     )
     .unwrap();

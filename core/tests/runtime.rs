@@ -8,46 +8,14 @@ use space_data_module::ErrorCode;
 use space_data_module::invoke::{self, FrameSet};
 use space_data_module::runtime::{Grants, InvokeMode, Limits, Runtime, RuntimeConfig};
 
-/// A direct-mode guest: a bump allocator that resets once every block is freed, and an
-/// `plugin_invoke_stream` whose body is `invoke_body` (locals $req $len $out, must return i32).
-fn direct_guest(invoke_body: &str, extra: &str) -> Vec<u8> {
-    let wat = format!(
-        r#"(module
-  (memory (export "memory") 1)
-  (global $next (mut i32) (i32.const 1024))
-  (global $live (mut i32) (i32.const 0))
-  (func $alloc (export "plugin_alloc") (param $size i32) (result i32)
-    (local $ptr i32) (local $end i32) (local $have i32)
-    (local.set $ptr (global.get $next))
-    (local.set $end (i32.add (local.get $ptr) (local.get $size)))
-    (local.set $have (i32.mul (memory.size) (i32.const 65536)))
-    (if (i32.gt_u (local.get $end) (local.get $have))
-      (then
-        (if (i32.eq (memory.grow (i32.shr_u (i32.add (i32.sub (local.get $end) (local.get $have)) (i32.const 65535)) (i32.const 16))) (i32.const -1))
-          (then (return (i32.const 0))))))
-    (global.set $next (i32.and (i32.add (local.get $end) (i32.const 15)) (i32.const -16)))
-    (global.set $live (i32.add (global.get $live) (i32.const 1)))
-    (local.get $ptr))
-  (func (export "plugin_free") (param i32 i32)
-    (global.set $live (i32.sub (global.get $live) (i32.const 1)))
-    (if (i32.le_s (global.get $live) (i32.const 0))
-      (then (global.set $live (i32.const 0)) (global.set $next (i32.const 1024)))))
-  (func (export "plugin_invoke_stream") (param $req i32) (param $len i32) (param $out i32) (result i32)
-    (local $resp i32)
-    {invoke_body})
-  {extra})"#
-    );
-    wat::parse_str(wat).unwrap()
-}
+mod guests;
+use guests::ECHO;
 
-/// Echoes the request bytes; loops forever when the first request byte is 0xff.
-const ECHO: &str = r#"
-    (if (i32.and (i32.gt_u (local.get $len) (i32.const 0)) (i32.eq (i32.load8_u (local.get $req)) (i32.const 255)))
-      (then (loop $spin (br $spin))))
-    (local.set $resp (call $alloc (local.get $len)))
-    (memory.copy (local.get $resp) (local.get $req) (local.get $len))
-    (i32.store (local.get $out) (local.get $len))
-    (local.get $resp)"#;
+/// A direct-mode guest (tests/guests): `plugin_invoke_stream` runs `invoke_body` (locals $req
+/// $len $out $resp, must return i32); `extra` is spliced into the module.
+fn direct_guest(invoke_body: &str, extra: &str) -> Vec<u8> {
+    guests::direct_with(invoke_body, "", extra)
+}
 
 fn runtime() -> Runtime {
     Runtime::new(RuntimeConfig::default()).unwrap()

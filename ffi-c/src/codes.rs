@@ -102,6 +102,16 @@ pub const SDM_ERR_AUTHORIZATION_SIGNATURE_INVALID: sdm_status = 614;
 pub const SDM_ERR_AUTHORIZATION_MISMATCH: sdm_status = 615;
 /// `key-invalid` (docs/errors.md).
 pub const SDM_ERR_KEY_INVALID: sdm_status = 616;
+/// `wasm-signature-missing` (docs/errors.md).
+pub const SDM_ERR_WASM_SIGNATURE_MISSING: sdm_status = 617;
+/// `wasm-signature-malformed` (docs/errors.md).
+pub const SDM_ERR_WASM_SIGNATURE_MALFORMED: sdm_status = 618;
+/// `wasm-signature-untrusted` (docs/errors.md).
+pub const SDM_ERR_WASM_SIGNATURE_UNTRUSTED: sdm_status = 619;
+/// `wasm-signature-mismatch` (docs/errors.md).
+pub const SDM_ERR_WASM_SIGNATURE_MISMATCH: sdm_status = 620;
+/// `wasm-signature-partial` (docs/errors.md).
+pub const SDM_ERR_WASM_SIGNATURE_PARTIAL: sdm_status = 621;
 /// `invoke-request-identifier-mismatch` (docs/errors.md).
 pub const SDM_ERR_INVOKE_REQUEST_IDENTIFIER_MISMATCH: sdm_status = 700;
 /// `invoke-response-identifier-mismatch` (docs/errors.md).
@@ -276,6 +286,11 @@ pub(crate) const fn code_name(code: sdm_status) -> Option<&'static CStr> {
         SDM_ERR_AUTHORIZATION_SIGNATURE_INVALID => Some(c"authorization-signature-invalid"),
         SDM_ERR_AUTHORIZATION_MISMATCH => Some(c"authorization-mismatch"),
         SDM_ERR_KEY_INVALID => Some(c"key-invalid"),
+        SDM_ERR_WASM_SIGNATURE_MISSING => Some(c"wasm-signature-missing"),
+        SDM_ERR_WASM_SIGNATURE_MALFORMED => Some(c"wasm-signature-malformed"),
+        SDM_ERR_WASM_SIGNATURE_UNTRUSTED => Some(c"wasm-signature-untrusted"),
+        SDM_ERR_WASM_SIGNATURE_MISMATCH => Some(c"wasm-signature-mismatch"),
+        SDM_ERR_WASM_SIGNATURE_PARTIAL => Some(c"wasm-signature-partial"),
         SDM_ERR_INVOKE_REQUEST_IDENTIFIER_MISMATCH => Some(c"invoke-request-identifier-mismatch"),
         SDM_ERR_INVOKE_RESPONSE_IDENTIFIER_MISMATCH => Some(c"invoke-response-identifier-mismatch"),
         SDM_ERR_INVOKE_MALFORMED => Some(c"invoke-malformed"),

@@ -153,6 +153,7 @@ pub unsafe extern "C" fn sdm_open(
                 trusted_signers: trusted,
                 decrypt_with: recipient.as_ref(),
                 allow_unsigned: false,
+                wasm_signers: Vec::new(),
             },
         )?;
         let report = to_json_bytes(&opened.outcome.report)?;
@@ -206,6 +207,7 @@ pub unsafe extern "C" fn sdm_open_report(
                 trusted_signers: trusted,
                 decrypt_with: recipient.as_ref(),
                 allow_unsigned: false,
+                wasm_signers: Vec::new(),
             },
         )?;
         let outcome = to_json_bytes(&opened.outcome)?;

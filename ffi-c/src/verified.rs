@@ -104,6 +104,7 @@ pub unsafe extern "C" fn sdm_verify(
                 trusted_signers: trusted,
                 decrypt_with: recipient.as_ref(),
                 allow_unsigned: flags & SDM_VERIFY_ALLOW_UNSIGNED != 0,
+                wasm_signers: Vec::new(),
             },
         )?;
         let module = opened.into_result()?;

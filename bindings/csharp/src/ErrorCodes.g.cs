@@ -99,6 +99,16 @@ namespace SpaceDataModule
         public const int AuthorizationMismatch = 615;
         /// <summary>616 `key-invalid` (SDM_ERR_KEY_INVALID).</summary>
         public const int KeyInvalid = 616;
+        /// <summary>617 `wasm-signature-missing` (SDM_ERR_WASM_SIGNATURE_MISSING).</summary>
+        public const int WasmSignatureMissing = 617;
+        /// <summary>618 `wasm-signature-malformed` (SDM_ERR_WASM_SIGNATURE_MALFORMED).</summary>
+        public const int WasmSignatureMalformed = 618;
+        /// <summary>619 `wasm-signature-untrusted` (SDM_ERR_WASM_SIGNATURE_UNTRUSTED).</summary>
+        public const int WasmSignatureUntrusted = 619;
+        /// <summary>620 `wasm-signature-mismatch` (SDM_ERR_WASM_SIGNATURE_MISMATCH).</summary>
+        public const int WasmSignatureMismatch = 620;
+        /// <summary>621 `wasm-signature-partial` (SDM_ERR_WASM_SIGNATURE_PARTIAL).</summary>
+        public const int WasmSignaturePartial = 621;
         /// <summary>700 `invoke-request-identifier-mismatch` (SDM_ERR_INVOKE_REQUEST_IDENTIFIER_MISMATCH).</summary>
         public const int InvokeRequestIdentifierMismatch = 700;
         /// <summary>701 `invoke-response-identifier-mismatch` (SDM_ERR_INVOKE_RESPONSE_IDENTIFIER_MISMATCH).</summary>
@@ -271,6 +281,11 @@ namespace SpaceDataModule
             614,
             615,
             616,
+            617,
+            618,
+            619,
+            620,
+            621,
             700,
             701,
             702,
@@ -383,6 +398,11 @@ namespace SpaceDataModule
             "authorization-signature-invalid",
             "authorization-mismatch",
             "key-invalid",
+            "wasm-signature-missing",
+            "wasm-signature-malformed",
+            "wasm-signature-untrusted",
+            "wasm-signature-mismatch",
+            "wasm-signature-partial",
             "invoke-request-identifier-mismatch",
             "invoke-response-identifier-mismatch",
             "invoke-malformed",

@@ -121,6 +121,7 @@ pub fn open<'py>(
                 trusted_signers: trusted,
                 decrypt_with: decrypt,
                 allow_unsigned,
+                wasm_signers: Vec::new(),
             },
         )
     })?;

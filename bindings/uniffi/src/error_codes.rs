@@ -100,6 +100,16 @@ pub enum ErrorCode {
     AuthorizationMismatch = 615,
     /// `key-invalid` (security).
     KeyInvalid = 616,
+    /// `wasm-signature-missing` (security).
+    WasmSignatureMissing = 617,
+    /// `wasm-signature-malformed` (security).
+    WasmSignatureMalformed = 618,
+    /// `wasm-signature-untrusted` (security).
+    WasmSignatureUntrusted = 619,
+    /// `wasm-signature-mismatch` (security).
+    WasmSignatureMismatch = 620,
+    /// `wasm-signature-partial` (security).
+    WasmSignaturePartial = 621,
     /// `invoke-request-identifier-mismatch` (runtime).
     InvokeRequestIdentifierMismatch = 700,
     /// `invoke-response-identifier-mismatch` (runtime).
@@ -226,7 +236,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// How many codes there are.
-    pub const COUNT: usize = 108;
+    pub const COUNT: usize = 113;
 
     /// The code with this stable number.
     pub fn from_number(number: u32) -> Option<ErrorCode> {
@@ -278,6 +288,11 @@ impl ErrorCode {
             614 => Some(ErrorCode::AuthorizationSignatureInvalid),
             615 => Some(ErrorCode::AuthorizationMismatch),
             616 => Some(ErrorCode::KeyInvalid),
+            617 => Some(ErrorCode::WasmSignatureMissing),
+            618 => Some(ErrorCode::WasmSignatureMalformed),
+            619 => Some(ErrorCode::WasmSignatureUntrusted),
+            620 => Some(ErrorCode::WasmSignatureMismatch),
+            621 => Some(ErrorCode::WasmSignaturePartial),
             700 => Some(ErrorCode::InvokeRequestIdentifierMismatch),
             701 => Some(ErrorCode::InvokeResponseIdentifierMismatch),
             702 => Some(ErrorCode::InvokeMalformed),

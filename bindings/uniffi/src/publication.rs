@@ -449,6 +449,7 @@ fn run_open(artifact: &[u8], options: &OpenOptions) -> Result<core::Opened> {
         trusted_signers,
         decrypt_with: options.decrypt_with.as_deref().map(|key| &key.inner),
         allow_unsigned: options.allow_unsigned,
+        wasm_signers: Vec::new(),
     };
     Ok(core::open(artifact, &request)?)
 }

@@ -1,4 +1,5 @@
-//! The loader options `open` and `invoke` share; both call `api::publication::open`, so they
+//! The loader options `open` and `invoke` share (trust, decryption, an optional required
+//! tool-conventions signature); both call `api::publication::open`, so they
 //! trust, decrypt and refuse exactly alike.
 
 use std::path::PathBuf;
@@ -6,6 +7,7 @@ use std::path::PathBuf;
 use space_data_module::Error;
 use space_data_module::api::keys::{self, RecipientKey};
 use space_data_module::api::publication::{self, OpenRequest, Opened};
+use space_data_module::api::wasmsig;
 
 #[derive(clap::Args)]
 pub struct LoaderArgs {
@@ -18,6 +20,10 @@ pub struct LoaderArgs {
     /// Accept an artifact without trailer or signature (signatures present are still verified).
     #[arg(long)]
     pub allow_unsigned: bool,
+    /// Also require the module's tool-conventions signature (`sign-wasm`) by this Ed25519 key
+    /// (hex, or a public key file); repeatable: any one of them, over every part.
+    #[arg(long = "wasm-signer", num_args = 1..)]
+    pub wasm_signers: Vec<String>,
 }
 
 impl LoaderArgs {
@@ -33,6 +39,7 @@ impl LoaderArgs {
             trusted_signers: keys::trusted_signers(&self.trust)?,
             decrypt_with: recipient.as_ref(),
             allow_unsigned: self.allow_unsigned,
+            wasm_signers: wasmsig::trusted_keys(&self.wasm_signers)?,
         };
         publication::open(artifact, &request)
     }

@@ -7,6 +7,7 @@ use super::caps;
 use super::clock;
 use super::format::parse_manifest_json;
 use super::keys::{RecipientKey, SigningKey};
+use super::wasmsig::{self, VerifyOptions, WasmsigPublicKey, WasmsigReport};
 use crate::keys::random::OsRandom;
 use crate::keys::signing::PublicKey;
 use crate::publication::report::OpenReportView;
@@ -61,6 +62,10 @@ pub struct OpenRequest<'a> {
     pub decrypt_with: Option<&'a RecipientKey>,
     /// Accept an artifact without trailer or signature (signatures present still verify).
     pub allow_unsigned: bool,
+    /// When not empty, the opened module must also carry a tool-conventions signature
+    /// (docs/wasmsig.md) of one of these Ed25519 keys over every part; checked after the PNM
+    /// signature and decryption, so it vouches for the wasm that is returned.
+    pub wasm_signers: Vec<WasmsigPublicKey>,
 }
 
 /// The loader's verdict, with the partial report on refusal: one shape on every boundary
@@ -83,6 +88,9 @@ pub struct OpenOutcome {
     pub report: OpenReportView,
     /// Which fields the signature covers, and which are only hints.
     pub authentication: Authentication,
+    /// The module's tool-conventions signature, when the request required one and it verified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wasm_signature: Option<WasmsigReport>,
 }
 
 /// What a verified signature does and does not vouch for (docs/keys.md).
@@ -144,38 +152,62 @@ pub fn open(artifact: &[u8], request: &OpenRequest<'_>) -> Result<Opened> {
         max_artifact_bytes: caps::MODULE_BYTES,
     };
     let recipient = request.decrypt_with.map(|key| &key.key);
-    Ok(
-        match publication::open_verified(artifact, &policy, recipient) {
-            Ok(module) => {
-                let view = module.report().view();
-                Opened {
-                    outcome: OpenOutcome {
-                        outcome: "ok".to_owned(),
-                        status: 0,
-                        code: None,
-                        detail: None,
-                        authentication: authentication(&view),
-                        report: view,
-                    },
-                    module: Some(module),
-                }
+    let loaded = match publication::open_verified(artifact, &policy, recipient) {
+        Err(failure) => Err((failure.error, failure.partial.view())),
+        Ok(module) => {
+            let view = module.report().view();
+            match require_wasm_signature(&module, &request.wasm_signers) {
+                Ok(wasm_signature) => Ok((module, view, wasm_signature)),
+                Err(error) => Err((error, view)),
             }
-            Err(failure) => {
-                let view = failure.partial.view();
-                Opened {
-                    outcome: OpenOutcome {
-                        outcome: "error".to_owned(),
-                        status: failure.error.code().number(),
-                        code: Some(failure.error.code().as_str().to_owned()),
-                        detail: Some(failure.error.message().to_owned()),
-                        authentication: authentication(&view),
-                        report: view,
-                    },
-                    module: None,
-                }
-            }
+        }
+    };
+    Ok(match loaded {
+        Ok((module, view, wasm_signature)) => Opened {
+            outcome: OpenOutcome {
+                outcome: "ok".to_owned(),
+                status: 0,
+                code: None,
+                detail: None,
+                authentication: authentication(&view),
+                report: view,
+                wasm_signature,
+            },
+            module: Some(module),
+        },
+        Err((error, view)) => Opened {
+            outcome: OpenOutcome {
+                outcome: "error".to_owned(),
+                status: error.code().number(),
+                code: Some(error.code().as_str().to_owned()),
+                detail: Some(error.message().to_owned()),
+                authentication: authentication(&view),
+                report: view,
+                wasm_signature: None,
+            },
+            module: None,
+        },
+    })
+}
+
+/// The opened wasm's tool-conventions signature by one of `signers`, complete (no partial
+/// verification); `None` when nothing is required.
+fn require_wasm_signature(
+    module: &VerifiedModule,
+    signers: &[WasmsigPublicKey],
+) -> Result<Option<WasmsigReport>> {
+    if signers.is_empty() {
+        return Ok(None);
+    }
+    wasmsig::verify(
+        module.wasm(),
+        None,
+        signers,
+        VerifyOptions {
+            allow_partial: false,
         },
     )
+    .map(Some)
 }
 
 fn authentication(view: &OpenReportView) -> Authentication {

@@ -108,6 +108,7 @@ fn open(case: &Case) -> Result<VerifiedModule, Error> {
         trusted_signers: keys::trusted_signers(&case.open.trust)?,
         decrypt_with: recipient.as_ref(),
         allow_unsigned: case.open.allow_unsigned,
+        wasm_signers: Vec::new(),
     };
     publication::open(&artifact, &request)?.into_result()
 }

@@ -71,6 +71,7 @@ pub extern "system" fn open<'local>(
             trusted_signers: trusted(env, &trusted_signers)?,
             decrypt_with,
             allow_unsigned,
+            wasm_signers: Vec::new(),
         };
         let opened = publication::open(&artifact, &request)?;
         let outcome = to_json(&opened.outcome)?;

@@ -104,6 +104,16 @@ public enum ErrorCode {
     AUTHORIZATION_MISMATCH("authorization-mismatch", 615, ErrorClass.SECURITY),
     /** {@code key-invalid} (616). */
     KEY_INVALID("key-invalid", 616, ErrorClass.SECURITY),
+    /** {@code wasm-signature-missing} (617). */
+    WASM_SIGNATURE_MISSING("wasm-signature-missing", 617, ErrorClass.SECURITY),
+    /** {@code wasm-signature-malformed} (618). */
+    WASM_SIGNATURE_MALFORMED("wasm-signature-malformed", 618, ErrorClass.SECURITY),
+    /** {@code wasm-signature-untrusted} (619). */
+    WASM_SIGNATURE_UNTRUSTED("wasm-signature-untrusted", 619, ErrorClass.SECURITY),
+    /** {@code wasm-signature-mismatch} (620). */
+    WASM_SIGNATURE_MISMATCH("wasm-signature-mismatch", 620, ErrorClass.SECURITY),
+    /** {@code wasm-signature-partial} (621). */
+    WASM_SIGNATURE_PARTIAL("wasm-signature-partial", 621, ErrorClass.SECURITY),
     /** {@code invoke-request-identifier-mismatch} (700). */
     INVOKE_REQUEST_IDENTIFIER_MISMATCH("invoke-request-identifier-mismatch", 700, ErrorClass.RUNTIME),
     /** {@code invoke-response-identifier-mismatch} (701). */
