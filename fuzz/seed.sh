@@ -34,6 +34,9 @@ seed canonical_json canonical-json publication/canonical-json publication/author
   -name '*.json'
 seed host_policy_json . -name 'no-vector-seeds-for-this-target'
 seed host_ops . -name 'no-vector-seeds-for-this-target'
+# The wasmsign2-signed modules kept with the core's tests (not vectors: made here, by wasmsign2).
+seed wasm_signature . -name 'no-vector-seeds-for-this-target'
+cp "$here/../core/tests/data/wasmsig"/*.wasm "$corpus/wasm_signature/"
 
 for dir in "$corpus"/*/; do
   echo "seeded $(ls "$dir" | wc -l) inputs in ${dir%/}"

@@ -54,6 +54,10 @@
 // that is present must still verify.
 #define SDM_VERIFY_ALLOW_UNSIGNED 1
 
+// `sdm_wasm_verify` flag: accept a module of which only a prefix is signed (sections appended
+// after signing); the report's `complete` is then false.
+#define SDM_WASM_VERIFY_ALLOW_PARTIAL 1
+
 // A host policy and the hosts narrowed from it per module. Create with `sdm_host_new`,
 // release with `sdm_host_free`. Thread-safe: may be used from several threads at once.
 typedef struct sdm_host sdm_host;
@@ -1022,6 +1026,68 @@ sdm_status sdm_verified_wasm(const struct sdm_verified *verified, struct sdm_byt
 // # Safety
 // `verified` is NULL or a handle from `sdm_verify` not yet freed and not in use.
 void sdm_verified_free(struct sdm_verified *verified);
+
+// Signs `module` with every key in `secret_keys` (concatenated 65-byte Ed25519 key pairs
+// `81 ‖ seed ‖ pk`, the `keygen --kind ed25519` file format; at least one).
+//
+// `existing_signature`: detached signature data to add the new signatures to (NULL with
+// length 0: none; an embedded `signature` section is extended instead). `settings_json`:
+// optional (NULL with length 0) `{"detached", "splitParts", "keyId"}`, as `sign-wasm`'s
+// `--detached`, `--split-parts` and `--key-id`.
+//
+// On success `out_signed` holds the signed module, or with `"detached": true` the signature
+// data alone (the module is then left as it is, but for the delimiters `splitParts` adds:
+// sign without `splitParts` to keep it unchanged). Codes: `key-invalid`, `invalid-argument`
+// (a key that already signed, a module ending in a `REC` trailer), `wasm-signature-malformed`.
+//
+// # Safety
+// Inputs valid for their lengths; `out_signed` NULL or writable.
+sdm_status sdm_wasm_sign(const uint8_t *module,
+                         size_t module_len,
+                         const uint8_t *secret_keys,
+                         size_t secret_keys_len,
+                         const uint8_t *existing_signature,
+                         size_t existing_signature_len,
+                         const uint8_t *settings_json,
+                         size_t settings_json_len,
+                         struct sdm_bytes *out_signed);
+
+// Verifies a module's tool-conventions signature (embedded, or `detached_signature`; NULL
+// with length 0: embedded) against `trusted_keys` (concatenated 32-byte Ed25519 public keys).
+// `flags`: 0 or `SDM_WASM_VERIFY_ALLOW_PARTIAL`.
+//
+// On success `out_report_json` holds `{"signers", "parts", "verifiedParts", "verifiedBytes",
+// "complete"}` (docs/schemas/wasmsig-report.schema.json). Refusals: `wasm-signature-missing`,
+// `-malformed`, `-untrusted`, `-mismatch`, `-partial`.
+//
+// # Safety
+// Inputs valid for their lengths; `out_report_json` NULL or writable.
+sdm_status sdm_wasm_verify(const uint8_t *module,
+                           size_t module_len,
+                           const uint8_t *detached_signature,
+                           size_t detached_signature_len,
+                           const uint8_t *trusted_keys,
+                           size_t trusted_keys_len,
+                           uint32_t flags,
+                           struct sdm_bytes *out_report_json);
+
+// `sdm_verify` that also requires the opened wasm to carry a complete tool-conventions
+// signature by one of `wasm_signers` (concatenated 32-byte Ed25519 public keys, at least
+// one), checked after the PNM signature and decryption. Other arguments and `flags` as
+// `sdm_verify`; a missing or untrusted signature is its `wasm-signature-*` status.
+//
+// # Safety
+// Inputs valid for their lengths; `out_verified` NULL or writable.
+sdm_status sdm_verify_wasm_signed(const uint8_t *artifact,
+                                  size_t artifact_len,
+                                  const uint8_t *trusted_signers,
+                                  size_t trusted_signers_len,
+                                  const uint8_t *recipient_private_key,
+                                  size_t recipient_private_key_len,
+                                  const uint8_t *wasm_signers,
+                                  size_t wasm_signers_len,
+                                  uint32_t flags,
+                                  struct sdm_verified **out_verified);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -78,21 +78,26 @@ func VerifyAuthorization(envelopeJSON []byte, trustedSigners [][]byte, optionsJS
 }
 
 // concatSigners is the C form of a trust list: the 33-byte keys back to back, checked by the
-// library (a length that is not a multiple of 33 is CodeKeyInvalid). One signer goes as it
-// is. Several need a framing check here, because the flat list cannot say where a key ends: a
-// short key would shift every key after it into a different (wrong) key. It fails with the
-// code the library gives key bytes of the wrong length.
+// library (a length that is not a multiple of 33 is CodeKeyInvalid).
 func concatSigners(trustedSigners [][]byte) ([]byte, error) {
-	if len(trustedSigners) == 1 {
-		return trustedSigners[0], nil
+	return concatKeys(trustedSigners, SigningPublicKeyLen, "trusted signer")
+}
+
+// concatKeys is the C form of a list of fixed-size keys, back to back. One key goes as it is
+// (the library checks its length). Several need a framing check here, because the flat list
+// cannot say where a key ends: a short key would shift every key after it into a different
+// (wrong) key. It fails with the code the library gives key bytes of the wrong length.
+func concatKeys(keys [][]byte, size int, what string) ([]byte, error) {
+	if len(keys) == 1 {
+		return keys[0], nil
 	}
-	signers := make([]byte, 0, len(trustedSigners)*SigningPublicKeyLen)
-	for i, signer := range trustedSigners {
-		if len(signer) != SigningPublicKeyLen {
+	flat := make([]byte, 0, len(keys)*size)
+	for i, key := range keys {
+		if len(key) != size {
 			return nil, newError(CodeKeyInvalid, fmt.Sprintf(
-				"trusted signer %d is %d bytes; every key of a list must be %d", i, len(signer), SigningPublicKeyLen))
+				"%s %d is %d bytes; every key of a list must be %d", what, i, len(key), size))
 		}
-		signers = append(signers, signer...)
+		flat = append(flat, key...)
 	}
-	return signers, nil
+	return flat, nil
 }

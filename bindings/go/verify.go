@@ -21,6 +21,10 @@ type VerifyOptions struct {
 	// AllowUnsigned accepts plain wasm without a trailer (SDM_VERIFY_ALLOW_UNSIGNED). A trailer
 	// that is present must still verify.
 	AllowUnsigned bool
+	// WasmSigners, when not empty, also require the opened wasm to carry a complete
+	// tool-conventions signature (SignWasm) by one of these 32-byte Ed25519 public keys,
+	// checked after the PNM signature and decryption (sdm_verify_wasm_signed).
+	WasmSigners [][]byte
 }
 
 // Verified is a module that passed the fail-closed loader (sdm_verified): its plain wasm and
@@ -45,7 +49,22 @@ func Verify(artifact []byte, opts VerifyOptions) (*Verified, error) {
 	if opts.AllowUnsigned {
 		flags |= C.SDM_VERIFY_ALLOW_UNSIGNED
 	}
-	return verify(artifact, signers, opts.DecryptionKey, flags)
+	if len(opts.WasmSigners) == 0 {
+		return verify(artifact, signers, opts.DecryptionKey, flags)
+	}
+	wasmSigners, err := concatKeys(opts.WasmSigners, WasmPublicKeyLen, "wasm signer")
+	if err != nil {
+		return nil, err
+	}
+	var ptr *C.sdm_verified
+	if err := call(func() C.sdm_status {
+		return C.sdm_verify_wasm_signed(inPtr(artifact), inLen(artifact), inPtr(signers), inLen(signers),
+			optPtr(opts.DecryptionKey), inLen(opts.DecryptionKey), inPtr(wasmSigners), inLen(wasmSigners),
+			C.uint32_t(flags), &ptr)
+	}); err != nil {
+		return nil, err
+	}
+	return newVerified(ptr), nil
 }
 
 // verify is Verify with the sdm_verify flags as given: the library judges them (the tests
@@ -58,9 +77,13 @@ func verify(artifact, signers, decryptionKey []byte, flags uint32) (*Verified, e
 	}); err != nil {
 		return nil, err
 	}
+	return newVerified(ptr), nil
+}
+
+func newVerified(ptr *C.sdm_verified) *Verified {
 	v := &Verified{ptr: ptr}
 	runtime.SetFinalizer(v, (*Verified).Close)
-	return v, nil
+	return v
 }
 
 // Close releases the verified module (sdm_verified_free). Modules loaded or installed from it

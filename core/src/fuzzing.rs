@@ -36,6 +36,7 @@ pub const TARGETS: &[(&str, Body)] = &[
     ("canonical_json", canonical_json),
     ("host_policy_json", host_policy_json),
     ("host_ops", host_ops),
+    ("wasm_signature", wasm_signature),
 ];
 
 /// `PMAN` bytes: decode (typed and reference JSON); a decoded manifest re-encodes to bytes that
@@ -337,6 +338,29 @@ pub fn host_ops(data: &[u8]) {
     let _ = safe.invoke(&operation, &params);
     if operation.trim().starts_with("filesystem.") {
         empty_dir(&root);
+    }
+}
+
+/// The Ed25519 key that signed `core/tests/data/wasmsig/*.wasm` (the seeds of `wasm_signature`).
+const WASMSIG_SIGNER: &str = "2152f8d19b791d24453242e15f2eab6cb7cffa7b6a5ed30097960e069881db12";
+
+/// A module with a tool-conventions signature (or signature data alone): verification against
+/// the seeds' signer, complete and partial; the signature data parser on the bytes as they are;
+/// parsed data re-serializes to bytes that parse to the same value.
+pub fn wasm_signature(data: &[u8]) {
+    use crate::wasmsig::{self, SignatureData, VerifyOptions, WasmsigPublicKey};
+    let key = WasmsigPublicKey::from_hex(WASMSIG_SIGNER).expect("the seeds' signer");
+    for allow_partial in [false, true] {
+        let _ = wasmsig::verify(
+            data,
+            None,
+            std::slice::from_ref(&key),
+            VerifyOptions { allow_partial },
+        );
+    }
+    if let Ok(parsed) = SignatureData::parse(data) {
+        let bytes = parsed.to_bytes().expect("parsed signature data serializes");
+        assert_eq!(SignatureData::parse(&bytes).expect("re-parses"), parsed);
     }
 }
 

@@ -41,6 +41,10 @@ fn seed_rule(target: &str) -> (&'static [&'static str], fn(&str) -> bool) {
             name == "envelope.json" || name == "transport.json"
         }),
         "invoke_envelopes" => (&["invoke"], |name| name.ends_with(".fb")),
+        // Not under vectors/: the wasmsign2-signed modules kept with the core's tests.
+        "wasm_signature" => (&["../core/tests/data/wasmsig"], |name| {
+            name.ends_with(".wasm")
+        }),
         "canonical_json" => (
             &[
                 "canonical-json",
@@ -194,6 +198,7 @@ fuzz_props! {
     canonical_json: 1024;
     host_policy_json: 1024;
     host_ops: 1024;
+    wasm_signature: 512;
 }
 
 #[test]

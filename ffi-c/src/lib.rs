@@ -33,6 +33,7 @@ mod publication;
 mod runtime;
 mod runtime_host;
 mod verified;
+mod wasmsig;
 
 pub use auth::{sdm_authorization_create, sdm_authorization_verify};
 pub use boundary::{
@@ -64,4 +65,7 @@ pub use runtime::{
 pub use runtime_host::*;
 pub use verified::{
     SDM_VERIFY_ALLOW_UNSIGNED, sdm_verified, sdm_verified_free, sdm_verified_wasm, sdm_verify,
+};
+pub use wasmsig::{
+    SDM_WASM_VERIFY_ALLOW_PARTIAL, sdm_verify_wasm_signed, sdm_wasm_sign, sdm_wasm_verify,
 };

@@ -9,10 +9,12 @@ use std::path::Path;
 use space_data_module::ErrorCode;
 
 /// Backticked kebab-case words of the documents that are not error codes.
-const NOT_CODES: [&str; 3] = [
+const NOT_CODES: [&str; 5] = [
     "space-data-module-ffi",
     "test-hooks",
     "verify-authorization",
+    "sign-wasm",
+    "verify-wasm",
 ];
 
 /// The thread-safety labels of the function table (defined in docs/c-abi.md, "Thread safety").

@@ -499,6 +499,22 @@ static void hex_decode(const char *text, size_t len, uint8_t *out, const char *w
   }
 }
 
+/* A case's list of hex keys, decoded back to back (malloc'd; NULL with *out_len 0 when absent). */
+static uint8_t *hex_list(json *list, const char *what, size_t *out_len) {
+  *out_len = 0;
+  if (!list) return NULL;
+  typed(list, J_ARRAY, what);
+  uint8_t *bytes = xmalloc(1);
+  for (size_t i = 0; i < list->count; i++) {
+    json *key = typed(list->items[i], J_STRING, what);
+    if (key->len % 2) die("%s: odd number of hex digits", what);
+    bytes = xrealloc(bytes, *out_len + key->len / 2 + 1);
+    hex_decode(key->text, key->len, bytes + *out_len, what);
+    *out_len += key->len / 2;
+  }
+  return bytes;
+}
+
 /* ---- one case ---- */
 
 typedef struct {
@@ -579,7 +595,7 @@ static json *run_steps(const json *c, failure *fail, const char **key) {
   sdm_host *host = NULL;
   sdm_bytes request = {NULL, 0}, response = {NULL, 0}, response_json = {NULL, 0};
   sdm_bytes out = {NULL, 0}, err = {NULL, 0};
-  uint8_t *signers = NULL, *stdin_bytes = NULL;
+  uint8_t *signers = NULL, *wasm_signers = NULL, *stdin_bytes = NULL;
   char *artifact = NULL, *policy = NULL;
   buf text = {0};
 
@@ -589,21 +605,11 @@ static json *run_steps(const json *c, failure *fail, const char **key) {
   artifact = read_file(path->text, &artifact_len);
   if (!artifact) die("cannot read the artifact %s: %s", path->text, strerror(errno));
   json *open = given(c, "open");
-  static const char *const open_members[] = {"allowUnsigned", "trust", "decryptWith", NULL};
+  static const char *const open_members[] = {"allowUnsigned", "trust", "decryptWith", "wasmSigners", NULL};
   if (open) strict(open, "open", open_members);
-  json *trust = given(open, "trust");
-  size_t signers_len = 0;
-  if (trust) {
-    typed(trust, J_ARRAY, "trust");
-    signers = xmalloc(trust->count * SDM_SIGNING_PUBLIC_KEY_LEN + 1);
-    for (size_t i = 0; i < trust->count; i++) {
-      json *key = typed(trust->items[i], J_STRING, "trust");
-      if (key->len % 2) die("trust: odd number of hex digits");
-      signers = xrealloc(signers, signers_len + key->len / 2 + 1);
-      hex_decode(key->text, key->len, signers + signers_len, "trust");
-      signers_len += key->len / 2;
-    }
-  }
+  size_t signers_len = 0, wasm_signers_len = 0;
+  signers = hex_list(given(open, "trust"), "trust", &signers_len);
+  wasm_signers = hex_list(given(open, "wasmSigners"), "wasmSigners", &wasm_signers_len);
   uint8_t recipient[SDM_KEY_LEN];
   size_t recipient_len = 0;
   json *decrypt = given(open, "decryptWith");
@@ -623,8 +629,13 @@ static json *run_steps(const json *c, failure *fail, const char **key) {
   }
   json *allow = given(open, "allowUnsigned");
   uint32_t flags = allow && typed(allow, J_BOOL, "allowUnsigned")->boolean ? SDM_VERIFY_ALLOW_UNSIGNED : 0;
-  STAGE("open", sdm_verify((const uint8_t *)artifact, artifact_len, signers_len ? signers : NULL, signers_len,
-                           recipient_len ? recipient : NULL, recipient_len, flags, &verified));
+  if (wasm_signers_len)
+    STAGE("open", sdm_verify_wasm_signed((const uint8_t *)artifact, artifact_len, signers_len ? signers : NULL,
+                                         signers_len, recipient_len ? recipient : NULL, recipient_len, wasm_signers,
+                                         wasm_signers_len, flags, &verified));
+  else
+    STAGE("open", sdm_verify((const uint8_t *)artifact, artifact_len, signers_len ? signers : NULL, signers_len,
+                             recipient_len ? recipient : NULL, recipient_len, flags, &verified));
 
   /* load */
   STAGE("load", sdm_runtime_new(&runtime));
@@ -732,6 +743,7 @@ done:
   sdm_runtime_free(runtime);
   sdm_verified_free(verified);
   free(signers);
+  free(wasm_signers);
   free(stdin_bytes);
   free(artifact);
   free(policy);

@@ -75,7 +75,7 @@ namespace SpaceDataModule.Matrix
             var root = Object(JsonReader.Parse(File.ReadAllText(path, Encoding.UTF8)), "case");
             Members(root, "case", "description", "artifact", "open", "limits", "hostPolicy", "invoke", "program");
             if (root.ContainsKey("open"))
-                Members(Object(root["open"], "open"), "open", "allowUnsigned", "trust", "decryptWith");
+                Members(Object(root["open"], "open"), "open", "allowUnsigned", "trust", "decryptWith", "wasmSigners");
             if (root.ContainsKey("limits"))
                 Members(Object(root["limits"], "limits"), "limits", "timeoutMs", "fuel", "maxMemoryMb");
             bool invoke = Present(root, "invoke"), program = Present(root, "program");
@@ -213,8 +213,13 @@ namespace SpaceDataModule.Matrix
                 signers.Add(Hex(Text(key, "trust"), "trust"));
             byte[] recipient = Present(open, "decryptWith") ? RecipientKey(Text(open["decryptWith"], "decryptWith")) : null;
             bool allowUnsigned = Get(open, "allowUnsigned") is bool && (bool)open["allowUnsigned"];
-            using (Verified verified = At("open", () => Sdm.Verify(artifact, signers, recipient,
-                allowUnsigned ? VerifyFlags.AllowUnsigned : VerifyFlags.None)))
+            var wasmSigners = new List<byte[]>();
+            foreach (object key in List(Get(open, "wasmSigners"), "wasmSigners"))
+                wasmSigners.Add(Hex(Text(key, "wasmSigners"), "wasmSigners"));
+            VerifyFlags flags = allowUnsigned ? VerifyFlags.AllowUnsigned : VerifyFlags.None;
+            using (Verified verified = At("open", () => wasmSigners.Count == 0
+                ? Sdm.Verify(artifact, signers, recipient, flags)
+                : Sdm.VerifyWasmSigned(artifact, signers, recipient, wasmSigners, flags)))
             using (Runtime runtime = At("load", () => new Runtime()))
             using (Module module = At("load", () => runtime.Load(verified)))
             {

@@ -36,6 +36,7 @@ type openOptions struct {
 	AllowUnsigned bool     `json:"allowUnsigned"`
 	Trust         []string `json:"trust"`
 	DecryptWith   *string  `json:"decryptWith"`
+	WasmSigners   []string `json:"wasmSigners"`
 }
 
 type limitOptions struct {
@@ -167,6 +168,13 @@ func runSteps(c *testCase) (string, any, *stageError, error) {
 			return "", nil, nil, fmt.Errorf("trust %q: %w", signer, err)
 		}
 		opts.TrustedSigners = append(opts.TrustedSigners, key)
+	}
+	for _, signer := range c.Open.WasmSigners {
+		key, err := hex.DecodeString(signer)
+		if err != nil {
+			return "", nil, nil, fmt.Errorf("wasmSigners %q: %w", signer, err)
+		}
+		opts.WasmSigners = append(opts.WasmSigners, key)
 	}
 	if c.Open.DecryptWith != nil {
 		key, err := recipientKey(*c.Open.DecryptWith)

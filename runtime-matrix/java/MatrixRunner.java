@@ -56,7 +56,7 @@ public final class MatrixRunner {
             .withArrayIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE));
 
     private static final Set<String> CASE = Set.of("description", "artifact", "open", "limits", "hostPolicy", "invoke", "program");
-    private static final Set<String> OPEN = Set.of("allowUnsigned", "trust", "decryptWith");
+    private static final Set<String> OPEN = Set.of("allowUnsigned", "trust", "decryptWith", "wasmSigners");
     private static final Set<String> LIMITS = Set.of("timeoutMs", "fuel", "maxMemoryMb");
     private static final Set<String> INVOKE = Set.of("mode", "method", "inputs");
     private static final Set<String> INPUT = Set.of("port", "base64");
@@ -217,6 +217,10 @@ public final class MatrixRunner {
         for (JsonNode key : open.path("trust")) {
             trust.add(text(key, "open.trust[]"));
         }
+        List<String> wasmSigners = new ArrayList<>();
+        for (JsonNode key : open.path("wasmSigners")) {
+            wasmSigners.add(text(key, "open.wasmSigners[]"));
+        }
         byte[] artifact = Files.readAllBytes(Path.of(text(caseJson.get("artifact"), "artifact")));
         String policyJson = caseJson.has("hostPolicy") ? MAPPER.writeValueAsString(caseJson.get("hostPolicy")) : null;
         String stage = "open";
@@ -225,7 +229,7 @@ public final class MatrixRunner {
             if (open.hasNonNull("decryptWith")) {
                 key = RecipientKey.readFile(Path.of(text(open.get("decryptWith"), "open.decryptWith")));
             }
-            OpenOptions options = new OpenOptions(trust, key, open.path("allowUnsigned").asBoolean(false));
+            OpenOptions options = new OpenOptions(trust, key, open.path("allowUnsigned").asBoolean(false), wasmSigners);
             try (Opened opened = Publication.open(artifact, options)) {
                 VerifiedModule verified = opened.orThrow();
                 stage = "load";

@@ -20,7 +20,7 @@ from typing import Any, Dict, List, Optional
 import space_data_module as sdm
 
 CASE_MEMBERS = {"description", "artifact", "open", "limits", "hostPolicy", "invoke", "program"}
-OPEN_MEMBERS = {"allowUnsigned", "trust", "decryptWith"}
+OPEN_MEMBERS = {"allowUnsigned", "trust", "decryptWith", "wasmSigners"}
 LIMIT_MEMBERS = {"timeoutMs", "fuel", "maxMemoryMb"}
 INVOKE_MEMBERS = {"mode", "method", "inputs"}
 INPUT_MEMBERS = {"port", "base64"}
@@ -135,6 +135,7 @@ def run_case(stem: str, case: Dict[str, Any]) -> Dict[str, Any]:
             trust=list(options.get("trust", [])),
             decrypt_with=decrypt_with,
             allow_unsigned=bool(options.get("allowUnsigned", False)),
+            wasm_signers=list(options.get("wasmSigners", [])),
         )
         stage = "load"
         with runtime_for(case.get("limits", {})) as runtime, runtime.load(opened) as module:

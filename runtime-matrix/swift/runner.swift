@@ -175,10 +175,11 @@ func programJSON(_ output: ProgramOutput) -> [String: Any] {
 func runCase(_ stem: String, _ value: Any) throws -> [String: Any] {
     let spec = try object(value, "case", ["description", "artifact", "open", "limits", "hostPolicy", "invoke", "program"])
     let artifact = try string(spec["artifact"], "artifact")
-    let openSpec = try spec["open"].map { try object($0, "open", ["allowUnsigned", "trust", "decryptWith"]) } ?? [:]
+    let openSpec = try spec["open"].map { try object($0, "open", ["allowUnsigned", "trust", "decryptWith", "wasmSigners"]) } ?? [:]
     let allowUnsigned = try openSpec["allowUnsigned"].map { try boolean($0, "open.allowUnsigned") } ?? false
     let trust = try (openSpec["trust"].map { try array($0, "open.trust") } ?? []).map { try string($0, "open.trust[]") }
     let decryptWith = try openSpec["decryptWith"].map { try string($0, "open.decryptWith") }
+    let wasmSigners = try (openSpec["wasmSigners"].map { try array($0, "open.wasmSigners") } ?? []).map { try string($0, "open.wasmSigners[]") }
     let runtimeLimits = try limits(try spec["limits"].map { try object($0, "limits", ["timeoutMs", "fuel", "maxMemoryMb"]) } ?? [:])
     var policyText: String? = nil
     if let policy = spec["hostPolicy"] {
@@ -216,7 +217,7 @@ func runCase(_ stem: String, _ value: Any) throws -> [String: Any] {
     do {
         let verified = try stage("open") { () -> VerifiedModule in
             let key = try decryptWith.map { try RecipientKey.readFile(path: $0) }
-            return try SpaceDataModule.open(artifact: bytes, options: OpenOptions(trustedSigners: trust, decryptWith: key, allowUnsigned: allowUnsigned))
+            return try SpaceDataModule.open(artifact: bytes, options: OpenOptions(trustedSigners: trust, decryptWith: key, allowUnsigned: allowUnsigned, wasmSigners: wasmSigners))
         }
         let runtime = try stage("load") { try Runtime(limits: runtimeLimits) }
         let module = try stage("load") { try runtime.load(module: verified) }

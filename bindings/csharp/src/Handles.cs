@@ -54,6 +54,24 @@ namespace SpaceDataModule
             return owner;
         }
 
+        /// <summary>sdm_verify_wasm_signed: as <see cref="Create"/>, plus the required Ed25519
+        /// wasm signers (32-byte keys back to back).</summary>
+        internal static unsafe VerifiedHandle CreateWasmSigned(byte[] artifact, byte[] signers, byte[] recipientKey,
+            byte[] wasmSigners, uint flags)
+        {
+            var owner = new VerifiedHandle();
+            sdm_verified* raw = null;
+            fixed (byte* artifactPtr = artifact)
+            fixed (byte* signersPtr = signers)
+            fixed (byte* recipientPtr = Interop.Pinnable(recipientKey))
+            fixed (byte* wasmSignersPtr = wasmSigners)
+                Interop.Check(NativeMethods.sdm_verify_wasm_signed(artifactPtr, Interop.Length(artifact), signersPtr,
+                    Interop.Length(signers), recipientPtr, Interop.Length(recipientKey), wasmSignersPtr,
+                    Interop.Length(wasmSigners), flags, &raw));
+            owner.SetHandle((IntPtr)raw);
+            return owner;
+        }
+
         protected override unsafe bool ReleaseHandle()
         {
             NativeMethods.sdm_verified_free((sdm_verified*)handle);

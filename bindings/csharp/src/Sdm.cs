@@ -203,24 +203,31 @@ namespace SpaceDataModule
         }
 
         /// <summary>The C form of a trust list: the 33-byte keys back to back, checked by the
-        /// library (a length that is not a multiple of 33 is key-invalid). One signer goes as it
-        /// is. Several need a framing check here, because the flat list cannot say where a key
-        /// ends: a short key would shift every key after it into a different (wrong) key. It
-        /// throws the code the library gives key bytes of the wrong length.</summary>
+        /// library (a length that is not a multiple of 33 is key-invalid).</summary>
         static byte[] ConcatenateSigners(IList<byte[]> trustedSigners)
         {
-            Interop.RequireNotNull(trustedSigners, "trustedSigners");
-            for (int i = 0; i < trustedSigners.Count; i++)
-                Interop.RequireNotNull(trustedSigners[i], "trustedSigners[" + i + "]");
-            if (trustedSigners.Count == 1)
-                return trustedSigners[0];
-            var all = new List<byte>(trustedSigners.Count * SigningPublicKeyLength);
-            for (int i = 0; i < trustedSigners.Count; i++)
+            return ConcatenateKeys(trustedSigners, SigningPublicKeyLength, "trustedSigners");
+        }
+
+        /// <summary>The C form of a list of fixed-size keys, back to back. One key goes as it
+        /// is (the library checks its length). Several need a framing check here, because the
+        /// flat list cannot say where a key ends: a short key would shift every key after it
+        /// into a different (wrong) key. It throws the code the library gives key bytes of the
+        /// wrong length.</summary>
+        static byte[] ConcatenateKeys(IList<byte[]> keys, int size, string what)
+        {
+            Interop.RequireNotNull(keys, what);
+            for (int i = 0; i < keys.Count; i++)
+                Interop.RequireNotNull(keys[i], what + "[" + i + "]");
+            if (keys.Count == 1)
+                return keys[0];
+            var all = new List<byte>(keys.Count * size);
+            for (int i = 0; i < keys.Count; i++)
             {
-                if (trustedSigners[i].Length != SigningPublicKeyLength)
-                    throw new SdmException(ErrorCodes.KeyInvalid, "trustedSigners[" + i + "] is " +
-                        trustedSigners[i].Length + " bytes; every key of a list must be " + SigningPublicKeyLength);
-                all.AddRange(trustedSigners[i]);
+                if (keys[i].Length != size)
+                    throw new SdmException(ErrorCodes.KeyInvalid, what + "[" + i + "] is " +
+                        keys[i].Length + " bytes; every key of a list must be " + size);
+                all.AddRange(keys[i]);
             }
             return all.ToArray();
         }

@@ -18,6 +18,7 @@ mod program;
 mod publication;
 mod runtime;
 mod runtime_host;
+mod wasmsig;
 
 use pyo3::prelude::*;
 
@@ -41,6 +42,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(publication::open, m)?)?;
     m.add_function(wrap_pyfunction!(authorization::create_authorization, m)?)?;
     m.add_function(wrap_pyfunction!(authorization::verify_authorization, m)?)?;
+    m.add_class::<wasmsig::WasmSigningKey>()?;
+    m.add_function(wrap_pyfunction!(wasmsig::sign_wasm, m)?)?;
+    m.add_function(wrap_pyfunction!(wasmsig::verify_wasm, m)?)?;
     m.add_class::<runtime::Runtime>()?;
     m.add_class::<runtime::Module>()?;
     m.add_class::<runtime::Response>()?;

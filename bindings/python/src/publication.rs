@@ -8,6 +8,7 @@ use space_data_module::api::keys::{
     recipient_public_key, recipient_public_key_hex, trusted_signers,
 };
 use space_data_module::api::publication::{self, OpenRequest, ProtectRequest};
+use space_data_module::api::wasmsig;
 
 use crate::convert::{bytes, json_text, to_python};
 use crate::errors::{self, attached, detached};
@@ -104,15 +105,17 @@ pub fn protect<'py>(
 /// Runs the fail-closed loader. A refusal raises the error of its code (e.g. `SecurityError`
 /// with code `signature-invalid`) carrying the loader's partial report as `.report`.
 #[pyfunction]
-#[pyo3(signature = (artifact, *, trust, decrypt_with=None, allow_unsigned=false))]
+#[pyo3(signature = (artifact, *, trust, decrypt_with=None, allow_unsigned=false, wasm_signers=Vec::new()))]
 pub fn open<'py>(
     py: Python<'py>,
     artifact: &[u8],
     trust: Vec<String>,
     decrypt_with: Option<PyRef<'py, RecipientKey>>,
     allow_unsigned: bool,
+    wasm_signers: Vec<String>,
 ) -> PyResult<Opened> {
     let trusted = attached(py, || trusted_signers(&trust))?;
+    let wasm_signers = attached(py, || wasmsig::trusted_keys(&wasm_signers))?;
     let decrypt = decrypt_with.as_ref().map(|key| &key.key);
     let opened = detached(py, || {
         publication::open(
@@ -121,7 +124,7 @@ pub fn open<'py>(
                 trusted_signers: trusted,
                 decrypt_with: decrypt,
                 allow_unsigned,
-                wasm_signers: Vec::new(),
+                wasm_signers,
             },
         )
     })?;

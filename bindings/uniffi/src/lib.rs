@@ -13,7 +13,8 @@
 //! - [`runtime`]: `Runtime`, `Module`, `HostPolicy`, invoke (direct, command, hosted);
 //! - [`type_ref`]: an output frame's type reference (`TypeRef`, `WireFormat`), typed;
 //! - [`program`]: `module.run(...)`, a module's `_start` as a WASI program;
-//! - [`runtime_host`]: `RuntimeHost` (rows, regions, module registry).
+//! - [`runtime_host`]: `RuntimeHost` (rows, regions, module registry);
+//! - [`wasmsig`]: tool-conventions module signatures (`WasmSigningKey`, sign, verify).
 //!
 //! Thread safety: every object is `Send + Sync` (UniFFI requires it) and may be shared
 //! between threads; `Runtime`, `Module` and `RuntimeHost` do their own locking, keys and
@@ -32,6 +33,7 @@ pub mod publication;
 pub mod runtime;
 pub mod runtime_host;
 pub mod type_ref;
+pub mod wasmsig;
 
 pub use error::{ErrorClass, ErrorCode, SdmError};
 

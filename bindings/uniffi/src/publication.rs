@@ -147,6 +147,10 @@ pub struct OpenOptions {
     /// Accept an artifact without trailer or signature (signatures present still verify).
     #[uniffi(default)]
     pub allow_unsigned: bool,
+    /// When not empty, the opened wasm must also carry a complete tool-conventions signature
+    /// (`sign_wasm`) by one of these Ed25519 keys (64 or 66 hex digits, or public key files).
+    #[uniffi(default)]
+    pub wasm_signers: Vec<String>,
 }
 
 /// The trailer's layout and records (`present == false`: no trailer).
@@ -251,6 +255,8 @@ pub struct OpenOutcome {
     pub detail: Option<String>,
     pub report: OpenReport,
     pub authentication: Authentication,
+    /// The module's tool-conventions signature, when `wasm_signers` required one.
+    pub wasm_signature: Option<crate::wasmsig::WasmSignatureReport>,
     /// The outcome as JSON text (`docs/schemas/open-outcome.schema.json`).
     pub json: String,
 }
@@ -276,6 +282,7 @@ impl From<api::publication::OpenOutcome> for OpenOutcome {
                 publish_timestamp: auth.publish_timestamp,
                 unauthenticated: auth.unauthenticated,
             },
+            wasm_signature: outcome.wasm_signature.map(Into::into),
             json,
         }
     }
@@ -449,7 +456,7 @@ fn run_open(artifact: &[u8], options: &OpenOptions) -> Result<core::Opened> {
         trusted_signers,
         decrypt_with: options.decrypt_with.as_deref().map(|key| &key.inner),
         allow_unsigned: options.allow_unsigned,
-        wasm_signers: Vec::new(),
+        wasm_signers: api::wasmsig::trusted_keys(&options.wasm_signers)?,
     };
     Ok(core::open(artifact, &request)?)
 }

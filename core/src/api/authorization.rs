@@ -178,7 +178,7 @@ fn invalid(message: &str) -> Error {
     Error::new(ErrorCode::InvalidArgument, message)
 }
 
-fn strict_json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T> {
+pub(crate) fn strict_json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T> {
     caps::check_len(what, text.len(), caps::JSON_DOCUMENT_BYTES)?;
     // Syntax errors are invalid-json; a well-formed document of the wrong shape is
     // invalid-argument (an unknown member, a wrong type).

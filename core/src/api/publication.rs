@@ -190,8 +190,11 @@ pub fn open(artifact: &[u8], request: &OpenRequest<'_>) -> Result<Opened> {
     })
 }
 
-/// The opened wasm's tool-conventions signature by one of `signers`, complete (no partial
-/// verification); `None` when nothing is required.
+/// The opened wasm's tool-conventions signature by one of `signers`; `None` when nothing is
+/// required. Every part must be signed, except that `sds.*` custom sections may follow the
+/// signed parts: a module is signed before it is bundled (a signature section added to a
+/// bundled module would change its canonical module hash, spec 7.4), and the bundle carries
+/// its own hashes under the PNM signature.
 fn require_wasm_signature(
     module: &VerifiedModule,
     signers: &[WasmsigPublicKey],
@@ -199,15 +202,43 @@ fn require_wasm_signature(
     if signers.is_empty() {
         return Ok(None);
     }
-    wasmsig::verify(
-        module.wasm(),
+    let wasm = module.wasm();
+    let report = wasmsig::verify(
+        wasm,
         None,
         signers,
         VerifyOptions {
-            allow_partial: false,
+            allow_partial: true,
         },
-    )
-    .map(Some)
+    )?;
+    if !report.complete && !only_sds_sections_after(wasm, report.verified_bytes)? {
+        return Err(Error::new(
+            ErrorCode::WasmSignaturePartial,
+            format!(
+                "only {} of {} parts ({} of {} bytes) are signed, and the rest is not only \
+                 sds.* sections",
+                report.verified_parts,
+                report.parts,
+                report.verified_bytes,
+                wasm.len()
+            ),
+        ));
+    }
+    Ok(Some(report))
+}
+
+/// True when every section from byte `offset` on is a custom section named `sds.*` (or a
+/// signature delimiter).
+fn only_sds_sections_after(wasm: &[u8], offset: usize) -> Result<bool> {
+    let sections = crate::wasm::sections::parse_sections(wasm)?;
+    Ok(sections
+        .iter()
+        .filter(|section| section.start >= offset)
+        .all(|section| {
+            section.custom_name().is_some_and(|name| {
+                name.starts_with("sds.") || name == crate::wasmsig::DELIMITER_SECTION
+            })
+        }))
 }
 
 fn authentication(view: &OpenReportView) -> Authentication {

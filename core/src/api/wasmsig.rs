@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use schemars::JsonSchema;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{caps, files};
 pub use crate::keys::ed25519::{WasmsigPublicKey, WasmsigSecretKey};
@@ -46,6 +46,81 @@ pub fn sign(request: &SignRequest<'_>, keys: &[&WasmsigSecretKey]) -> Result<Sig
         &options,
         &mut OsRandom,
     )
+}
+
+/// How to sign, as the bindings pass it (JSON `{"detached", "splitParts", "keyId"}`, every
+/// member optional): the settings of [`SignRequest`] without the module.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SignSettings {
+    #[serde(default)]
+    pub detached: bool,
+    #[serde(default)]
+    pub split_parts: bool,
+    /// Stored with each new signature as its key identifier (UTF-8 bytes), as `sign-wasm --key-id`.
+    pub key_id: Option<String>,
+}
+
+impl SignSettings {
+    /// Strict JSON (unknown members are `invalid-argument`), at most 1 MiB.
+    pub fn from_json(text: &str) -> Result<SignSettings> {
+        super::authorization::strict_json(text, "wasm signing settings")
+    }
+
+    /// The request for `module` (and a detached signature to add to).
+    pub fn request<'a>(
+        &self,
+        module: &'a [u8],
+        existing_signature: Option<&'a [u8]>,
+    ) -> SignRequest<'a> {
+        SignRequest {
+            module,
+            existing_signature,
+            key_id: self.key_id.as_ref().map(|id| id.as_bytes().to_vec()),
+            detached: self.detached,
+            split_parts: self.split_parts,
+        }
+    }
+}
+
+/// Secret keys given as concatenated 65-byte key pairs (`81 ‖ seed ‖ pk`, the key file
+/// format), at least one and at most [`caps::TRUSTED_SIGNERS`]; errors never echo key bytes.
+pub fn secret_keys_from_bytes(bytes: &[u8]) -> Result<Vec<WasmsigSecretKey>> {
+    const PAIR: usize = 65;
+    if bytes.is_empty() || !bytes.len().is_multiple_of(PAIR) {
+        return Err(Error::new(
+            ErrorCode::KeyInvalid,
+            format!(
+                "secret keys are concatenated {PAIR}-byte Ed25519 key pairs ({} bytes given)",
+                bytes.len()
+            ),
+        ));
+    }
+    check_key_count("secret keys", bytes.len() / PAIR)?;
+    bytes
+        .chunks_exact(PAIR)
+        .map(WasmsigSecretKey::from_bytes)
+        .collect()
+}
+
+/// A trust list given as concatenated 32-byte raw Ed25519 public keys, at most
+/// [`caps::TRUSTED_SIGNERS`].
+pub fn trusted_keys_from_bytes(bytes: &[u8]) -> Result<Vec<WasmsigPublicKey>> {
+    const RAW: usize = 32;
+    if !bytes.len().is_multiple_of(RAW) {
+        return Err(Error::new(
+            ErrorCode::KeyInvalid,
+            format!(
+                "trusted keys are concatenated {RAW}-byte Ed25519 public keys ({} bytes given)",
+                bytes.len()
+            ),
+        ));
+    }
+    check_key_count("trusted keys", bytes.len() / RAW)?;
+    bytes
+        .chunks_exact(RAW)
+        .map(WasmsigPublicKey::from_bytes)
+        .collect()
 }
 
 /// What verified, as every front end prints it.
@@ -129,17 +204,21 @@ pub fn trusted_key(value: &str) -> Result<WasmsigPublicKey> {
 
 /// A trust list given as text values (see [`trusted_key`]), at most [`caps::TRUSTED_SIGNERS`].
 pub fn trusted_keys<S: AsRef<str>>(values: &[S]) -> Result<Vec<WasmsigPublicKey>> {
-    if values.len() > caps::TRUSTED_SIGNERS {
+    check_key_count("trusted keys", values.len())?;
+    values.iter().map(|v| trusted_key(v.as_ref())).collect()
+}
+
+fn check_key_count(what: &str, count: usize) -> Result<()> {
+    if count > caps::TRUSTED_SIGNERS {
         return Err(Error::new(
             ErrorCode::InputTooLarge,
             format!(
-                "{} trusted keys is above the cap of {}",
-                values.len(),
+                "{count} {what} is above the cap of {}",
                 caps::TRUSTED_SIGNERS
             ),
         ));
     }
-    values.iter().map(|v| trusted_key(v.as_ref())).collect()
+    Ok(())
 }
 
 #[cfg(test)]

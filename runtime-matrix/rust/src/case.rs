@@ -40,6 +40,9 @@ pub struct OpenOptions {
     /// A recipient key file, relative to the artifacts directory.
     #[serde(default)]
     pub decrypt_with: Option<String>,
+    /// Ed25519 public keys in hex, one of which must have signed the opened wasm.
+    #[serde(default)]
+    pub wasm_signers: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -9,6 +9,7 @@ use space_data_module::api::invoke::{self, Call};
 use space_data_module::api::keys::{self, RecipientKey};
 use space_data_module::api::program::run_program;
 use space_data_module::api::publication::{self, OpenRequest};
+use space_data_module::api::wasmsig;
 use space_data_module::api::{
     Error, HostPolicy, Limits, Runtime, RuntimeConfig, VerifiedModule, caps,
 };
@@ -108,7 +109,7 @@ fn open(case: &Case) -> Result<VerifiedModule, Error> {
         trusted_signers: keys::trusted_signers(&case.open.trust)?,
         decrypt_with: recipient.as_ref(),
         allow_unsigned: case.open.allow_unsigned,
-        wasm_signers: Vec::new(),
+        wasm_signers: wasmsig::trusted_keys(&case.open.wasm_signers)?,
     };
     publication::open(&artifact, &request)?.into_result()
 }

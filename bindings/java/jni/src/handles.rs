@@ -15,6 +15,7 @@ use jni::EnvUnowned;
 use jni::objects::JClass;
 use jni::sys::jlong;
 use space_data_module::api::keys::{RecipientKey, SigningKey};
+use space_data_module::api::wasmsig::WasmsigSecretKey;
 use space_data_module::api::{LoadedModule, Runtime, RuntimeHost, VerifiedModule};
 
 use crate::boundary::{Result, invalid, run};
@@ -34,6 +35,7 @@ pub enum Handle {
     Verified(VerifiedModule),
     SigningKey(SigningKey),
     RecipientKey(RecipientKey),
+    WasmSigningKey(WasmsigSecretKey),
     RuntimeHost(RuntimeHost),
 }
 
@@ -45,6 +47,7 @@ impl Handle {
             Handle::Verified(_) => "VerifiedModule",
             Handle::SigningKey(_) => "SigningKey",
             Handle::RecipientKey(_) => "RecipientKey",
+            Handle::WasmSigningKey(_) => "WasmSigningKey",
             Handle::RuntimeHost(_) => "RuntimeHost",
         }
     }
@@ -86,6 +89,12 @@ accessor!(module, Module, ModuleHandle, "Module");
 accessor!(verified, Verified, VerifiedModule, "VerifiedModule");
 accessor!(signing_key, SigningKey, SigningKey, "SigningKey");
 accessor!(recipient_key, RecipientKey, RecipientKey, "RecipientKey");
+accessor!(
+    wasm_signing_key,
+    WasmSigningKey,
+    WasmsigSecretKey,
+    "WasmSigningKey"
+);
 accessor!(runtime_host, RuntimeHost, RuntimeHost, "RuntimeHost");
 
 /// `NativeLib.free(long)`: drops a handle (secrets are zeroized by their own `Drop`). Zero is

@@ -24,3 +24,4 @@ pub mod keys;
 pub mod publication;
 pub mod runtime;
 pub mod runtime_host;
+pub mod wasmsig;

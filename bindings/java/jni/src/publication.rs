@@ -5,6 +5,7 @@ use jni::sys::{jboolean, jlong};
 use jni::{Env, EnvUnowned, jni_sig, jni_str};
 use space_data_module::api::keys::{self, RecipientKey};
 use space_data_module::api::publication::{self, OpenRequest, ProtectRequest};
+use space_data_module::api::wasmsig;
 use space_data_module::api::{PublicKey, VerifiedModule};
 
 use crate::boundary::{
@@ -60,9 +61,11 @@ pub extern "system" fn open<'local>(
     trusted_signers: JObjectArray<'local, JString<'local>>,
     decrypt_with: jlong,
     allow_unsigned: jboolean,
+    wasm_signers: JObjectArray<'local, JString<'local>>,
 ) -> JObjectArray<'local> {
     run(env, |env| {
         let artifact = bytes(env, &artifact, "artifact")?;
+        let wasm_signers = string_array(env, &wasm_signers, "wasm signer")?;
         let decrypt_with: Option<&RecipientKey> = match decrypt_with {
             0 => None,
             key => Some(recipient_key(key)?),
@@ -71,7 +74,7 @@ pub extern "system" fn open<'local>(
             trusted_signers: trusted(env, &trusted_signers)?,
             decrypt_with,
             allow_unsigned,
-            wasm_signers: Vec::new(),
+            wasm_signers: wasmsig::trusted_keys(&wasm_signers)?,
         };
         let opened = publication::open(&artifact, &request)?;
         let outcome = to_json(&opened.outcome)?;

@@ -38,6 +38,7 @@ from ._native import (
     RuntimeHost,
     Signer,
     TypeRef,
+    WasmSigningKey,
     __version__,
     check,
     create_authorization,
@@ -51,8 +52,10 @@ from ._native import (
     open,
     parse_bundle,
     protect,
+    sign_wasm,
     verify_authorization,
     verify_bundle,
+    verify_wasm,
 )
 
 __all__ = [
@@ -76,6 +79,10 @@ __all__ = [
     "protect",
     "open",
     "Opened",
+    # module signatures (WebAssembly tool-conventions, wasmsign2)
+    "WasmSigningKey",
+    "sign_wasm",
+    "verify_wasm",
     # deployment authorizations
     "create_authorization",
     "verify_authorization",

@@ -59,6 +59,37 @@ class Signer:
     def derivation_path(self) -> Optional[str]: ...
 
 @final
+class WasmSigningKey:
+    @staticmethod
+    def generate() -> WasmSigningKey: ...
+    @staticmethod
+    def from_bytes(key_pair: bytes) -> WasmSigningKey: ...
+    @staticmethod
+    def from_file(path: _StrPath) -> WasmSigningKey: ...
+    def to_file(self, path: _StrPath) -> None: ...
+    @property
+    def public_key_hex(self) -> str: ...
+    @property
+    def public_key(self) -> bytes: ...
+
+def sign_wasm(
+    module: bytes,
+    keys: Sequence[WasmSigningKey],
+    *,
+    detached: bool = False,
+    split_parts: bool = False,
+    key_id: Optional[str] = None,
+    existing_signature: Optional[bytes] = None,
+) -> bytes: ...
+def verify_wasm(
+    module: bytes,
+    *,
+    trust: Sequence[str],
+    signature: Optional[bytes] = None,
+    allow_partial: bool = False,
+) -> Dict[str, Any]: ...
+
+@final
 class RecipientKey:
     @staticmethod
     def from_private_key(private_key: bytes) -> RecipientKey: ...
@@ -98,6 +129,7 @@ def open(
     trust: Sequence[str],
     decrypt_with: Optional[RecipientKey] = None,
     allow_unsigned: bool = False,
+    wasm_signers: Sequence[str] = ...,
 ) -> Opened: ...
 def create_authorization(
     *,

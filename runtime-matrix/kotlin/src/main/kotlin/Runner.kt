@@ -64,6 +64,7 @@ class Case(
     val allowUnsigned: Boolean,
     val trust: List<String>,
     val decryptWith: String?,
+    val wasmSigners: List<String>,
     val timeoutMs: Long?,
     val fuel: Long?,
     val maxMemoryMb: Long?,
@@ -74,7 +75,7 @@ class Case(
     companion object {
         fun parse(value: Any?): Case {
             val case = obj(value, "case", setOf("description", "artifact", "open", "limits", "hostPolicy", "invoke", "program"))
-            val open = case["open"]?.let { obj(it, "open", setOf("allowUnsigned", "trust", "decryptWith")) } ?: emptyMap()
+            val open = case["open"]?.let { obj(it, "open", setOf("allowUnsigned", "trust", "decryptWith", "wasmSigners")) } ?: emptyMap()
             val limits = case["limits"]?.let { obj(it, "limits", setOf("timeoutMs", "fuel", "maxMemoryMb")) } ?: emptyMap()
             val invoke = case["invoke"]?.let { obj(it, "invoke", setOf("mode", "method", "inputs")) }
             val program = case["program"]?.let { obj(it, "program", setOf("stdinBase64", "args", "env", "preopens")) }
@@ -84,6 +85,7 @@ class Case(
                 allowUnsigned = open["allowUnsigned"]?.let { bool(it, "open.allowUnsigned") } ?: false,
                 trust = open["trust"]?.let { list(it, "open.trust").map { k -> str(k, "open.trust[]") } } ?: emptyList(),
                 decryptWith = open["decryptWith"]?.let { str(it, "open.decryptWith") },
+                wasmSigners = open["wasmSigners"]?.let { list(it, "open.wasmSigners").map { k -> str(k, "open.wasmSigners[]") } } ?: emptyList(),
                 timeoutMs = limits["timeoutMs"]?.let { long(it, "limits.timeoutMs") },
                 fuel = limits["fuel"]?.let { long(it, "limits.fuel") },
                 maxMemoryMb = limits["maxMemoryMb"]?.let { long(it, "limits.maxMemoryMb") },
@@ -150,7 +152,7 @@ fun runCase(stem: String, case: Case): Map<String, Any?> {
                 throw CaseError("artifact ${case.artifact}: ${e.message}")
             }
             val key = case.decryptWith?.let { RecipientKey.readFile(it) }
-            open(bytes, OpenOptions(trustedSigners = case.trust, decryptWith = key, allowUnsigned = case.allowUnsigned))
+            open(bytes, OpenOptions(trustedSigners = case.trust, decryptWith = key, allowUnsigned = case.allowUnsigned, wasmSigners = case.wasmSigners))
         }
         val runtime = stage("load") { Runtime(limitsOf(case)) }
         runtime.use {

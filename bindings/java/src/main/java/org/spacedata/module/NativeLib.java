@@ -139,12 +139,29 @@ final class NativeLib {
 
     static native byte[] recipientPublicKeyFromHex(String hex) throws SdmException;
 
+    // ---- wasmsig.rs ----
+    static native long wasmKeyGenerate() throws SdmException;
+
+    static native long wasmKeyFromBytes(byte[] keyPair) throws SdmException;
+
+    static native long wasmKeyReadFile(String path) throws SdmException;
+
+    static native void wasmKeyWriteFile(long key, String path) throws SdmException;
+
+    static native String wasmKeyPublicKeyHex(long key) throws SdmException;
+
+    static native byte[] signWasm(byte[] module, long key, boolean detached, boolean splitParts, String keyId,
+            byte[] existingSignature) throws SdmException;
+
+    static native String verifyWasm(byte[] module, String[] trustedKeys, byte[] signature, boolean allowPartial)
+            throws SdmException;
+
     // ---- publication.rs ----
     static native Object[] protect(byte[] wasm, String manifestJson, boolean singleFileBundle, byte[] encryptFor, long key)
             throws SdmException;
 
-    static native Object[] open(byte[] artifact, String[] trustedSigners, long decryptWith, boolean allowUnsigned)
-            throws SdmException;
+    static native Object[] open(byte[] artifact, String[] trustedSigners, long decryptWith, boolean allowUnsigned,
+            String[] wasmSigners) throws SdmException;
 
     static native long verifiedAllowUnsigned(byte[] wasm) throws SdmException;
 

@@ -5,10 +5,13 @@ import java.util.List;
 /**
  * The loader's verdict (core {@code OpenOutcome}): {@code outcome} is {@code "ok"} or
  * {@code "error"}; on a refusal {@code code}/{@code status} are the stable code's name and
- * number and {@code detail} its message; {@code report} is what was established.
+ * number and {@code detail} its message; {@code report} is what was established;
+ * {@code wasmSignature} the opened wasm's tool-conventions signature when
+ * {@link OpenOptions#wasmSigners} required one (else null).
  */
 public record OpenOutcome(
-        String outcome, int status, String code, String detail, OpenReport report, Authentication authentication) {
+        String outcome, int status, String code, String detail, OpenReport report, Authentication authentication,
+        WasmSignatureReport wasmSignature) {
 
     /** True when the artifact was opened. */
     public boolean ok() {

@@ -19,9 +19,11 @@ public final class Publication {
      */
     public static Opened open(byte[] artifact, OpenOptions options) throws SdmException {
         String[] signers = options.trustedSigners() == null ? new String[0] : options.trustedSigners().toArray(new String[0]);
+        String[] wasmSigners = options.wasmSigners() == null ? new String[0] : options.wasmSigners().toArray(new String[0]);
         Object[] result = options.decryptWith() == null
-                ? NativeLib.open(artifact, signers, 0, options.allowUnsigned())
-                : options.decryptWith().use(key -> NativeLib.open(artifact, signers, key, options.allowUnsigned()));
+                ? NativeLib.open(artifact, signers, 0, options.allowUnsigned(), wasmSigners)
+                : options.decryptWith().use(
+                        key -> NativeLib.open(artifact, signers, key, options.allowUnsigned(), wasmSigners));
         VerifiedModule module = result[1] == null ? null : new VerifiedModule((Long) result[1]);
         OpenOutcome outcome;
         try {
