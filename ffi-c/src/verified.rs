@@ -3,6 +3,7 @@
 
 use space_data_module::api::keys::{self, RecipientKey};
 use space_data_module::api::publication::{self, OpenRequest};
+use space_data_module::api::wasmsig::WasmsigPublicKey;
 use space_data_module::publication::VerifiedModule;
 
 use crate::boundary::{guard, invalid_argument, sdm_status};
@@ -82,6 +83,39 @@ pub unsafe extern "C" fn sdm_verify(
     flags: u32,
     out_verified: *mut *mut sdm_verified,
 ) -> sdm_status {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        run_loader(
+            artifact,
+            artifact_len,
+            trusted_signers,
+            trusted_signers_len,
+            recipient_private_key,
+            recipient_private_key_len,
+            flags,
+            || Ok(Vec::new()),
+            out_verified,
+        )
+    }
+}
+
+/// The body of `sdm_verify` and `sdm_verify_wasm_signed`: arguments checked in order (out-param,
+/// flags, artifact, keys, then `wasm_signers`), the loader run, the handle written on success.
+///
+/// # Safety
+/// As `sdm_verify`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn run_loader(
+    artifact: *const u8,
+    artifact_len: usize,
+    trusted_signers: *const u8,
+    trusted_signers_len: usize,
+    recipient_private_key: *const u8,
+    recipient_private_key_len: usize,
+    flags: u32,
+    wasm_signers: impl FnOnce() -> space_data_module::Result<Vec<WasmsigPublicKey>>,
+    out_verified: *mut *mut sdm_verified,
+) -> sdm_status {
     guard(|| {
         require_out(out_verified, "out_verified")?;
         if flags & !SDM_VERIFY_ALLOW_UNSIGNED != 0 {
@@ -98,16 +132,16 @@ pub unsafe extern "C" fn sdm_verify(
                 recipient_private_key_len,
             )
         }?;
-        let opened = publication::open(
+        let module = publication::open(
             artifact,
             &OpenRequest {
                 trusted_signers: trusted,
                 decrypt_with: recipient.as_ref(),
                 allow_unsigned: flags & SDM_VERIFY_ALLOW_UNSIGNED != 0,
-                wasm_signers: Vec::new(),
+                wasm_signers: wasm_signers()?,
             },
-        )?;
-        let module = opened.into_result()?;
+        )?
+        .into_result()?;
         let handle = Box::into_raw(Box::new(sdm_verified { module }));
         // SAFETY: checked non-NULL above.
         unsafe { write_out(out_verified, handle) };

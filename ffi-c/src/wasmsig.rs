@@ -2,14 +2,13 @@
 //! sign, verify, and the loader requiring such a signature beside the PNM signature. Keys,
 //! settings and checks are core's (`api::wasmsig`).
 
-use space_data_module::api::publication::{self, OpenRequest};
 use space_data_module::api::wasmsig::{self, SignSettings, VerifyOptions};
 
 use crate::boundary::{guard, invalid_argument, sdm_status};
 use crate::bytes::{
     input, optional_input, require_out, sdm_bytes, to_json_bytes, utf8_input, write_out,
 };
-use crate::verified::{SDM_VERIFY_ALLOW_UNSIGNED, loader_inputs, sdm_verified};
+use crate::verified::{run_loader, sdm_verified};
 
 /// `sdm_wasm_verify` flag: accept a module of which only a prefix is signed (sections appended
 /// after signing); the report's `complete` is then false.
@@ -154,39 +153,24 @@ pub unsafe extern "C" fn sdm_verify_wasm_signed(
     flags: u32,
     out_verified: *mut *mut sdm_verified,
 ) -> sdm_status {
-    guard(|| {
-        require_out(out_verified, "out_verified")?;
-        if flags & !SDM_VERIFY_ALLOW_UNSIGNED != 0 {
-            return Err(invalid_argument(format!("unknown flags {flags:#x}")));
-        }
+    // Read inside the loader's boundary, after the arguments before it were checked.
+    let wasm_signers = || {
         // SAFETY: caller contract.
-        let artifact = unsafe { input(artifact, artifact_len, "artifact") }?;
-        // SAFETY: caller contract.
-        let (trusted, recipient) = unsafe {
-            loader_inputs(
-                trusted_signers,
-                trusted_signers_len,
-                recipient_private_key,
-                recipient_private_key_len,
-            )
-        }?;
-        // SAFETY: caller contract.
-        let wasm_signers = wasmsig::trusted_keys_from_bytes(unsafe {
-            input(wasm_signers, wasm_signers_len, "wasm_signers")
-        }?)?;
-        let module = publication::open(
+        let bytes = unsafe { input(wasm_signers, wasm_signers_len, "wasm_signers") }?;
+        wasmsig::trusted_keys_from_bytes(bytes)
+    };
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        run_loader(
             artifact,
-            &OpenRequest {
-                trusted_signers: trusted,
-                decrypt_with: recipient.as_ref(),
-                allow_unsigned: flags & SDM_VERIFY_ALLOW_UNSIGNED != 0,
-                wasm_signers,
-            },
-        )?
-        .into_result()?;
-        let handle = Box::into_raw(Box::new(sdm_verified { module }));
-        // SAFETY: checked non-NULL above.
-        unsafe { write_out(out_verified, handle) };
-        Ok(())
-    })
+            artifact_len,
+            trusted_signers,
+            trusted_signers_len,
+            recipient_private_key,
+            recipient_private_key_len,
+            flags,
+            wasm_signers,
+            out_verified,
+        )
+    }
 }
