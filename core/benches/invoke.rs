@@ -2,13 +2,14 @@
 //! `plugin_invoke_stream` / copy out / three frees, fuel and deadline re-armed per call) versus
 //! the same guest driven by a raw wasmtime typed-function call (one write, one call, one read),
 //! on the same engine, for 64 B and 64 KiB payloads. The ratio of the two is the runtime's
-//! overhead. A second group measures the envelope codec for the same payloads.
+//! overhead. `fresh_instance_echo_64` is the one-shot call (a fresh instance each time) on 1 and
+//! 8 threads, with and without the instance pool. A last group measures the envelope codec.
 //!
 //! Run briefly: `cargo bench -p space-data-module --bench invoke -- --warm-up-time 1 --measurement-time 2`.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use space_data_module::invoke::{self, FrameSpec, InvokeRequest};
-use space_data_module::runtime::{Grants, Limits, Runtime, RuntimeConfig};
+use space_data_module::runtime::{Grants, InvokeMode, Limits, Runtime, RuntimeConfig};
 use wasmtime::{Instance, Module, Store, TypedFunc};
 
 /// Echo guest: bump allocator (reset when every block is freed) and an invoke that copies the
@@ -89,6 +90,53 @@ fn bench_round_trip(c: &mut Criterion) {
                 })
             },
         );
+    }
+    group.finish();
+
+    // One-shot calls: a fresh instance per call from the instance pool (the contract of
+    // `Runtime::invoke_bytes` and of every binding's `invoke`), on one thread and spread over
+    // eight (the time per call over all threads: on two cores, about half the one-thread time
+    // when calls scale), and the same with the pool switched off.
+    let request_64 = vec![7u8; 64];
+    let unpooled = Runtime::new(RuntimeConfig {
+        instance_pool_slots: 0,
+        ..RuntimeConfig::default()
+    })
+    .unwrap();
+    let unpooled_module = unpooled.load(&unsigned(&wasm)).unwrap();
+    let mut group = c.benchmark_group("fresh_instance_echo_64");
+    for (name, runtime, module) in [
+        ("pooled", &runtime, &module),
+        ("on_demand", &unpooled, &unpooled_module),
+    ] {
+        for threads in [1usize, 8] {
+            group.bench_function(BenchmarkId::new(name, format!("{threads}_threads")), |b| {
+                b.iter_custom(|iterations| {
+                    let each = (iterations as usize).div_ceil(threads);
+                    let start = std::time::Instant::now();
+                    std::thread::scope(|scope| {
+                        for _ in 0..threads {
+                            scope.spawn(|| {
+                                for _ in 0..each {
+                                    runtime
+                                        .invoke_bytes(
+                                            module,
+                                            &request_64,
+                                            InvokeMode::Direct,
+                                            &Grants::default(),
+                                            &Limits::default(),
+                                        )
+                                        .unwrap();
+                                }
+                            });
+                        }
+                    });
+                    start
+                        .elapsed()
+                        .mul_f64(iterations as f64 / (each * threads) as f64)
+                })
+            });
+        }
     }
     group.finish();
 

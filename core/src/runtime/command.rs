@@ -61,19 +61,14 @@ impl Runtime {
         }
         let (wasi, pipes) = store::wasi_context(grants, stdin, limits)?;
         let mut store = store::new_store(
-            &self.engine,
+            module,
             wasi,
             grants,
             limits,
             self.config.fuel_metering,
             self.config.epoch_tick,
         )?;
-        let instance = module.pre.instantiate(&mut store).map_err(|err| {
-            Error::new(
-                ErrorCode::RuntimeInstantiateFailed,
-                format!("cannot instantiate the module: {err}"),
-            )
-        })?;
+        let instance = module.instantiate(&mut store)?;
         let start: TypedFunc<(), ()> = typed(&instance, &mut store, START_EXPORT)?;
         let outcome = start.call(&mut store, ());
         let stdout = pipes.stdout.contents().to_vec();

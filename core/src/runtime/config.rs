@@ -16,6 +16,12 @@ pub struct RuntimeConfig {
     /// Period of the epoch ticker that enforces [`Limits::timeout`] (default 5 ms); timeouts are
     /// enforced to within about one tick.
     pub epoch_tick: Duration,
+    /// Instances that may be live at once (default 128), allocated from a pool reserved when
+    /// the runtime is made (`runtime::pool`); one more is refused with
+    /// `runtime-instantiate-failed`. 0 allocates each instance on demand (slower, and calls on
+    /// several threads contend on the process's memory map). When the reservation fails (the
+    /// address space is limited), the runtime allocates on demand.
+    pub instance_pool_slots: u32,
 }
 
 impl Default for RuntimeConfig {
@@ -24,6 +30,7 @@ impl Default for RuntimeConfig {
             module_cache_capacity: 32,
             fuel_metering: true,
             epoch_tick: Duration::from_millis(5),
+            instance_pool_slots: 128,
         }
     }
 }

@@ -199,14 +199,7 @@ fn instantiate(
         }
     }
     let (wasi, pipes) = store::wasi_context(grants, Vec::new(), limits)?;
-    let mut store = store::new_store(
-        module.pre.module().engine(),
-        wasi,
-        grants,
-        limits,
-        fuel_metering,
-        epoch_tick,
-    )?;
+    let mut store = store::new_store(module, wasi, grants, limits, fuel_metering, epoch_tick)?;
     let instance = start_reactor(module, &mut store)?;
     let memory = instance.get_memory(&mut store, "memory").ok_or_else(|| {
         Error::new(
@@ -233,17 +226,7 @@ pub(crate) fn start_reactor(
     module: &LoadedModule,
     store: &mut Store<StoreState>,
 ) -> Result<Instance> {
-    let instance = module.pre.instantiate(&mut *store).map_err(|err| {
-        let classified = classify(&err, "instantiate", false);
-        if classified.code() == ErrorCode::RuntimeTrap {
-            Error::new(
-                ErrorCode::RuntimeInstantiateFailed,
-                format!("cannot instantiate the module: {err}"),
-            )
-        } else {
-            classified
-        }
-    })?;
+    let instance = module.instantiate(store)?;
     if module.exports("_initialize") {
         let init: TypedFunc<(), ()> = typed(&instance, &mut *store, "_initialize")?;
         init.call(&mut *store, ())

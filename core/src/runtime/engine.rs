@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use sha2::{Digest, Sha256};
-use wasmtime::{Config, Engine, InstancePre, Linker, Module};
+use wasmtime::{Config, Engine, Instance, InstancePre, Linker, Module, Store};
 
 use crate::publication::VerifiedModule;
 use crate::runtime::config::RuntimeConfig;
@@ -21,6 +21,7 @@ pub struct Runtime {
     linker: Linker<StoreState>,
     pub(crate) config: RuntimeConfig,
     cache: Mutex<ModuleCache>,
+    gate: Option<Arc<super::pool::Gate>>,
     ticker_stop: Arc<AtomicBool>,
     /// Joined on drop, so a dropped runtime leaves no thread (and no memory) behind.
     ticker: Option<std::thread::JoinHandle<()>>,
@@ -32,6 +33,10 @@ pub struct LoadedModule {
     hash: [u8; 32],
     pub(crate) pre: InstancePre<StoreState>,
     exports: Arc<Vec<String>>,
+    /// The pool its instances come from (its slot count), or 0 when allocated on demand.
+    pub(crate) pool_slots: u32,
+    /// Where its calls wait when the pool is full (pooled runtimes only).
+    pub(crate) gate: Option<Arc<super::pool::Gate>>,
     /// The verified module it was loaded from: its manifest is the capability ceiling.
     verified: Option<VerifiedModule>,
 }
@@ -65,6 +70,34 @@ impl LoadedModule {
     pub fn manifest(&self) -> Option<&serde_json::Value> {
         self.verified.as_ref().and_then(VerifiedModule::manifest)
     }
+
+    /// A new instance in `store` (made by `store::new_store` for this module), waiting for a
+    /// pool slot until the call's deadline. Errors: `runtime-memory-limit` (an initial memory
+    /// or table over the cap), `runtime-instantiate-failed` (a failed start function),
+    /// `runtime-timeout` (the pool stayed full until the deadline).
+    pub(crate) fn instantiate(&self, store: &mut Store<StoreState>) -> Result<Instance> {
+        let Some(gate) = &self.gate else {
+            return self.pre.instantiate(&mut *store).map_err(instantiate_error);
+        };
+        let own_deadline = store.data().deadline;
+        let until = own_deadline
+            .unwrap_or_else(|| std::time::Instant::now() + super::pool::SLOT_WAIT_WITHOUT_DEADLINE);
+        loop {
+            let seen = gate.seen();
+            match self.pre.instantiate(&mut *store) {
+                Err(err) if super::pool::is_full(&err) => {
+                    if std::time::Instant::now() >= until {
+                        return Err(super::pool::still_full(
+                            self.pool_slots,
+                            own_deadline.is_some(),
+                        ));
+                    }
+                    gate.wait(seen, until);
+                }
+                other => return other.map_err(instantiate_error),
+            }
+        }
+    }
 }
 
 impl std::fmt::Debug for LoadedModule {
@@ -73,6 +106,18 @@ impl std::fmt::Debug for LoadedModule {
             .field("hash", &hex::encode(self.hash))
             .field("exports", &self.exports)
             .finish()
+    }
+}
+
+fn instantiate_error(err: wasmtime::Error) -> Error {
+    let classified = super::store::classify(&err, "instantiate", false);
+    if classified.code() == ErrorCode::RuntimeTrap {
+        Error::new(
+            ErrorCode::RuntimeInstantiateFailed,
+            format!("cannot instantiate the module: {err}"),
+        )
+    } else {
+        classified
     }
 }
 
@@ -93,12 +138,23 @@ impl Runtime {
         let mut wasm_config = Config::new();
         wasm_config.consume_fuel(config.fuel_metering);
         wasm_config.epoch_interruption(true);
-        let engine = Engine::new(&wasm_config).map_err(|err| {
-            Error::new(
-                ErrorCode::Internal,
-                format!("cannot create the wasm engine: {err}"),
-            )
-        })?;
+        let on_demand = wasm_config.clone();
+        let mut pool_slots = config.instance_pool_slots;
+        if pool_slots > 0 {
+            super::pool::configure(&mut wasm_config, pool_slots);
+        }
+        let engine = Engine::new(&wasm_config)
+            .or_else(|_| {
+                // The pool's address-space reservation failed (e.g. under `ulimit -v`).
+                pool_slots = 0;
+                Engine::new(&on_demand)
+            })
+            .map_err(|err| {
+                Error::new(
+                    ErrorCode::Internal,
+                    format!("cannot create the wasm engine: {err}"),
+                )
+            })?;
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |state: &mut StoreState| {
             &mut state.wasi
@@ -123,8 +179,12 @@ impl Runtime {
         Ok(Runtime {
             engine,
             linker,
-            config,
+            config: RuntimeConfig {
+                instance_pool_slots: pool_slots,
+                ..config
+            },
             cache: Mutex::new(ModuleCache::default()),
+            gate: (pool_slots > 0).then(Arc::default),
             ticker_stop,
             ticker: Some(ticker),
         })
@@ -135,7 +195,8 @@ impl Runtime {
     /// explicit `VerifiedModule::allow_unsigned`) creates the argument.
     ///
     /// Errors: `runtime-compile-failed` (invalid module), `runtime-instantiate-failed` (an
-    /// import the runtime does not provide).
+    /// import the runtime does not provide; more memories or tables than an instance-pool slot
+    /// holds), `runtime-memory-limit` (an initial memory or table over the pool's ceiling).
     pub fn load(&self, module: &VerifiedModule) -> Result<LoadedModule> {
         let compiled = self.compile(module.wasm())?;
         Ok(LoadedModule {
@@ -150,6 +211,9 @@ impl Runtime {
         let hash = module_hash(wasm)?;
         if let Some(found) = self.lock_cache().entries.get(&hash) {
             return Ok(found.clone());
+        }
+        if self.config.instance_pool_slots > 0 {
+            super::pool::check_fits(wasm)?;
         }
         // Compile outside the lock: two threads may compile the same module once each.
         let module = Module::new(&self.engine, wasm).map_err(|err| {
@@ -174,6 +238,8 @@ impl Runtime {
             hash,
             pre,
             exports,
+            pool_slots: self.config.instance_pool_slots,
+            gate: self.gate.clone(),
             verified: None,
         };
         let mut cache = self.lock_cache();
@@ -188,6 +254,12 @@ impl Runtime {
             cache.entries.insert(hash, loaded.clone());
         }
         Ok(loaded)
+    }
+
+    /// The instance pool's slots, or 0 when instances are allocated on demand (configured so,
+    /// or the pool's reservation failed).
+    pub fn instance_pool_slots(&self) -> u32 {
+        self.config.instance_pool_slots
     }
 
     /// Number of compiled modules currently cached.

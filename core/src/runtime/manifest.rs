@@ -30,7 +30,7 @@ impl Runtime {
         let grants = Grants::default();
         let (wasi, _pipes) = store::wasi_context(&grants, Vec::new(), limits)?;
         let mut store = store::new_store(
-            &self.engine,
+            module,
             wasi,
             &grants,
             limits,

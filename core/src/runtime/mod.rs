@@ -28,6 +28,7 @@ pub mod engine;
 pub mod host_imports;
 pub mod manifest;
 mod memory;
+pub mod pool;
 pub(crate) mod store;
 mod symlink_guard;
 

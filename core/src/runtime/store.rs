@@ -23,6 +23,8 @@ pub(crate) struct StoreState {
     /// epoch, so the host imports read it and stop there themselves.
     #[cfg_attr(not(feature = "host"), allow(dead_code))]
     pub(crate) deadline: Option<std::time::Instant>,
+    /// Wakes the calls waiting for a pool slot when this store (and its instance) is dropped.
+    _slot: Option<super::pool::SlotRelease>,
 }
 
 impl StoreState {
@@ -138,28 +140,31 @@ pub(crate) fn wasi_context(
 /// A store with the limits of one call applied (fuel, epoch deadline, memory and table caps)
 /// and the state the granted host binding makes for the host imports (none: the imports' default).
 pub(crate) fn new_store(
-    engine: &wasmtime::Engine,
+    module: &super::LoadedModule,
     wasi: WasiP1Ctx,
     grants: &Grants,
     limits: &Limits,
     fuel_metering: bool,
     epoch_tick: std::time::Duration,
 ) -> Result<Store<StoreState>, Error> {
+    let (max_memory_bytes, max_table_elements) =
+        super::pool::effective_caps(limits, module.pool_slots > 0);
     let limiter = GuestLimiter {
-        max_memory_bytes: limits.max_memory_bytes,
-        max_table_elements: limits.max_table_elements,
+        max_memory_bytes,
+        max_table_elements,
     };
     let host = grants
         .host
         .as_ref()
         .map(|binding| Arc::clone(binding).store_state());
     let mut store = Store::new(
-        engine,
+        module.pre.module().engine(),
         StoreState {
             wasi,
             limiter,
             host,
             deadline: None,
+            _slot: module.gate.as_ref().map(super::pool::SlotRelease::new),
         },
     );
     store.limiter(|state| &mut state.limiter);

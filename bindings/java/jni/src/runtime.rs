@@ -126,6 +126,7 @@ pub extern "system" fn runtime_new<'local>(
                     module_cache_capacity: config.module_cache_capacity,
                     fuel_metering: config.fuel_metering,
                     epoch_tick: Duration::from_millis(config.epoch_tick_ms),
+                    ..RuntimeConfig::default()
                 }
             }
         };
