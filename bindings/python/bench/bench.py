@@ -4,7 +4,9 @@ For manifest encode and a 64-byte echo invoke, the same call is timed twice in t
 from Python (`sdm.encode_manifest`, `module.invoke`) and as a loop inside the extension in
 Rust (`_bench_*`, the GIL released), so both use the same build of the core. The difference is
 the binding's overhead: argument conversion, the GIL hand-off, building the result objects.
-Then 8 threads invoke one module and their throughput is compared with 1 thread's.
+The echo is timed one-shot (a fresh instance per call, `module.invoke`) and in a session (one
+instance reused, `session.invoke`). Then 8 threads invoke one module, one-shot and with a
+session each, and their throughput is compared with 1 thread's.
 """
 
 from __future__ import annotations
@@ -81,51 +83,82 @@ def main() -> int:
         rust_echo = lambda n: module._bench_invoke("echo", inputs, n)  # noqa: E731
         results["echo_invoke_64b"] = report("echo invoke, 64 B (direct)", *interleaved(echo, rust_echo, 10, ROUNDS))
 
+        # The same call in a session: one instance reused, no instantiation per call.
+        with module.session() as session:
+            session_invoke = session.invoke
+            assert session_invoke("echo", inputs).outputs["echo"] == payload
+
+            def session_echo(n: int) -> None:
+                for _ in range(n):
+                    session_invoke("echo", inputs)
+
+            rust_session = lambda n: session._bench_invoke("echo", inputs, n)  # noqa: E731
+            results["echo_session_64b"] = report("echo invoke, 64 B (session)", *interleaved(session_echo, rust_session, 20, ROUNDS))
+
         # Throughput: the same number of calls from 1 thread, then spread over 8 threads; the
-        # best of several alternating runs (other processes share these cores).
-        total = 1600
+        # best of several alternating runs (other processes share these cores). `work(n)` runs
+        # n calls on the calling thread; `setup()` gives each thread its own `work`.
         tries = 6
 
-        def throughput(threads: int) -> float:
+        def throughput(threads: int, setup, total: int) -> float:
             each = total // threads
-            workers = [threading.Thread(target=echo, args=(each,)) for _ in range(threads)]
+            works = [setup() for _ in range(threads)]
+            workers = [threading.Thread(target=work, args=(each,)) for work, _ in works]
             start = time.perf_counter()
             for worker in workers:
                 worker.start()
             for worker in workers:
                 worker.join()
-            return each * threads / (time.perf_counter() - start)
+            elapsed = time.perf_counter() - start
+            for _, close in works:
+                close()
+            return each * threads / elapsed
 
-        one = eight = 0.0
-        for _ in range(tries):
-            one, eight = max(one, throughput(1)), max(eight, throughput(8))
-        ratio = eight / one
-        print(f"{'echo throughput (Python threads)':<34} 1 thread {one:9.0f}/s   8 threads {eight:9.0f}/s   ratio {ratio:5.2f}x")
+        def scaling(name: str, setup) -> dict:
+            # Enough calls for ~100 ms on one thread, so starting threads is noise.
+            total = 8 * max(200, int(0.1 * throughput(2, setup, 1600) / 8))
+            one = eight = 0.0
+            for _ in range(tries):
+                one = max(one, throughput(1, setup, total))
+                eight = max(eight, throughput(8, setup, total))
+            ratio = eight / one
+            print(f"{name:<34} 1 thread {one:9.0f}/s   8 threads {eight:9.0f}/s   ratio {ratio:5.2f}x")
+            return {"one_per_s": round(one), "eight_per_s": round(eight), "ratio": round(ratio, 2)}
 
-        # The ceiling the core and the machine allow: the same calls as Rust loops (no GIL at
-        # all), from 1 and from 8 threads.
-        def rust_throughput(threads: int) -> float:
-            each = total // threads
-            workers = [threading.Thread(target=module._bench_invoke, args=("echo", inputs, each)) for _ in range(threads)]
-            start = time.perf_counter()
-            for worker in workers:
-                worker.start()
-            for worker in workers:
-                worker.join()
-            return each * threads / (time.perf_counter() - start)
+        def one_shot():
+            return echo, lambda: None
 
-        rust_one = rust_eight = 0.0
-        for _ in range(tries):
-            rust_one, rust_eight = max(rust_one, rust_throughput(1)), max(rust_eight, rust_throughput(8))
-        rust_ratio = rust_eight / rust_one
-        print(f"{'echo throughput (Rust loops)':<34} 1 thread {rust_one:9.0f}/s   8 threads {rust_eight:9.0f}/s   ratio {rust_ratio:5.2f}x")
-        results["threads"] = {"one_per_s": round(one), "eight_per_s": round(eight), "ratio": round(ratio, 2),
-                              "rust_one_per_s": round(rust_one), "rust_eight_per_s": round(rust_eight),
-                              "rust_ratio": round(rust_ratio, 2)}
+        def rust_one_shot():
+            return (lambda n: module._bench_invoke("echo", inputs, n)), (lambda: None)
+
+        def per_thread_session():
+            session = module.session()
+            call = session.invoke
+
+            def work(n: int) -> None:
+                for _ in range(n):
+                    call("echo", inputs)
+
+            return work, session.close
+
+        def rust_per_thread_session():
+            session = module.session()
+            return (lambda n: session._bench_invoke("echo", inputs, n)), session.close
+
+        results["threads"] = scaling("one-shot echo, Python threads", one_shot)
+        results["threads_rust"] = scaling("one-shot echo, Rust loops", rust_one_shot)
+        results["threads_session"] = scaling("session echo, Python threads", per_thread_session)
+        results["threads_session_rust"] = scaling("session echo, Rust loops", rust_per_thread_session)
 
     overhead_us = results["echo_invoke_64b"]["overhead_ns"] / 1000
-    print(f"targets: echo overhead < 3 us: {'met' if overhead_us < 3 else 'NOT met'} ({overhead_us:.2f} us); "
-          f"8 threads > 1.6x: {'met' if ratio > 1.6 else 'NOT met'} ({ratio:.2f}x on {results['cpus']} CPUs, shared machine)")
+    session_us = results["echo_session_64b"]["python_ns"] / 1000
+    ratio = results["threads"]["ratio"]
+    session_ratio = results["threads_session"]["ratio"]
+    verdict = lambda ok: "met" if ok else "NOT met"  # noqa: E731
+    print(f"targets: echo from Python < 3 us: {verdict(session_us < 3)} ({session_us:.2f} us in a session; "
+          f"one-shot {results['echo_invoke_64b']['python_ns'] / 1000:.2f} us, binding overhead {overhead_us:.2f} us)")
+    print(f"         8 threads > 1.6x on {results['cpus']} CPUs: one-shot {verdict(ratio > 1.6)} ({ratio:.2f}x), "
+          f"sessions {verdict(session_ratio > 1.6)} ({session_ratio:.2f}x); shared machine, load {os.getloadavg()[0]:.1f}")
     print("json:", json.dumps(results))
     return 0
 

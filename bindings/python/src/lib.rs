@@ -18,6 +18,7 @@ mod program;
 mod publication;
 mod runtime;
 mod runtime_host;
+mod session;
 mod wasmsig;
 
 use pyo3::prelude::*;
@@ -48,6 +49,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<runtime::Runtime>()?;
     m.add_class::<runtime::Module>()?;
     m.add_class::<runtime::Response>()?;
+    m.add_class::<session::Session>()?;
     m.add_class::<frames::OutputFrame>()?;
     m.add_class::<frames::TypeRef>()?;
     m.add_class::<program::Preopen>()?;

@@ -22,6 +22,7 @@ use crate::errors::{self, attached, detached};
 use crate::frames::{FrameMeta, OutputFrame};
 use crate::program::{self, ProgramResult};
 use crate::publication::Opened;
+use crate::session::Session;
 
 /// A handle that `close()` empties; every use takes a reference first, so closing never
 /// pulls state from under a running call.
@@ -299,6 +300,26 @@ impl Module {
             )
         })?;
         Ok(ProgramResult::new(py, &output))
+    }
+
+    /// Opens a `Session`: repeated direct-mode calls into one instance of this module, which
+    /// keeps its state between calls (a call then costs the round trip, not an
+    /// instantiation). `host_policy` applies to every call of the session. A module without
+    /// the direct-mode exports raises `ExecutionError` (`runtime-missing-export`).
+    #[pyo3(signature = (*, host_policy=None), text_signature = "($self, *, host_policy=None)")]
+    fn session(&self, py: Python<'_>, host_policy: Option<&Bound<'_, PyAny>>) -> PyResult<Session> {
+        let state = self.state.get(py, "Module")?;
+        let policy = self::host_policy(py, host_policy)?;
+        let session = attached(py, || {
+            invoke::session(
+                &state.runtime,
+                &state.module,
+                state.limits.clone(),
+                Default::default(),
+                policy.as_ref(),
+            )
+        })?;
+        Ok(Session::new(session))
     }
 
     /// The modes this module supports (`"direct"`, `"command"`), direct first.

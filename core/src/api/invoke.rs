@@ -11,7 +11,8 @@ use serde_json::Value;
 use crate::host::{Host, HostPolicy};
 use crate::invoke::json::type_ref_to_json;
 use crate::invoke::{FrameSet, FrameSpec, InvokeRequest, InvokeResponse, TypeRef};
-use crate::runtime::{Grants, InvokeMode, Limits, LoadedModule, Runtime};
+use crate::runtime::direct::INVOKE_EXPORT;
+use crate::runtime::{DirectSession, Grants, InvokeMode, Limits, LoadedModule, Runtime};
 use crate::runtime_host::{ModuleRef, RuntimeHost};
 use crate::{Error, ErrorCode, Result};
 
@@ -85,6 +86,62 @@ pub fn invoke(runtime: &Runtime, module: &LoadedModule, call: &Call<'_>) -> Resu
     }
     let response = runtime.invoke(module, &request, mode, &grants, &call.limits)?;
     Ok(Invoked { mode, response })
+}
+
+/// Repeated direct-mode calls into one instance of a module. Where [`invoke`] gives every
+/// call a fresh instance (no state survives a call), a session keeps the guest's memory and
+/// globals between calls, as a long-lived plugin host does; a call then costs the round trip
+/// only, not an instantiation. After a host-side failure (trap, limit, malformed response) the
+/// instance is discarded and the next call starts a fresh one, so one bad call never poisons
+/// the session. While it has a live instance, a session holds one of the runtime's instance
+/// pool slots (docs/runtime.md).
+///
+/// `Send`, not `Sync`: one call at a time; threads that want parallel calls open one session
+/// each.
+pub struct Session {
+    inner: DirectSession,
+}
+
+/// Opens a [`Session`] on `module` under `limits` and `grants`; `host_policy` (narrowed by
+/// [`narrowed_host`]) replaces the grants' host as for [`invoke`]. The instance is created on
+/// the first call. Errors: `runtime-missing-export` when the module has no direct-mode ABI.
+pub fn session(
+    runtime: &Runtime,
+    module: &LoadedModule,
+    limits: Limits,
+    mut grants: Grants,
+    host_policy: Option<&HostPolicy>,
+) -> Result<Session> {
+    if !module.exports(INVOKE_EXPORT) {
+        return Err(Error::new(
+            ErrorCode::RuntimeMissingExport,
+            format!("a session needs direct mode: the module does not export {INVOKE_EXPORT}"),
+        ));
+    }
+    if let Some(policy) = host_policy {
+        grants.host = Some(narrowed_host(policy, module));
+    }
+    Ok(Session {
+        inner: runtime.session(module, limits, grants),
+    })
+}
+
+impl Session {
+    /// Invokes one method in the session's instance. Guest failures are in the [`Invoked`],
+    /// as for [`invoke`].
+    pub fn invoke(&mut self, method: &str, inputs: &[(String, &[u8])]) -> Result<Invoked> {
+        let request = build_request(method, inputs)?;
+        let response = self.inner.invoke(&request)?;
+        Ok(Invoked {
+            mode: InvokeMode::Direct,
+            response,
+        })
+    }
+
+    /// The limits every call of this session runs under.
+    pub fn limits(&self) -> &Limits {
+        self.inner.limits()
+    }
 }
 
 /// The request envelope of one call: `(port, payload)` frames, in order. For front ends that

@@ -16,6 +16,7 @@
 //! | module signatures (tool conventions, `wasmsign2`) sign / verify | [`wasmsig::sign`], [`wasmsig::verify`] |
 //! | authorization create / verify | [`authorization::create`], [`authorization::verify`] |
 //! | load / invoke (direct, command, hosted) | `Runtime::load(&VerifiedModule)`, [`invoke::invoke`] |
+//! | repeated calls into one instance (direct) | [`invoke::session`], [`invoke::Session::invoke`] |
 //! | run `_start` as a WASI program (stdin, args, env, preopens) | [`program::run_program`] |
 //! | runtime host (rows, regions, registry) | [`crate::runtime_host::RuntimeHost`] |
 //!

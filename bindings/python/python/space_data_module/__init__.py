@@ -11,8 +11,10 @@ Conventions:
 * bytes in and out are ``bytes``; JSON documents (manifests, policies, metadata) are accepted
   as Python values or as JSON text (a ``str``); reports come back as dicts.
 * every failure raises an :class:`SdmError` subclass with ``.code`` and ``.number``.
-* every object may be shared between threads; long calls release the GIL.
-* :class:`Runtime`, :class:`Module` and :class:`RuntimeHost` are context managers.
+* every object may be shared between threads; long calls release the GIL. A :class:`Session`
+  runs one call at a time (open one per thread for parallel calls).
+* :class:`Runtime`, :class:`Module`, :class:`Session` and :class:`RuntimeHost` are context
+  managers.
 """
 
 from ._errors import (
@@ -36,6 +38,7 @@ from ._native import (
     Response,
     Runtime,
     RuntimeHost,
+    Session,
     Signer,
     TypeRef,
     WasmSigningKey,
@@ -89,6 +92,7 @@ __all__ = [
     # running modules
     "Runtime",
     "Module",
+    "Session",
     "Response",
     "OutputFrame",
     "TypeRef",
