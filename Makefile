@@ -52,7 +52,21 @@ test:
 	$(T) java $(MAKE) --no-print-directory run-test-java
 	$(T) kotlin $(MAKE) --no-print-directory run-test-kotlin
 	$(T) swift $(MAKE) --no-print-directory run-test-swift
+	$(T) lab $(MAKE) --no-print-directory run-test-lab
 	@bash scripts/timed.sh --summary
+
+## test-lab: the browser lab in a real browser (cli/tests/lab-browser): installs Debian's
+## chromium when /usr/bin/chromium is missing and playwright-core (pinned by its
+## package-lock.json) into $(LAB_OUT)/node, starts `space-data-module lab --port 0`, uploads the
+## vector module and manifest, runs the publication demo, checks what the page shows and saves
+## $(LAB_OUT)/lab.png. Prints "skipped: <why>" when chromium or node cannot be had.
+## The API tests are `cargo test -p space-data-module-cli --test lab` (part of cargo-test).
+LAB_OUT := $(CARGO_TARGET_DIR)/lab-test
+.PHONY: test-lab run-test-lab
+test-lab: build-tests run-test-lab
+
+run-test-lab:
+	bash cli/tests/lab-browser/run.sh "$(CLI)" "$(LAB_OUT)"
 
 ## deps: tools the tests need; each step is skipped when already present.
 deps:

@@ -3,6 +3,7 @@
 //! Exit codes: 0 ok, 1 the check failed, 2 usage, 3+ by error class (`docs/errors.md`).
 
 mod cmd;
+mod lab;
 mod output;
 
 use std::process::ExitCode;
@@ -50,6 +51,8 @@ enum Command {
     SignWasm(cmd::sign_wasm::Args),
     /// Verify a module's tool-conventions signature against trusted Ed25519 keys.
     VerifyWasm(cmd::verify_wasm::Args),
+    /// Serve the browser lab (a local page over this tool's operations) on 127.0.0.1.
+    Lab(lab::Args),
 }
 
 fn main() -> ExitCode {
@@ -83,6 +86,7 @@ fn main() -> ExitCode {
         Command::VerifyAuthorization(args) => cmd::verify_authorization::run(args),
         Command::Invoke(args) => cmd::invoke::run(args),
         Command::Compile(args) => cmd::compile::run(args),
+        Command::Lab(args) => lab::run(args),
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),

@@ -271,6 +271,25 @@ pub fn trusted_signers<S: AsRef<str>>(values: &[S]) -> Result<Vec<PublicKey>> {
     values.iter().map(|v| trusted_signer(v.as_ref())).collect()
 }
 
+/// A trust list of hex public keys only (66 or 130 hex digits each): never read as file paths.
+/// For front ends whose input comes from a remote party (the lab's HTTP API), where a value
+/// must never name a file on the server.
+pub fn trusted_signers_hex<S: AsRef<str>>(values: &[S]) -> Result<Vec<PublicKey>> {
+    check_signer_count(values.len())?;
+    values
+        .iter()
+        .map(|value| {
+            let value = value.as_ref();
+            PublicKey::from_hex(value.trim()).map_err(|_| {
+                key_invalid(format!(
+                    "trusted signer {:?}: not a secp256k1 public key (66 or 130 hex digits)",
+                    value.chars().take(140).collect::<String>()
+                ))
+            })
+        })
+        .collect()
+}
+
 /// A trust list given as concatenated 33-byte compressed secp256k1 public keys (the C ABI's
 /// form). A length that is not a multiple of 33 is `key-invalid`.
 pub fn trusted_signers_from_bytes(bytes: &[u8]) -> Result<Vec<PublicKey>> {
@@ -388,6 +407,25 @@ mod tests {
         let too_many = vec![raw; caps::TRUSTED_SIGNERS + 1].concat();
         assert_eq!(
             trusted_signers_from_bytes(&too_many).unwrap_err().code(),
+            ErrorCode::InputTooLarge
+        );
+    }
+
+    #[test]
+    fn hex_trust_lists_never_read_a_file() {
+        let (signing, _) = SigningKey::generate().unwrap();
+        let hex_key = signing.public_key_hex();
+        let listed = trusted_signers_hex(&[format!(" {hex_key}\n")]).unwrap();
+        assert_eq!(listed[0].to_hex(), hex_key);
+        // A path to a real key file is refused: the value is not hex.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("signer.json");
+        signing.write_file(&path).unwrap();
+        let err = trusted_signers_hex(&[path.to_str().unwrap()]).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::KeyInvalid);
+        let too_many = vec![hex_key; caps::TRUSTED_SIGNERS + 1];
+        assert_eq!(
+            trusted_signers_hex(&too_many).unwrap_err().code(),
             ErrorCode::InputTooLarge
         );
     }

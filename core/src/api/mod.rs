@@ -11,7 +11,7 @@
 //! | manifest encode / decode | [`format::encode_manifest`], [`format::decode_manifest`] |
 //! | compliance check | [`format::check`] |
 //! | bundle create / parse / verify / inspect | [`format::create_bundle`], [`format::parse_bundle`], [`format::verify_bundle`], [`format::inspect`] |
-//! | keys and key files | [`keys::SigningKey`], [`keys::RecipientKey`], [`keys::trusted_signers`] |
+//! | keys and key files | [`keys::SigningKey`], [`keys::RecipientKey`], [`keys::trusted_signers`], [`keys::trusted_signers_hex`] |
 //! | protect / open | [`publication::protect`], [`publication::open`] |
 //! | module signatures (tool conventions, `wasmsign2`) sign / verify | [`wasmsig::sign`], [`wasmsig::verify`] |
 //! | authorization create / verify | [`authorization::create`], [`authorization::verify`] |

@@ -14,6 +14,7 @@
 //! `encodePluginManifest`); [`compile`] takes the bytes as given.
 //! NOTE(integrator): validating the result with compliance is left to the caller.
 
+pub mod confine;
 pub mod generate;
 pub mod methods;
 
@@ -25,6 +26,7 @@ use serde_json::Value;
 use crate::runtime::InvokeMode;
 use crate::{Error, ErrorCode, Result};
 
+pub use confine::check_source_reads_no_files;
 pub use methods::{MethodSpec, invoke_surfaces, method_table};
 
 /// How to install the toolchain on Debian/Ubuntu.
