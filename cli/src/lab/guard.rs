@@ -45,7 +45,7 @@ impl AllowedHosts {
     }
 }
 
-/// The headers the guard reads, lower-cased names (as tiny_http gives them, case-insensitively).
+/// The headers the guard reads (looked up case-insensitively by the server).
 #[derive(Default)]
 pub struct RequestHeaders<'a> {
     pub host: Option<&'a str>,
