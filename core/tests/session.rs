@@ -57,22 +57,24 @@ fn load(runtime: &Runtime, wasm: &[u8]) -> LoadedModule {
     runtime.load(&guests::unsigned(wasm)).unwrap()
 }
 
+fn counting_module() -> (Runtime, LoadedModule) {
+    let runtime = Runtime::new(RuntimeConfig::default()).unwrap();
+    let module = load(&runtime, &counting_guest());
+    (runtime, module)
+}
+
+fn open(runtime: &Runtime, module: &LoadedModule) -> space_data_module::Result<invoke::Session> {
+    invoke::session(runtime, module, Limits::default(), Grants::default(), None)
+}
+
 fn calls_seen(status: i32) -> i32 {
     status - MARKER
 }
 
 #[test]
 fn a_session_keeps_guest_state_between_calls_and_one_shot_calls_do_not() {
-    let runtime = Runtime::new(RuntimeConfig::default()).unwrap();
-    let module = load(&runtime, &counting_guest());
-    let mut session = invoke::session(
-        &runtime,
-        &module,
-        Limits::default(),
-        Grants::default(),
-        None,
-    )
-    .unwrap();
+    let (runtime, module) = counting_module();
+    let mut session = open(&runtime, &module).unwrap();
     for expected in 0..2 {
         let invoked = session.invoke("count", &[]).unwrap();
         assert_eq!(calls_seen(invoked.response.status_code), expected);
@@ -94,16 +96,8 @@ fn a_session_keeps_guest_state_between_calls_and_one_shot_calls_do_not() {
 
 #[test]
 fn a_failed_call_discards_the_instance_and_the_next_starts_fresh() {
-    let runtime = Runtime::new(RuntimeConfig::default()).unwrap();
-    let module = load(&runtime, &counting_guest());
-    let mut session = invoke::session(
-        &runtime,
-        &module,
-        Limits::default(),
-        Grants::default(),
-        None,
-    )
-    .unwrap();
+    let (runtime, module) = counting_module();
+    let mut session = open(&runtime, &module).unwrap();
     session.invoke("count", &[]).unwrap();
     session.invoke("count", &[]).unwrap();
     let trap = session.invoke("count", &[]).unwrap_err();
@@ -132,16 +126,8 @@ fn sessions_need_the_direct_mode_abi() {
 fn sessions_move_between_threads() {
     fn assert_send<T: Send>() {}
     assert_send::<invoke::Session>();
-    let runtime = Runtime::new(RuntimeConfig::default()).unwrap();
-    let module = load(&runtime, &counting_guest());
-    let mut session = invoke::session(
-        &runtime,
-        &module,
-        Limits::default(),
-        Grants::default(),
-        None,
-    )
-    .unwrap();
+    let (runtime, module) = counting_module();
+    let mut session = open(&runtime, &module).unwrap();
     session.invoke("count", &[]).unwrap();
     let status = std::thread::spawn(move || session.invoke("count", &[]).unwrap())
         .join()
