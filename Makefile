@@ -7,7 +7,7 @@ export CARGO_TERM_COLOR ?= never
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
 CLI := $(CARGO_TARGET_DIR)/debug/space-data-module
 
-.PHONY: all build build-tests demo test deps conformance run-conformance bench fmt lint clean header header-check codes test-c run-test-c test-go run-test-go install run-test-pkgconfig check-layers test-layers fuzz fuzz-seed runtime-matrix stress
+.PHONY: all build build-tests demo test deps conformance run-conformance bench fmt lint clean header header-check codes test-c run-test-c test-go run-test-go install run-test-pkgconfig check-layers test-layers fuzz fuzz-seed runtime-matrix stress test-bench-table
 
 all: build
 
@@ -37,6 +37,7 @@ test:
 	@bash scripts/timed.sh --reset
 	$(T) deps $(MAKE) --no-print-directory deps
 	$(T) lint $(MAKE) --no-print-directory lint
+	$(T) bench-table $(MAKE) --no-print-directory test-bench-table
 	$(T) cargo-test $(CARGO) test --workspace --locked --no-fail-fast $(TEST_FEATURES)
 	$(T) check-layers $(MAKE) --no-print-directory check-layers
 	$(T) conformance $(MAKE) --no-print-directory run-conformance
@@ -266,8 +267,29 @@ else
 	rm -rf $(GO_DESTDIR)
 endif
 
+## bench: the performance table of issue 17 (docs/benchmarks.md): every criterion bench of the
+## core, each 16 MiB operation as a ratio to SHA-256 / AES-256-CTR passes measured in the same
+## run, the absolute targets, and the release CLI's peak RSS for bundle / protect / open of a
+## 16 MiB module. Printed, and written to $(CARGO_TARGET_DIR)/bench-table.md.
+## BENCH_ARGS go to criterion: `make bench BENCH_ARGS="--measurement-time 10"` for steadier
+## medians, or add a filter (rows left unmeasured then show as stale, not as old numbers).
+BENCH_ARGS ?= --warm-up-time 1 --measurement-time 2
+# The CLI is the release binary cargo builds for an integration test of the CLI, in the same
+# invocation shape as the benches: a plain `cargo build --release` would resolve features without
+# dev-dependencies and compile wasmtime in release a second time. `--bench '*'` keeps the lib's
+# libtest harness out: it would reject criterion's options.
+BENCH_CARGO := $(CARGO) bench --locked -p space-data-module -p space-data-module-cli --bench '*'
+BENCH_STAMP := $(CARGO_TARGET_DIR)/bench-start.stamp
 bench:
-	$(CARGO) bench -p space-data-module --locked
+	$(BENCH_CARGO) --test bundle_cli --no-run
+	@mkdir -p $(CARGO_TARGET_DIR) && touch $(BENCH_STAMP)
+	$(BENCH_CARGO) -- $(BENCH_ARGS)
+	python3 scripts/bench_table.py --since $(BENCH_STAMP) --cli $(CARGO_TARGET_DIR)/release/space-data-module \
+	  --out $(CARGO_TARGET_DIR)/bench-table.md
+
+## test-bench-table: the table script's logic over fake criterion results (runs no benchmark).
+test-bench-table:
+	python3 scripts/test_bench_table.py
 
 ## stress: one runtime and one runtime host shared by 8 threads, each invoking a different
 ## module, for SDM_STRESS_SECONDS (default 10): every result asserted, a watchdog naming a
