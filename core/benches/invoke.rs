@@ -60,6 +60,9 @@ fn bench_round_trip(c: &mut Criterion) {
     let invoke: TypedFunc<(i32, i32, i32), i32> = instance
         .get_typed_func(&mut store, "plugin_invoke_stream")
         .unwrap();
+    // One free per call resets the guest's bump allocator; without it every call grows guest
+    // memory by the payload size and the baseline times `memory.grow`, not the round trip.
+    let free: TypedFunc<(i32, i32), ()> = instance.get_typed_func(&mut store, "plugin_free").unwrap();
     const REQUEST_AT: usize = 1024;
     const LEN_SLOT: usize = 512;
 
@@ -88,6 +91,7 @@ fn bench_round_trip(c: &mut Criterion) {
                     memory.read(&store, LEN_SLOT, &mut len).unwrap();
                     let mut out = vec![0u8; u32::from_le_bytes(len) as usize];
                     memory.read(&store, ptr as u32 as usize, &mut out).unwrap();
+                    free.call(&mut store, (ptr, out.len() as i32)).unwrap();
                     out
                 })
             },

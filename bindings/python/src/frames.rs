@@ -7,7 +7,7 @@
 
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
-use space_data_module::api::InvokeResponse;
+use space_data_module::api::Frame;
 
 /// A frame's FlatBuffer type reference (schema identity and aligned-binary layout).
 #[pyclass(frozen, eq, module = "space_data_module")]
@@ -54,67 +54,33 @@ impl TypeRef {
     }
 }
 
-/// One output frame's metadata, as the core decoded and verified it.
-#[derive(Clone)]
-pub struct FrameMeta {
-    port_id: Option<String>,
-    type_ref: Option<TypeRef>,
-    alignment: u16,
-    offset: u32,
-    size: u32,
-    ownership: u8,
-    generation: u32,
-    mutability: u8,
-    trace_id: u64,
-    stream_id: u32,
-    sequence: u64,
-    end_of_stream: bool,
-}
-
-impl FrameMeta {
-    /// The metadata of every output frame of `response`, in order.
-    pub fn all(response: &InvokeResponse) -> Vec<FrameMeta> {
-        response
-            .output_frames
-            .iter()
-            .map(|frame| FrameMeta {
-                port_id: frame.port_id.clone(),
-                type_ref: frame.type_ref.as_ref().map(|t| TypeRef {
-                    schema_name: t.schema_name.clone(),
-                    file_identifier: t.file_identifier.clone(),
-                    schema_hash: t.schema_hash.clone(),
-                    accepts_any_flatbuffer: t.accepts_any_flatbuffer,
-                    wire_format: t.wire_format.as_str(),
-                    root_type_name: t.root_type_name.clone(),
-                    fixed_string_length: t.fixed_string_length,
-                    byte_length: t.byte_length,
-                    required_alignment: t.required_alignment,
-                }),
-                alignment: frame.alignment,
-                offset: frame.offset,
-                size: frame.size,
-                ownership: frame.ownership,
-                generation: frame.generation,
-                mutability: frame.mutability,
-                trace_id: frame.trace_id,
-                stream_id: frame.stream_id,
-                sequence: frame.sequence,
-                end_of_stream: frame.end_of_stream,
-            })
-            .collect()
+impl From<&space_data_module::api::TypeRef> for TypeRef {
+    fn from(t: &space_data_module::api::TypeRef) -> Self {
+        TypeRef {
+            schema_name: t.schema_name.clone(),
+            file_identifier: t.file_identifier.clone(),
+            schema_hash: t.schema_hash.clone(),
+            accepts_any_flatbuffer: t.accepts_any_flatbuffer,
+            wire_format: t.wire_format.as_str(),
+            root_type_name: t.root_type_name.clone(),
+            fixed_string_length: t.fixed_string_length,
+            byte_length: t.byte_length,
+            required_alignment: t.required_alignment,
+        }
     }
 }
 
 /// One output frame: its port, type reference, envelope fields and payload.
 #[pyclass(frozen, module = "space_data_module")]
 pub struct OutputFrame {
-    meta: FrameMeta,
+    /// The core's decoded frame, moved out of the response (its strings are not copied).
+    meta: Frame,
     #[pyo3(get)]
     payload: Py<PyBytes>,
 }
 
 impl OutputFrame {
-    pub fn new(meta: FrameMeta, payload: Py<PyBytes>) -> OutputFrame {
+    pub fn new(meta: Frame, payload: Py<PyBytes>) -> OutputFrame {
         OutputFrame { meta, payload }
     }
 }
@@ -129,7 +95,7 @@ impl OutputFrame {
     /// None for a frame written without type metadata.
     #[getter]
     fn type_ref(&self) -> Option<TypeRef> {
-        self.meta.type_ref.clone()
+        self.meta.type_ref.as_ref().map(TypeRef::from)
     }
 
     /// The alignment the producer applied to `offset`.
@@ -190,7 +156,7 @@ impl OutputFrame {
         format!(
             "OutputFrame(port_id={:?}, wire_format={:?}, size={}, payload=<{} bytes>)",
             self.meta.port_id,
-            self.meta.type_ref.as_ref().map(|t| t.wire_format),
+            self.meta.type_ref.as_ref().map(|t| t.wire_format.as_str()),
             self.meta.size,
             self.payload.bind(py).as_bytes().len()
         )

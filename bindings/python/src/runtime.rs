@@ -13,13 +13,13 @@ use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 use space_data_module::api::invoke::{self, Call, Invoked};
 use space_data_module::api::program::run_program;
 use space_data_module::api::{
-    FrameSet, HostPolicy, InvokeMode, InvokeResponse, Limits, LoadedModule, Runtime as CoreRuntime,
+    Frame, HostPolicy, InvokeMode, InvokeResponse, Limits, LoadedModule, Runtime as CoreRuntime,
     RuntimeConfig,
 };
 
 use crate::convert::{bytes, json_text};
 use crate::errors::{self, attached, detached};
-use crate::frames::{FrameMeta, OutputFrame};
+use crate::frames::OutputFrame;
 use crate::program::{self, ProgramResult};
 use crate::publication::Opened;
 use crate::session::Session;
@@ -251,7 +251,7 @@ impl Module {
             host_policy: self::host_policy(py, host_policy)?,
         };
         let invoked = detached(py, || invoke::invoke(&state.runtime, &state.module, &call))?;
-        Response::from_invoked(py, &invoked)
+        Response::from_invoked(py, invoked)
     }
 
     /// Runs the module's `_start` once as a WASI program: `stdin` in; `args` (`argv[1:]`),
@@ -415,10 +415,11 @@ pub struct Response {
     error_message: Option<String>,
     #[pyo3(get)]
     outputs: Py<PyDict>,
-    /// Every frame; the list is made when asked for (most callers read `outputs` only).
-    frame_list: Vec<(Option<String>, Py<PyBytes>)>,
+    /// Every frame's payload; the list is made when asked for (most callers read `outputs`
+    /// only).
+    frame_list: Vec<Py<PyBytes>>,
     /// Every frame's metadata, parallel to `frame_list` (objects made when asked for).
-    frame_meta: Vec<FrameMeta>,
+    frame_meta: Vec<Frame>,
     #[pyo3(get)]
     yielded: bool,
     #[pyo3(get)]
@@ -429,33 +430,48 @@ pub struct Response {
 }
 
 impl Response {
-    fn from_invoked(py: Python<'_>, invoked: &Invoked) -> PyResult<Response> {
-        Response::new(py, &invoked.response, Some(invoked.mode.as_str()))
+    fn from_invoked(py: Python<'_>, invoked: Invoked) -> PyResult<Response> {
+        Response::new(py, invoked.response, Some(invoked.mode.as_str()))
     }
 
+    /// Takes the response by value: its port names and type references move into the
+    /// `Response` instead of being copied (only the payloads are copied, into `bytes`).
     pub fn new(
         py: Python<'_>,
-        response: &InvokeResponse,
+        response: InvokeResponse,
         mode: Option<&'static str>,
     ) -> PyResult<Response> {
+        let InvokeResponse {
+            status_code,
+            yielded,
+            backlog_remaining,
+            output_frames,
+            payload_arena,
+            error_code,
+            error_message,
+        } = response;
         let outputs = PyDict::new(py);
-        let mut frame_list = Vec::with_capacity(response.output_frames.len());
-        for (index, frame) in response.output_frames.iter().enumerate() {
-            let payload = bytes(py, response.payload(index).unwrap_or_default());
+        let mut frame_list = Vec::with_capacity(output_frames.len());
+        for frame in &output_frames {
+            // The decoder checked every range against the arena.
+            let payload = frame
+                .range(payload_arena.len())
+                .map_or(&[][..], |range| &payload_arena[range]);
+            let payload = bytes(py, payload);
             if let Some(port) = frame.port_id.as_deref() {
                 outputs.set_item(port, &payload)?;
             }
-            frame_list.push((frame.port_id.clone(), payload.unbind()));
+            frame_list.push(payload.unbind());
         }
         Ok(Response {
-            status_code: response.status_code,
-            error_code: response.error_code.clone(),
-            error_message: response.error_message.clone(),
+            status_code,
+            error_code,
+            error_message,
             outputs: outputs.unbind(),
             frame_list,
-            frame_meta: FrameMeta::all(response),
-            yielded: response.yielded,
-            backlog_remaining: response.backlog_remaining,
+            frame_meta: output_frames,
+            yielded,
+            backlog_remaining,
             mode,
         })
     }
@@ -468,9 +484,10 @@ impl Response {
     fn frames<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         PyList::new(
             py,
-            self.frame_list
+            self.frame_meta
                 .iter()
-                .map(|(port, payload)| (port.as_deref(), payload.bind(py))),
+                .zip(&self.frame_list)
+                .map(|(meta, payload)| (meta.port_id.as_deref(), payload.bind(py))),
         )
     }
 
@@ -482,7 +499,7 @@ impl Response {
             .frame_meta
             .iter()
             .zip(&self.frame_list)
-            .map(|(meta, (_, payload))| {
+            .map(|(meta, payload)| {
                 Bound::new(py, OutputFrame::new(meta.clone(), payload.clone_ref(py)))
             })
             .collect::<PyResult<Vec<_>>>()?;

@@ -282,7 +282,7 @@ impl RuntimeHost {
             host.modules()
                 .invoke(&ModuleRef::from(module_id.as_str()), &request)
         })?;
-        Response::new(py, &response, None)
+        Response::new(py, response, None)
     }
 
     /// An encoded `PluginInvokeRequest` in, the guest's encoded response out.

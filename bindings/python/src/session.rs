@@ -85,7 +85,7 @@ impl Session {
         inputs: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Response> {
         let (invoked, _) = self.call(py, method, inputs, 1)?;
-        Response::new(py, &invoked.response, Some(InvokeMode::Direct.as_str()))
+        Response::new(py, invoked.response, Some(InvokeMode::Direct.as_str()))
     }
 
     /// BENCHMARK SUPPORT: the same call `iterations` times from Rust in this session (GIL

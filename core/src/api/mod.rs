@@ -47,7 +47,7 @@ pub use crate::compliance::{CheckReport, IssueView};
 pub use crate::error::{Error, ErrorClass, ErrorCode, Result};
 #[cfg(feature = "host")]
 pub use crate::host::HostPolicy;
-pub use crate::invoke::{FrameSet, InvokeRequest, InvokeResponse};
+pub use crate::invoke::{Frame, FrameSet, InvokeRequest, InvokeResponse, TypeRef};
 pub use crate::keys::signing::PublicKey;
 pub use crate::publication::ProtectResult;
 pub use crate::publication::report::OpenReportView;

@@ -68,6 +68,18 @@ impl DirectSession {
     /// `runtime-null-response`, `runtime-out-of-bounds`, `runtime-response-too-large`,
     /// `runtime-fuel-exhausted`, `runtime-timeout`, `runtime-memory-limit`, `runtime-trap`.
     pub fn invoke_bytes(&mut self, request: &[u8]) -> Result<Vec<u8>> {
+        self.invoke_with(request, |response| Ok(response.to_vec()))
+    }
+
+    /// Sends one encoded request and hands the guest's response bytes, in place in guest
+    /// memory, to `read` (before they are freed), so a caller that decodes them does not copy
+    /// them first. An `Err` from `read` discards the instance, as any failure of the call does.
+    /// Errors: those of [`DirectSession::invoke_bytes`] and of `read`.
+    pub fn invoke_with<T>(
+        &mut self,
+        request: &[u8],
+        read: impl FnOnce(&[u8]) -> Result<T>,
+    ) -> Result<T> {
         if request.len() > self.limits.max_request_bytes {
             return Err(Error::new(
                 ErrorCode::RuntimeRequestTooLarge,
@@ -78,7 +90,7 @@ impl DirectSession {
                 ),
             ));
         }
-        let result = self.call(request);
+        let result = self.call(request, read);
         if result.is_err() {
             // The guest may be mid-way through anything: never reuse it.
             self.live = None;
@@ -86,7 +98,7 @@ impl DirectSession {
         result
     }
 
-    fn call(&mut self, request: &[u8]) -> Result<Vec<u8>> {
+    fn call<T>(&mut self, request: &[u8], read: impl FnOnce(&[u8]) -> Result<T>) -> Result<T> {
         let live = match &mut self.live {
             Some(live) => {
                 store::arm(
@@ -105,12 +117,17 @@ impl DirectSession {
                 self.epoch_tick,
             )?),
         };
-        live.round_trip(request, self.limits.max_response_bytes)
+        live.round_trip(request, self.limits.max_response_bytes, read)
     }
 }
 
 impl Live {
-    fn round_trip(&mut self, request: &[u8], max_response: usize) -> Result<Vec<u8>> {
+    fn round_trip<T>(
+        &mut self,
+        request: &[u8],
+        max_response: usize,
+        read: impl FnOnce(&[u8]) -> Result<T>,
+    ) -> Result<T> {
         let len = i32::try_from(request.len())
             .map_err(|_| Error::new(ErrorCode::RuntimeRequestTooLarge, "request exceeds 2 GiB"))?;
         let request_ptr = self.alloc(len, "request buffer")?;
@@ -148,14 +165,14 @@ impl Live {
                 format!("response of {response_len} bytes exceeds the {max_response}-byte limit"),
             ));
         }
-        // Copy before any further guest call: memory may grow and the block may be reused.
-        let response = memory::read(
+        // Read before any further guest call: memory may grow and the block may be reused.
+        let response = read(memory::view(
             &self.store,
             &self.memory,
             response_ptr,
             response_len,
             "response from plugin_invoke_stream",
-        )?;
+        )?)?;
         self.release(request_ptr, len)?;
         self.release(response_ptr, response_len as i32)?;
         self.release(len_slot, 4)?;

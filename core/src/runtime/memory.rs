@@ -19,6 +19,20 @@ fn out_of_bounds(what: &str, ptr: u32, len: usize, size: usize) -> Error {
     )
 }
 
+/// The `len` bytes at `ptr` in guest memory, borrowed (valid until the guest runs again).
+pub(crate) fn view<'a, T: 'static>(
+    store: impl Into<wasmtime::StoreContext<'a, T>>,
+    memory: &Memory,
+    ptr: u32,
+    len: usize,
+    what: &str,
+) -> Result<&'a [u8]> {
+    let data = memory.data(store);
+    range(ptr, len, data.len())
+        .and_then(|r| data.get(r))
+        .ok_or_else(|| out_of_bounds(what, ptr, len, data.len()))
+}
+
 /// Copies `len` bytes at `ptr` out of guest memory.
 pub(crate) fn read(
     store: impl AsContext,
@@ -27,11 +41,7 @@ pub(crate) fn read(
     len: usize,
     what: &str,
 ) -> Result<Vec<u8>> {
-    let data = memory.data(&store);
-    range(ptr, len, data.len())
-        .and_then(|r| data.get(r))
-        .map(<[u8]>::to_vec)
-        .ok_or_else(|| out_of_bounds(what, ptr, len, data.len()))
+    view(store.as_context(), memory, ptr, len, what).map(<[u8]>::to_vec)
 }
 
 /// Reads a little-endian u32 at `ptr`.
@@ -41,7 +51,7 @@ pub(crate) fn read_u32(
     ptr: u32,
     what: &str,
 ) -> Result<u32> {
-    let bytes = read(store, memory, ptr, 4, what)?;
+    let bytes = view(store.as_context(), memory, ptr, 4, what)?;
     let array: [u8; 4] = bytes
         .try_into()
         .map_err(|_| Error::new(ErrorCode::Internal, "4-byte read"))?;

@@ -121,8 +121,8 @@ impl DirectSession {
     /// Encodes `request`, invokes, and decodes (verifies) the response.
     pub fn invoke(&mut self, request: &InvokeRequest) -> Result<InvokeResponse> {
         let bytes = invoke::encode_request(request)?;
-        let response = self.invoke_bytes(&bytes)?;
-        decode_guest_response(&response, self.limits())
+        let limits = self.limits().clone();
+        self.invoke_with(&bytes, |response| decode_guest_response(response, &limits))
     }
 }
 

@@ -108,9 +108,11 @@ typedef struct {
   uint32_t length;
 } sdm_output;
 
+/* The input and output arrays keep their capacity from call to call: a call then costs no
+   allocation for them (wasi-libc's malloc is a large part of a small call's time). */
 static plugin_input_frame_t *g_inputs;
 static void **g_input_blocks;
-static uint32_t g_input_count;
+static uint32_t g_input_count, g_input_capacity;
 static sdm_output *g_outputs;
 static uint32_t g_output_count, g_output_capacity;
 static char *g_error_code, *g_error_message;
@@ -129,9 +131,8 @@ static char *dup_or_null(const char *s) {
 static const char *empty_to_null(const char *s) { return (s && *s) ? s : NULL; }
 
 static void clear_inputs(void) {
-  for (uint32_t i = 0; i < g_input_count; i++) free(g_input_blocks[i]);
-  free(g_inputs); free(g_input_blocks);
-  g_inputs = NULL; g_input_blocks = NULL; g_input_count = 0;
+  for (uint32_t i = 0; i < g_input_count; i++) { free(g_input_blocks[i]); g_input_blocks[i] = NULL; }
+  g_input_count = 0;
 }
 
 void plugin_reset_output_state(void) {
@@ -139,8 +140,7 @@ void plugin_reset_output_state(void) {
     sdm_output *o = &g_outputs[i];
     free(o->port_id); free(o->schema_name); free(o->file_identifier); free(o->root_type_name); free(o->payload);
   }
-  free(g_outputs);
-  g_outputs = NULL; g_output_count = 0; g_output_capacity = 0;
+  g_output_count = 0;
   free(g_error_code); free(g_error_message);
   g_error_code = NULL; g_error_message = NULL;
   g_yielded = 0; g_backlog = 0;
@@ -281,10 +281,21 @@ static sdm_result run_method(const sdm_method_t *method) {
   return r;
 }
 
+/* Room for `count` zeroed input frames (clear_inputs ran before: no block is held). */
 static sdm_result alloc_inputs(uint32_t count) {
-  g_inputs = calloc(count ? count : 1, sizeof(plugin_input_frame_t));
-  g_input_blocks = calloc(count ? count : 1, sizeof(void *));
-  if (!g_inputs || !g_input_blocks) return fail(500, "out-of-memory", "Cannot allocate input frames.");
+  if (count > g_input_capacity) {
+    if (count > 0x7fffffffu / sizeof(plugin_input_frame_t)) return fail(500, "out-of-memory", "Cannot allocate input frames.");
+    plugin_input_frame_t *inputs = realloc(g_inputs, count * sizeof(plugin_input_frame_t));
+    if (inputs) g_inputs = inputs;
+    void **blocks = realloc(g_input_blocks, count * sizeof(void *));
+    if (blocks) g_input_blocks = blocks;
+    if (!inputs || !blocks) return fail(500, "out-of-memory", "Cannot allocate input frames.");
+    g_input_capacity = count;
+  }
+  if (count) {
+    memset(g_inputs, 0, count * sizeof(plugin_input_frame_t));
+    memset(g_input_blocks, 0, count * sizeof(void *));
+  }
   sdm_result ok = { 0, 0 };
   return ok;
 }
@@ -310,8 +321,6 @@ static sdm_result dispatch_request(const uint8_t *bytes, uint32_t len) {
     return verification_failed();
   }
   /* Verify every frame before anything else, as a FlatBuffers verifier would. */
-  fb_table *tables = calloc(frame_count ? frame_count : 1, sizeof(fb_table));
-  if (!tables) return fail(500, "out-of-memory", "Cannot allocate input frames.");
   sdm_result r = alloc_inputs(frame_count);
   for (uint32_t i = 0; r.status == 0 && i < frame_count; i++) {
     plugin_input_frame_t *f = &g_inputs[i];
@@ -343,9 +352,7 @@ static sdm_result dispatch_request(const uint8_t *bytes, uint32_t len) {
       }
       f->wire_format = wire;
     }
-    tables[i] = ft;
   }
-  free(tables);
   if (r.status != 0) return r;
   const sdm_method_t *method = find_method(method_id);
   if (!method) return fail_named(404, "unknown-method", "Unknown method: ", method_id);
@@ -418,6 +425,22 @@ static void w8(fb_out *o, uint32_t at, uint8_t v) { if (!o->failed) o->data[at] 
 static void fb_link(fb_out *o, uint32_t at, uint32_t target) { w32(o, at, target - at); }
 static void set_soffset(fb_out *o, uint32_t table, uint32_t vtable) { w32(o, table, (uint32_t)((int32_t)table - (int32_t)vtable)); }
 
+/* An upper bound of the response's size, so it is built in one allocation (no realloc chain). */
+static uint64_t response_size_bound(void) {
+  uint64_t n = 128;
+  if (g_error_code) n += strlen(g_error_code) + 8;
+  if (g_error_message) n += strlen(g_error_message) + 8;
+  for (uint32_t i = 0; i < g_output_count; i++) {
+    const sdm_output *out = &g_outputs[i];
+    uint32_t align = out->required_alignment ? out->required_alignment : out->alignment;
+    n += 200 + (uint64_t)out->length + (align ? align : 1) + strlen(out->port_id) + 8;
+    if (out->schema_name) n += strlen(out->schema_name) + 8;
+    if (out->file_identifier) n += strlen(out->file_identifier) + 8;
+    if (out->root_type_name) n += strlen(out->root_type_name) + 8;
+  }
+  return n;
+}
+
 static uint32_t put_string(fb_out *o, const char *s) {
   uint32_t n = (uint32_t)strlen(s);
   uint32_t at = out_reserve(o, 4 + n + 1, 4, 0);
@@ -435,6 +458,11 @@ static void put_vtable(fb_out *o, uint32_t at, uint16_t table_size, const uint16
 /* Serializes the response. Output frames sit in one arena, each at its alignment. */
 static uint8_t *build_response(int32_t status, uint32_t *out_len) {
   fb_out o = { 0 };
+  uint64_t bound = response_size_bound();
+  if (bound <= 0x7fffffffu) {
+    o.data = malloc((size_t)bound);
+    if (o.data) o.cap = (uint32_t)bound;
+  }
   out_reserve(&o, 8, 4, 0);
   if (o.failed) return NULL;
   memcpy(o.data + 4, "PINS", 4);
@@ -457,14 +485,15 @@ static uint8_t *build_response(int32_t status, uint32_t *out_len) {
   w32(&o, frames, g_output_count);
   fb_link(&o, root + 12, frames);
   uint32_t cursor = 0;
-  uint32_t *offsets = calloc(g_output_count ? g_output_count : 1, sizeof(uint32_t));
-  if (!offsets || o.failed) { free(offsets); free(o.data); return NULL; }
+  uint32_t few[8];
+  uint32_t *offsets = g_output_count <= 8 ? few : calloc(g_output_count, sizeof(uint32_t));
+  if (!offsets || o.failed) { if (offsets != few) free(offsets); free(o.data); return NULL; }
   for (uint32_t i = 0; i < g_output_count && !o.failed; i++) {
     sdm_output *out = &g_outputs[i];
     uint32_t align = out->required_alignment ? out->required_alignment : out->alignment;
     if (align < 1) align = 1;
     uint64_t placed = ((uint64_t)cursor + align - 1) / align * align;
-    if (placed + out->length > 0x7fffffffu) { free(offsets); free(o.data); return NULL; }
+    if (placed + out->length > 0x7fffffffu) { if (offsets != few) free(offsets); free(o.data); return NULL; }
     offsets[i] = (uint32_t)placed;
     cursor = (uint32_t)placed + out->length;
     uint32_t frame = out_reserve(&o, 56, 8, 0);
@@ -499,7 +528,7 @@ static uint8_t *build_response(int32_t status, uint32_t *out_len) {
   for (uint32_t i = 0; i < g_output_count && !o.failed; i++) {
     if (g_outputs[i].length) memcpy(o.data + arena + 4 + offsets[i], g_outputs[i].payload, g_outputs[i].length);
   }
-  free(offsets);
+  if (offsets != few) free(offsets);
   fb_link(&o, root + 16, arena);
   if (g_error_code) fb_link(&o, root + 20, put_string(&o, g_error_code));
   if (g_error_message) fb_link(&o, root + 24, put_string(&o, g_error_message));
@@ -524,11 +553,10 @@ uint32_t plugin_invoke_stream(uint32_t request_ptr, uint32_t request_len, uint32
   uint8_t *bytes = build_response(r.status, &len);
   clear_inputs();
   if (!bytes) return 0;
-  uint32_t block = plugin_alloc(len);
-  if (block) memcpy((void *)(uintptr_t)block, bytes, len);
-  free(bytes);
-  if (block && response_len_out_ptr) memcpy((void *)(uintptr_t)response_len_out_ptr, &len, 4);
-  return block;
+  /* The response buffer is the block the host frees: plugin_free is free(), which does not
+     care that the buffer may be larger than `len`. */
+  if (response_len_out_ptr) memcpy((void *)(uintptr_t)response_len_out_ptr, &len, 4);
+  return (uint32_t)(uintptr_t)bytes;
 }
 
 /* ---- command mode ---------------------------------------------------------------------------- */
