@@ -62,7 +62,8 @@ fn bench_round_trip(c: &mut Criterion) {
         .unwrap();
     // One free per call resets the guest's bump allocator; without it every call grows guest
     // memory by the payload size and the baseline times `memory.grow`, not the round trip.
-    let free: TypedFunc<(i32, i32), ()> = instance.get_typed_func(&mut store, "plugin_free").unwrap();
+    let free: TypedFunc<(i32, i32), ()> =
+        instance.get_typed_func(&mut store, "plugin_free").unwrap();
     const REQUEST_AT: usize = 1024;
     const LEN_SLOT: usize = 512;
 

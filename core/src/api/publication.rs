@@ -47,11 +47,8 @@ pub fn protect(request: &ProtectRequest<'_>, signer: &SigningKey) -> Result<Prot
         now_ms: clock::now_ms()?,
     };
     let protected = publication::protect(&options, &signer.signer, &mut OsRandom)?;
-    let result = protected.summary();
-    Ok(ProtectedArtifact {
-        artifact: protected.protected_artifact_bytes,
-        result,
-    })
+    let (artifact, result) = protected.into_artifact_and_summary();
+    Ok(ProtectedArtifact { artifact, result })
 }
 
 /// Who is trusted and what is required by [`open`].

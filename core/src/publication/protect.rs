@@ -19,7 +19,7 @@ use crate::encoding::base64_encode;
 use crate::keys::random::RandomSource;
 use crate::keys::signing::{SIGNATURE_TYPE, SIGNING_PATH, Signer};
 use crate::trailer::encode::encode_collection;
-use crate::trailer::footer::append_collection;
+use crate::trailer::footer::{append_collection, append_collection_to};
 use crate::trailer::records::{EncRecord, PnmRecord};
 use crate::{Error, ErrorCode, Result};
 
@@ -73,17 +73,11 @@ impl Protected {
     /// The result as every front end reports it (holds no secret: no mnemonic, no private
     /// key). Byte fields are base64 (the reference prints typed arrays as index-keyed objects).
     pub fn result(&self) -> ProtectResult {
-        ProtectResult {
-            signing_public_key_hex: self.signing_public_key_hex.clone(),
-            signing_path: self.signing_path.clone(),
-            payload: self.payload.clone(),
-            publication_notice: super::report::pnm_view(&self.publication_notice),
-            publication_records_base64: base64_encode(&self.publication_records_bytes),
-            protected_artifact_base64: Some(base64_encode(&self.protected_artifact_bytes)),
-            encrypted: self.encrypted,
-            encrypted_envelope: self.encrypted_envelope.clone(),
-            single_file_bundle: self.single_file_bundle_wasm.is_some(),
-        }
+        self.report(
+            self.payload.clone(),
+            self.encrypted_envelope.clone(),
+            Some(base64_encode(&self.protected_artifact_bytes)),
+        )
     }
 
     /// [`Protected::result`] as JSON.
@@ -91,12 +85,32 @@ impl Protected {
         serde_json::to_value(self.result()).unwrap_or(Value::Null)
     }
 
-    /// [`Protected::result`] without the artifact bytes (front ends that hand the artifact over
-    /// separately).
-    pub fn summary(&self) -> ProtectResult {
+    /// The artifact and [`Protected::result`] without the artifact's base64, for front ends
+    /// that hand the artifact over separately. By value: the payload and envelope (each holding
+    /// a base64 copy of the module) move into the result instead of being copied.
+    pub fn into_artifact_and_summary(mut self) -> (Vec<u8>, ProtectResult) {
+        let payload = std::mem::take(&mut self.payload);
+        let envelope = self.encrypted_envelope.take();
+        let summary = self.report(payload, envelope, None);
+        (self.protected_artifact_bytes, summary)
+    }
+
+    fn report(
+        &self,
+        payload: Value,
+        encrypted_envelope: Option<Value>,
+        protected_artifact_base64: Option<String>,
+    ) -> ProtectResult {
         ProtectResult {
-            protected_artifact_base64: None,
-            ..self.result()
+            signing_public_key_hex: self.signing_public_key_hex.clone(),
+            signing_path: self.signing_path.clone(),
+            payload,
+            publication_notice: super::report::pnm_view(&self.publication_notice),
+            publication_records_base64: base64_encode(&self.publication_records_bytes),
+            protected_artifact_base64,
+            encrypted: self.encrypted,
+            encrypted_envelope,
+            single_file_bundle: self.single_file_bundle_wasm.is_some(),
         }
     }
 }
@@ -212,11 +226,13 @@ pub fn protect(
             let encrypted = encrypt_for_recipient(plain, recipient, &encrypt, rng)?;
             let notice = notice_for(&encrypted.ciphertext)?;
             let records = encode_collection(Some(&encrypted.enc), Some(&notice), None)?;
-            let artifact = append_collection(&encrypted.ciphertext, &records)?;
+            // The artifact is the ciphertext with the trailer appended in place.
+            let ciphertext_len = encrypted.ciphertext.len();
+            let artifact = append_collection_to(encrypted.ciphertext, &records)?;
             let envelope = envelope_for_blob(
                 &artifact,
                 &records,
-                &encrypted.ciphertext,
+                &artifact[..ciphertext_len],
                 Some(&encrypted.enc),
                 Some(&notice),
             );

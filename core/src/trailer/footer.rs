@@ -12,18 +12,25 @@ pub const FOOTER_MAGIC: &[u8; 4] = b"$REC";
 /// `payload ‖ collection ‖ u32le(len(collection)) ‖ "$REC"` (spec 5.4). Never checks whether the
 /// payload already carries a trailer.
 pub fn append_collection(payload: &[u8], collection: &[u8]) -> Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(payload.len() + collection.len() + FOOTER_LENGTH);
+    out.extend_from_slice(payload);
+    append_collection_to(out, collection)
+}
+
+/// [`append_collection`] onto a payload the caller owns: the trailer is added in place, so a
+/// large payload is not copied.
+pub fn append_collection_to(mut payload: Vec<u8>, collection: &[u8]) -> Result<Vec<u8>> {
     let length = u32::try_from(collection.len()).map_err(|_| {
         Error::new(
             ErrorCode::InputTooLarge,
             "REC trailer length must fit in uint32.",
         )
     })?;
-    let mut out = Vec::with_capacity(payload.len() + collection.len() + FOOTER_LENGTH);
-    out.extend_from_slice(payload);
-    out.extend_from_slice(collection);
-    out.extend_from_slice(&length.to_le_bytes());
-    out.extend_from_slice(FOOTER_MAGIC);
-    Ok(out)
+    payload.reserve_exact(collection.len() + FOOTER_LENGTH);
+    payload.extend_from_slice(collection);
+    payload.extend_from_slice(&length.to_le_bytes());
+    payload.extend_from_slice(FOOTER_MAGIC);
+    Ok(payload)
 }
 
 /// Where the parts of a trailed file lie (no decoding done).
