@@ -12,7 +12,7 @@ use super::trailer::split_publication_trailer;
 use super::{codec, manifest_link};
 use crate::canonical_json::canonical_bytes;
 use crate::js::{is_truthy, to_js_string};
-use crate::wasm::sections::{encode_custom_section, strip_prefixed_custom_sections};
+use crate::wasm::sections::{KeptParts, encode_custom_section};
 use crate::{Error, ErrorCode, Result};
 
 /// Everything create produces.
@@ -22,9 +22,7 @@ pub struct Created {
     pub bundle: ModuleBundle,
     /// The `SMDB` bytes (data of the bundle section).
     pub bundle_bytes: Vec<u8>,
-    /// The input module with its prefixed custom sections removed (the hash input).
-    pub canonical_wasm: Vec<u8>,
-    /// SHA-256 of `canonical_wasm`.
+    /// SHA-256 of the input module with its prefixed custom sections removed.
     pub canonical_module_hash: Vec<u8>,
     /// SHA-256 of the manifest bytes, or empty without a manifest.
     pub manifest_hash: Vec<u8>,
@@ -93,14 +91,14 @@ pub fn create(options: &CreateOptions) -> Result<Created> {
     // The output base is strip(walker-split(module)); the reference's hash helper splits once
     // more before that same strip. Both are the same bytes unless a nested trailer exists.
     let walked = split_publication_trailer(module).0;
-    let base = strip_prefixed_custom_sections(walked, &prefix)?;
+    let base = KeptParts::without_prefix(walked, &prefix)?;
     let hashed = split_publication_trailer(walked).0;
-    let canonical_wasm = if hashed.len() == walked.len() {
-        base.clone()
+    let canonical_module_hash = if hashed.len() == walked.len() {
+        base.sha256()
     } else {
-        strip_prefixed_custom_sections(hashed, &prefix)?
-    };
-    let canonical_module_hash = Sha256::digest(&canonical_wasm).to_vec();
+        KeptParts::without_prefix(hashed, &prefix)?.sha256()
+    }
+    .to_vec();
     let manifest_hash = manifest_bytes
         .as_ref()
         .map(|m| Sha256::digest(m).to_vec())
@@ -142,13 +140,13 @@ pub fn create(options: &CreateOptions) -> Result<Created> {
         entries,
     };
     let bundle_bytes = codec::encode(&bundle);
-    // append_custom_section, without copying the (possibly large) base once more.
-    let mut wasm = base;
-    wasm.extend_from_slice(&encode_custom_section(&section_name, &bundle_bytes)?);
+    // append_custom_section, with the stripped module copied once, into its final place.
+    let section = encode_custom_section(&section_name, &bundle_bytes)?;
+    let mut wasm = base.concat(section.len());
+    wasm.extend_from_slice(&section);
     Ok(Created {
         bundle,
         bundle_bytes,
-        canonical_wasm,
         canonical_module_hash,
         manifest_hash,
         wasm,

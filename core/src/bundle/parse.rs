@@ -1,7 +1,6 @@
 //! `parseSingleFileBundle` (spec 7.8): lenient, verifies nothing (see [`super::verify`]).
 
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 use super::codec;
 use super::constants::{SDS_BUNDLE_SECTION_NAME, SDS_CUSTOM_SECTION_PREFIX};
@@ -10,7 +9,7 @@ use super::model::{BundleEntry, ModuleBundle, encoding, role};
 use super::trailer::split_publication_trailer;
 use crate::deployment::{DEPLOYMENT_ENTRY_ID, DEPLOYMENT_SECTION_NAME};
 use crate::fbs::{reference_opt_text, reference_text};
-use crate::wasm::sections::{custom_sections, decode_text, strip_prefixed_custom_sections};
+use crate::wasm::sections::{KeptParts, custom_sections, decode_text};
 use crate::{Error, ErrorCode, Result};
 
 /// Options of [`parse`].
@@ -69,9 +68,8 @@ pub struct Parsed {
     pub deployment_plan: Option<Value>,
     /// Every custom section, in file order.
     pub custom_sections: Vec<CustomSectionInfo>,
-    /// The module with the bundle's stripped prefix removed.
-    pub canonical_wasm: Vec<u8>,
-    /// SHA-256 of `canonical_wasm` (computed, not the stored value).
+    /// SHA-256 of the module with the bundle's stripped prefix removed (computed, not the
+    /// stored value).
     pub canonical_module_hash: Vec<u8>,
 }
 
@@ -136,11 +134,12 @@ pub fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Parsed> {
         .and_then(|rule| rule.stripped_custom_section_prefix.clone())
         .unwrap_or_else(|| SDS_CUSTOM_SECTION_PREFIX.to_owned());
     // computeCanonicalModuleHash splits once more, and its strip walks (and splits) again.
-    let canonical_wasm = strip_prefixed_custom_sections(
+    let canonical_module_hash = KeptParts::without_prefix(
         split_publication_trailer(split_publication_trailer(module).0).0,
         &prefix,
-    )?;
-    let canonical_module_hash = Sha256::digest(&canonical_wasm).to_vec();
+    )?
+    .sha256()
+    .to_vec();
     let entries: Vec<ParsedEntry> = bundle.entries.iter().map(parse_entry).collect();
     // Reuse the per-entry decode when the located entry already has one (same payload).
     let manifest = bundle.find_entry_index("manifest").and_then(|index| {
@@ -170,7 +169,6 @@ pub fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Parsed> {
         manifest,
         deployment_plan: None,
         custom_sections,
-        canonical_wasm,
         canonical_module_hash,
     };
     parsed.deployment_plan = parsed

@@ -5,7 +5,6 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use sha2::{Digest, Sha256};
 use wasmtime::{Config, Engine, Instance, InstancePre, Linker, Module, Store};
 
 use crate::publication::VerifiedModule;
@@ -318,11 +317,15 @@ fn spawn_ticker(
 /// as `canonical_module_hash`. Keying the compile cache by it means re-bundling or re-signing
 /// a module does not defeat the cache.
 pub fn module_hash(wasm: &[u8]) -> Result<[u8; 32]> {
-    let canonical = crate::wasm::sections::strip_sds_sections(wasm).map_err(|err| {
+    let canonical = crate::wasm::sections::KeptParts::without_prefix(
+        wasm,
+        crate::wasm::sections::SDS_CUSTOM_SECTION_PREFIX,
+    )
+    .map_err(|err| {
         Error::new(
             ErrorCode::RuntimeCompileFailed,
             format!("not a WebAssembly module: {}", err.message()),
         )
     })?;
-    Ok(Sha256::digest(&canonical).into())
+    Ok(canonical.sha256())
 }

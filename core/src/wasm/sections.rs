@@ -249,22 +249,70 @@ pub fn encode_custom_section(name: &str, data: &[u8]) -> Result<Vec<u8>> {
 /// The header followed by the exact original bytes of every section except the custom
 /// sections for which `remove` returns true (spec 6.5). Nothing is re-encoded.
 pub fn strip_custom_sections(module: &[u8], remove: impl Fn(&str) -> bool) -> Result<Vec<u8>> {
-    let sections = parse_sections(module)?;
-    let mut out = Vec::with_capacity(module.len());
-    out.extend_from_slice(&module[..WASM_HEADER_LEN]);
-    for section in &sections {
-        if section.custom_name().is_some_and(&remove) {
-            continue;
-        }
-        out.extend_from_slice(section.raw(module));
-    }
-    Ok(out)
+    Ok(KeptParts::of(module, remove)?.concat(0))
 }
 
 /// Removes every custom section whose decoded name starts with `prefix` (case-sensitive; an
 /// empty prefix removes all custom sections).
 pub fn strip_prefixed_custom_sections(module: &[u8], prefix: &str) -> Result<Vec<u8>> {
     strip_custom_sections(module, |name| name.starts_with(prefix))
+}
+
+/// What stripping custom sections keeps of a module (its header and every other section, in
+/// order), as slices of it: a stripped module can be hashed, or built with room for what
+/// follows it, without an intermediate copy of a possibly large module.
+pub struct KeptParts<'a> {
+    parts: Vec<&'a [u8]>,
+}
+
+impl<'a> KeptParts<'a> {
+    /// Errors as [`parse_sections`].
+    pub fn of(module: &'a [u8], remove: impl Fn(&str) -> bool) -> Result<Self> {
+        let sections = parse_sections(module)?;
+        let mut parts = Vec::with_capacity(sections.len() + 1);
+        parts.push(&module[..WASM_HEADER_LEN]);
+        parts.extend(
+            sections
+                .iter()
+                .filter(|section| !section.custom_name().is_some_and(&remove))
+                .map(|section| section.raw(module)),
+        );
+        Ok(KeptParts { parts })
+    }
+
+    /// Without the custom sections whose names start with `prefix`.
+    pub fn without_prefix(module: &'a [u8], prefix: &str) -> Result<Self> {
+        Self::of(module, |name| name.starts_with(prefix))
+    }
+
+    /// Length of the stripped module.
+    pub fn len(&self) -> usize {
+        self.parts.iter().map(|part| part.len()).sum()
+    }
+
+    /// Never true: the header is always kept.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// SHA-256 of the stripped module.
+    pub fn sha256(&self) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        for part in &self.parts {
+            hasher.update(part);
+        }
+        hasher.finalize().into()
+    }
+
+    /// The stripped module, with capacity for `room` more bytes.
+    pub fn concat(&self, room: usize) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.len().saturating_add(room));
+        for part in &self.parts {
+            out.extend_from_slice(part);
+        }
+        out
+    }
 }
 
 /// Removes every `sds.*` custom section.
