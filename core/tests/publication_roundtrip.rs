@@ -5,6 +5,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 use space_data_module::ErrorCode;
 use space_data_module::keys::random::OsRandom;
 use space_data_module::keys::signing::{PublicKey, Signer};
@@ -87,6 +88,14 @@ fn round_trip(wasm: Vec<u8>, negatives: bool) {
     let signed = protect_with(wasm.clone(), None, false);
     let opened = publication::open(&signed.protected_artifact_bytes, &trusted(), None).unwrap();
     assert_eq!(opened.wasm, wasm);
+    // The loader hashes the payload once (for the CID) and reports that digest for the wasm.
+    let wasm_sha256 = hex::encode(Sha256::digest(&wasm));
+    let digest = opened.report.wasm.as_ref().unwrap();
+    assert_eq!(
+        (digest.sha256.as_str(), digest.length),
+        (wasm_sha256.as_str(), wasm.len())
+    );
+    assert!(opened.report.decrypted.is_none());
     assert!(
         opened
             .report
@@ -106,6 +115,13 @@ fn round_trip(wasm: Vec<u8>, negatives: bool) {
     )
     .unwrap();
     assert_eq!(opened.wasm, wasm);
+    for digest in [&opened.report.wasm, &opened.report.decrypted] {
+        let digest = digest.as_ref().unwrap();
+        assert_eq!(
+            (digest.sha256.as_str(), digest.length),
+            (wasm_sha256.as_str(), wasm.len())
+        );
+    }
     assert_eq!(
         open_class(
             &encrypted.protected_artifact_bytes,

@@ -26,10 +26,14 @@ pub fn base32_lower(bytes: &[u8]) -> String {
 
 /// `"b" + base32lower(01 55 12 20 ‖ SHA-256(payload))`.
 pub fn cid_v1_raw(payload: &[u8]) -> String {
-    let digest = Sha256::digest(payload);
+    cid_v1_raw_of_digest(&Sha256::digest(payload).into())
+}
+
+/// [`cid_v1_raw`] of a payload whose SHA-256 is `digest` (for callers that need the digest too).
+pub fn cid_v1_raw_of_digest(digest: &[u8; 32]) -> String {
     let mut bytes = Vec::with_capacity(36);
     bytes.extend_from_slice(&[0x01, 0x55, 0x12, 0x20]);
-    bytes.extend_from_slice(&digest);
+    bytes.extend_from_slice(digest);
     format!("b{}", base32_lower(&bytes))
 }
 

@@ -3,9 +3,10 @@
 //! Steps, first failure wins: footer → collection → PNM presence → CID → signature →
 //! timestamp signature → ENC algorithms and decryption → wasm validation → bundle → report.
 
+use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use super::cid::cid_v1_raw;
+use super::cid::cid_v1_raw_of_digest;
 use super::encryption::{check_enc_algorithms, decrypt_with_enc};
 use super::report::{CidReport, DigestReport, OpenReport, SignatureReport, TrailerReport};
 use crate::keys::signing::{PublicKey, SIGNATURE_TYPE};
@@ -118,7 +119,7 @@ fn run(
                 "no $REC footer and the policy requires a signed artifact",
             );
         }
-        return finish_wasm(bytes.to_vec(), false, report);
+        return finish_wasm(bytes.to_vec(), false, report, None);
     };
     if split.collection_length > MAX_COLLECTION_BYTES {
         return fail(
@@ -157,9 +158,13 @@ fn run(
         );
     }
 
-    // Step 4: CID.
+    // Step 4: CID. Its SHA-256 of the payload is also the wasm's digest when nothing is
+    // encrypted: kept, so the payload is hashed once.
+    let mut payload_digest: Option<[u8; 32]> = None;
     if let Some(declared) = &pnm.cid {
-        let recomputed = cid_v1_raw(payload);
+        let digest: [u8; 32] = Sha256::digest(payload).into();
+        payload_digest = Some(digest);
+        let recomputed = cid_v1_raw_of_digest(&digest);
         let matches = declared.len() == recomputed.len()
             && bool::from(declared.as_bytes().ct_eq(recomputed.as_bytes()));
         report.cid = Some(CidReport {
@@ -224,7 +229,7 @@ fn run(
 
     // Step 7: ENC.
     let Some(enc) = &collection.enc else {
-        return finish_wasm(payload.to_vec(), false, report);
+        return finish_wasm(payload.to_vec(), false, report, payload_digest.as_ref());
     };
     report.enc = Some(enc.clone());
     check_enc_algorithms(enc)?;
@@ -235,12 +240,23 @@ fn run(
         );
     };
     let decrypted = decrypt_with_enc(payload, enc, recipient)?;
-    report.decrypted = Some(DigestReport::of(&decrypted));
-    finish_wasm(decrypted, true, report)
+    finish_wasm(decrypted, true, report, None)
 }
 
 /// Steps 8 to 10: validate the wasm, report the bundle, hand the bytes back.
-fn finish_wasm(wasm: Vec<u8>, decrypted: bool, report: &mut OpenReport) -> Result<Vec<u8>, Error> {
+/// `known_digest`: the wasm's SHA-256 when already computed.
+fn finish_wasm(
+    wasm: Vec<u8>,
+    decrypted: bool,
+    report: &mut OpenReport,
+    known_digest: Option<&[u8; 32]>,
+) -> Result<Vec<u8>, Error> {
+    // The decrypted bytes are the wasm: one hash pass serves both digests. The decrypted
+    // digest is reported even when the bytes then fail validation.
+    let digest = DigestReport::of_known(&wasm, known_digest);
+    if decrypted {
+        report.decrypted = Some(digest.clone());
+    }
     if let Err(reason) = validate_wasm(&wasm) {
         return if decrypted {
             fail(
@@ -254,7 +270,7 @@ fn finish_wasm(wasm: Vec<u8>, decrypted: bool, report: &mut OpenReport) -> Resul
             )
         };
     }
-    report.wasm = Some(DigestReport::of(&wasm));
+    report.wasm = Some(digest);
     report.bundle = Some(super::open_bundle::bundle_report(&wasm)?);
     Ok(wasm)
 }
