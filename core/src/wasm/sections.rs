@@ -515,6 +515,29 @@ mod tests {
     }
 
     #[test]
+    fn kept_parts_hash_and_build_the_stripped_module() {
+        use sha2::{Digest, Sha256};
+        let bundled = vector("single-file-module.wasm");
+        let base = vector("base-module.wasm");
+        let kept = KeptParts::without_prefix(&bundled, SDS_CUSTOM_SECTION_PREFIX).unwrap();
+        assert_eq!(kept.len(), base.len());
+        assert_eq!(kept.sha256(), <[u8; 32]>::from(Sha256::digest(&base)));
+        let built = kept.concat(100);
+        assert_eq!(built, base);
+        assert!(built.capacity() >= base.len() + 100);
+        // Every kept section, not only the first and last, is in the hash.
+        let mut module = HEADER.to_vec();
+        for (name, data) in [("a", &b"1"[..]), ("sds.x", b"2"), ("b", b"3"), ("c", b"4")] {
+            module.extend(encode_custom_section(name, data).unwrap());
+        }
+        let stripped = strip_sds_sections(&module).unwrap();
+        let kept = KeptParts::without_prefix(&module, "sds.").unwrap();
+        assert_eq!(kept.concat(0), stripped);
+        assert_eq!(kept.sha256(), <[u8; 32]>::from(Sha256::digest(&stripped)));
+        assert!(KeptParts::without_prefix(&module[..4], "sds.").is_err());
+    }
+
+    #[test]
     fn sections_of_the_vector_module() {
         let bundled = vector("single-file-module.wasm");
         let sections = parse_sections(&bundled).unwrap();
