@@ -678,7 +678,8 @@ sdm_status sdm_module_run(const struct sdm_module *module,
 // `REC` trailer. The clock is the system clock. A key of another length is `key-invalid`.
 //
 // On success `out_artifact` holds the protected artifact and `out_result_json` the result
-// (docs/c-abi.md, "sdm_protect"; it holds no secret).
+// (docs/c-abi.md, "sdm_protect"; it holds no secret). `out_result_json` may be NULL: the
+// result, whose payload holds the module in base64, is then not built.
 //
 // # Safety
 // Inputs valid for their lengths; out-params NULL or writable.

@@ -48,6 +48,7 @@ ROWS = [
     Row("bundle parse 16 MiB", "bundle/16MiB/parse", {SHA256: 1}),
     Row("protect 16 MiB signed+encrypted", "publication/16MiB/protect/encrypted", {SHA256: 2, AES_CTR: 1}),
     Row("open 16 MiB signed+encrypted", "publication/16MiB/open/encrypted", {SHA256: 1, AES_CTR: 1}),
+    Row("open 16 MiB signed only", "publication/16MiB/open/signed", {SHA256: 1}),
     Row("open 81 KB signed (vector)", "publication/81KB/open/signed", target_ns=300e3),
     Row("manifest decode kitchen-sink (typed)", "manifest/kitchen-sink/decode (verify+read)", target_ns=1e3),
     Row("manifest encode from parsed value", "manifest/kitchen-sink/encode_json (normalize+encode)", target_ns=3.5e3),

@@ -47,7 +47,7 @@ fn bench(c: &mut Criterion) {
             let mode = if encrypted { "encrypted" } else { "signed" };
             let options = ProtectOptions {
                 manifest: manifest.clone(),
-                wasm: wasm.clone(),
+                wasm: &wasm,
                 single_file_bundle: false,
                 recipient_public_key: encrypted.then(|| recipient.public_key()),
                 artifact_id: None,

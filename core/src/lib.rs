@@ -27,6 +27,8 @@
 //! - [`js`]: the JavaScript coercions (`Number()`, `String()`, truthiness) the reference
 //!   applies to JSON input; byte identity depends on them.
 //! - [`encoding`]: strict hex and base64.
+//! - `parallel`: two independent pieces of work on two cores (hashing beside encryption,
+//!   function bodies validated in two halves).
 //! - [`fbs`]: FlatBuffers helpers shared by every codec (safe table reader, `FlatBufferTypeRef`).
 //! - [`manifest`]: the PluginManifest (`PMAN`) codec: normalize, encode, decode.
 //! - [`wasm`]: section walker, custom-section encode/strip/append, export lookup.
@@ -85,6 +87,8 @@ pub mod js;
 pub mod keys;
 #[cfg(feature = "format")]
 pub mod manifest;
+#[cfg(feature = "format")]
+mod parallel;
 #[cfg(feature = "format")]
 pub mod publication;
 #[cfg(feature = "format")]

@@ -115,10 +115,11 @@ fn only_the_loader_makes_verified_modules() {
     let (signer, _) = SigningKey::generate().unwrap();
     let recipient = RecipientKey::generate().unwrap();
     let wasm = guest_wasm();
+    let manifest = manifest_declaring(&["clock"]);
     let protected = publication::protect(
         &ProtectRequest {
             wasm: &wasm,
-            manifest_json: &manifest_declaring(&["clock"]),
+            manifest_json: &manifest,
             single_file_bundle: true,
             encrypt_for: Some(recipient.public_key()),
         },
@@ -132,7 +133,7 @@ fn only_the_loader_makes_verified_modules() {
 
     // Trusted and decrypted: a verified module whose ceiling is the bundled manifest's.
     let opened = publication::open(
-        &protected.artifact,
+        protected.artifact(),
         &OpenRequest {
             trusted_signers: trusted.clone(),
             decrypt_with: Some(&recipient),
@@ -149,7 +150,7 @@ fn only_the_loader_makes_verified_modules() {
 
     // Without the recipient key: refused with the partial report, no module.
     let refused = publication::open(
-        &protected.artifact,
+        protected.artifact(),
         &OpenRequest {
             trusted_signers: trusted,
             decrypt_with: None,
@@ -172,7 +173,7 @@ fn only_the_loader_makes_verified_modules() {
 
     // The explicit allow-unsigned path still verifies a signature that is present.
     assert_eq!(
-        VerifiedModule::allow_unsigned(&protected.artifact)
+        VerifiedModule::allow_unsigned(protected.artifact())
             .unwrap_err()
             .code(),
         ErrorCode::SignatureInvalid

@@ -62,9 +62,10 @@ fn small_module() -> Vec<u8> {
 }
 
 fn protect_small(recipient: Option<&X25519PrivateKey>) -> Vec<u8> {
+    let wasm = small_module();
     let options = ProtectOptions {
         manifest: serde_json::json!({"pluginId": "com.example.small"}),
-        wasm: small_module(),
+        wasm: &wasm,
         single_file_bundle: false,
         recipient_public_key: recipient.map(X25519PrivateKey::public_key),
         artifact_id: None,
@@ -74,7 +75,7 @@ fn protect_small(recipient: Option<&X25519PrivateKey>) -> Vec<u8> {
     };
     protect(&options, &signer(), &mut OsRandom)
         .unwrap()
-        .protected_artifact_bytes
+        .into_artifact()
 }
 
 fn class(artifact: &[u8], key: Option<&X25519PrivateKey>) -> ErrorCode {

@@ -45,7 +45,11 @@ fn big_module() -> Vec<u8> {
     wasm
 }
 
-fn protect_with(wasm: Vec<u8>, recipient: Option<&X25519PrivateKey>, bundle: bool) -> Protected {
+fn protect_with<'a>(
+    wasm: &'a [u8],
+    recipient: Option<&X25519PrivateKey>,
+    bundle: bool,
+) -> Protected<'a> {
     let options = ProtectOptions {
         manifest: manifest(),
         wasm,
@@ -85,7 +89,7 @@ fn round_trip(wasm: Vec<u8>, negatives: bool) {
     let wrong = X25519PrivateKey::generate(&mut OsRandom).unwrap();
 
     // Signed only.
-    let signed = protect_with(wasm.clone(), None, false);
+    let signed = protect_with(&wasm, None, false);
     let opened = publication::open(&signed.protected_artifact_bytes, &trusted(), None).unwrap();
     assert_eq!(opened.wasm, wasm);
     // The loader hashes the payload once (for the CID) and reports that digest for the wasm.
@@ -106,7 +110,7 @@ fn round_trip(wasm: Vec<u8>, negatives: bool) {
     );
 
     // Signed + encrypted.
-    let encrypted = protect_with(wasm.clone(), Some(&recipient), false);
+    let encrypted = protect_with(&wasm, Some(&recipient), false);
     assert_ne!(&encrypted.protected_artifact_bytes[..wasm.len()], &wasm[..]);
     let opened = publication::open(
         &encrypted.protected_artifact_bytes,
@@ -185,7 +189,8 @@ fn round_trips_on_a_16_mib_module() {
 fn single_file_bundle_round_trip() {
     let recipient = X25519PrivateKey::generate(&mut OsRandom).unwrap();
     for key in [None, Some(&recipient)] {
-        let protected = protect_with(base_module(), key, true);
+        let base = base_module();
+        let protected = protect_with(&base, key, true);
         let bundled = protected.single_file_bundle_wasm.clone().unwrap();
         let opened =
             publication::open(&protected.protected_artifact_bytes, &trusted(), key).unwrap();

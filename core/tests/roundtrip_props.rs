@@ -511,7 +511,7 @@ proptest! {
         wasm.extend(space_data_module::wasm::sections::encode_custom_section("filler", &filler).unwrap());
         let options = ProtectOptions {
             manifest: publication_manifest(),
-            wasm: wasm.clone(),
+            wasm: &wasm,
             single_file_bundle,
             recipient_public_key: encrypt.then(|| recipient.public_key()),
             artifact_id: None,
@@ -527,7 +527,7 @@ proptest! {
         let expected = if single_file_bundle {
             protected.single_file_bundle_wasm.clone().unwrap()
         } else {
-            wasm
+            wasm.clone()
         };
         prop_assert_eq!(opened.wasm, expected);
         prop_assert_eq!(protected.encrypted, encrypt);

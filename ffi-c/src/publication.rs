@@ -52,7 +52,8 @@ pub(crate) unsafe fn recipient_key(
 /// `REC` trailer. The clock is the system clock. A key of another length is `key-invalid`.
 ///
 /// On success `out_artifact` holds the protected artifact and `out_result_json` the result
-/// (docs/c-abi.md, "sdm_protect"; it holds no secret).
+/// (docs/c-abi.md, "sdm_protect"; it holds no secret). `out_result_json` may be NULL: the
+/// result, whose payload holds the module in base64, is then not built.
 ///
 /// # Safety
 /// Inputs valid for their lengths; out-params NULL or writable.
@@ -73,7 +74,6 @@ pub unsafe extern "C" fn sdm_protect(
 ) -> sdm_status {
     guard(|| {
         require_out(out_artifact, "out_artifact")?;
-        require_out(out_result_json, "out_result_json")?;
         // SAFETY: caller contract.
         let text = unsafe { utf8_input(manifest_json, manifest_json_len, "manifest_json") }?;
         // SAFETY: caller contract.
@@ -105,11 +105,17 @@ pub unsafe extern "C" fn sdm_protect(
             },
             &signer,
         )?;
-        let result = to_json_bytes(&protected.result)?;
-        // SAFETY: both checked non-NULL above.
+        let result = if out_result_json.is_null() {
+            None
+        } else {
+            Some(to_json_bytes(&protected.result())?)
+        };
+        // SAFETY: `out_artifact` checked non-NULL above, `out_result_json` here.
         unsafe {
-            write_out(out_artifact, sdm_bytes::from_vec(protected.artifact));
-            write_out(out_result_json, sdm_bytes::from_vec(result));
+            write_out(out_artifact, sdm_bytes::from_vec(protected.into_artifact()));
+            if let Some(result) = result {
+                write_out(out_result_json, sdm_bytes::from_vec(result));
+            }
         }
         Ok(())
     })

@@ -133,6 +133,16 @@ fn protect_open_and_authorization_check_key_lengths() {
         sdm_bytes_free(&mut artifact);
         sdm_bytes_free(&mut result);
     }
+    // Without `out_result_json` the artifact alone is returned.
+    assert_eq!(
+        protect(&key[..32], None, &mut artifact, ptr::null_mut()),
+        0,
+        "{}",
+        last_message()
+    );
+    assert!(!artifact.ptr.is_null() && artifact.len > wasm.len());
+    // SAFETY: filled by the library.
+    unsafe { sdm_bytes_free(&mut artifact) };
 
     let (mut wasm_out, mut report) = (empty(), empty());
     let (status, trusted) = signing_public_key(&key[..32], 33);

@@ -99,7 +99,7 @@ pub fn protect<'py>(
     };
     let key = &signer.key;
     let protected = detached(py, || publication::protect(&request, key))?;
-    Ok(bytes(py, &protected.artifact))
+    Ok(bytes(py, protected.artifact()))
 }
 
 /// Runs the fail-closed loader. A refusal raises the error of its code (e.g. `SecurityError`

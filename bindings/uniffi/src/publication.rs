@@ -117,9 +117,9 @@ pub fn protect(
             encrypted,
             encrypted_envelope,
             single_file_bundle,
-        } = protected.result;
+        } = protected.result();
         Ok(ProtectedArtifact {
-            artifact: protected.artifact,
+            artifact: protected.into_artifact(),
             result: ProtectResult {
                 signing_public_key_hex,
                 signing_path,

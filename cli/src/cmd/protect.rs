@@ -64,23 +64,15 @@ pub fn run(args: Args) -> Result<Outcome, Error> {
         },
         &signer,
     )?;
-    output::write_atomic(&args.out, &protected.artifact)?;
+    output::write_atomic(&args.out, protected.artifact())?;
     if args.json {
-        print_json(&protected.result);
+        print_json(&protected.result());
     } else {
-        println!(
-            "artifactId={}",
-            protected.result.payload["artifactId"]
-                .as_str()
-                .unwrap_or_default()
-        );
-        println!(
-            "signingPublicKeyHex={}",
-            protected.result.signing_public_key_hex
-        );
-        println!("encrypted={}", protected.result.encrypted);
+        println!("artifactId={}", protected.artifact_id());
+        println!("signingPublicKeyHex={}", protected.signing_public_key_hex());
+        println!("encrypted={}", protected.encrypted());
         println!("singleFileBundle={}", args.single_file_bundle);
-        println!("protectedBytes={}", protected.artifact.len());
+        println!("protectedBytes={}", protected.artifact().len());
         println!("outputPath={}", args.out.display());
     }
     Ok(Outcome::Ok)

@@ -275,10 +275,10 @@ fn protect(body: ProtectBody, session: &Session) -> ApiResult {
         uploaded.as_ref().unwrap_or(&session.signing),
     )?;
     Ok(Reply::json(&json!({
-        "result": protected.result,
-        "artifactBase64": base64(&protected.artifact),
-        "artifactBytes": protected.artifact.len(),
-        "artifactSha256Hex": hex::encode(Sha256::digest(&protected.artifact)),
+        "result": protected.result(),
+        "artifactBase64": base64(protected.artifact()),
+        "artifactBytes": protected.artifact().len(),
+        "artifactSha256Hex": hex::encode(Sha256::digest(protected.artifact())),
     })))
 }
 

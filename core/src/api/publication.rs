@@ -11,7 +11,9 @@ use super::wasmsig::{self, VerifyOptions, WasmsigPublicKey, WasmsigReport};
 use crate::keys::random::OsRandom;
 use crate::keys::signing::PublicKey;
 use crate::publication::report::OpenReportView;
-use crate::publication::{self, OpenPolicy, ProtectOptions, ProtectResult, VerifiedModule};
+use crate::publication::{
+    self, OpenPolicy, ProtectOptions, ProtectResult, Protected, VerifiedModule,
+};
 use crate::{Error, ErrorCode, Result};
 
 /// What [`protect`] needs beyond the module, its manifest and the signer.
@@ -25,20 +27,56 @@ pub struct ProtectRequest<'a> {
     pub encrypt_for: Option<[u8; 32]>,
 }
 
-/// A protected artifact and what `protect` reports about it.
+/// A protected artifact and what `protect` reports about it. Borrows the request's inputs (the
+/// report's payload encodes the wasm), so they outlive it.
 #[derive(Debug, Clone)]
-pub struct ProtectedArtifact {
-    pub artifact: Vec<u8>,
-    /// The report, without the artifact bytes (they are in `artifact`).
-    pub result: ProtectResult,
+pub struct ProtectedArtifact<'a> {
+    protected: Protected<'a>,
+}
+
+impl ProtectedArtifact<'_> {
+    /// The protected artifact.
+    pub fn artifact(&self) -> &[u8] {
+        self.protected.bundled_wasm_bytes()
+    }
+
+    /// The protected artifact, by value.
+    pub fn into_artifact(self) -> Vec<u8> {
+        self.protected.into_artifact()
+    }
+
+    /// The report, without the artifact bytes (they are [`ProtectedArtifact::artifact`]).
+    /// Built on request: its payload and envelope hold the module in base64, a pass and
+    /// 4/3 of the module each, which a front end that only writes the artifact never needs.
+    pub fn result(&self) -> ProtectResult {
+        self.protected.summary()
+    }
+
+    /// The artifact id the authorization and notice name (`module-…`).
+    pub fn artifact_id(&self) -> &str {
+        self.protected.artifact_id()
+    }
+
+    /// The compressed secp256k1 public key that signed, as hex.
+    pub fn signing_public_key_hex(&self) -> &str {
+        &self.protected.signing_public_key_hex
+    }
+
+    /// Whether the artifact is encrypted.
+    pub fn encrypted(&self) -> bool {
+        self.protected.encrypted
+    }
 }
 
 /// Signs (and optionally bundles and encrypts) a module, at the system clock.
-pub fn protect(request: &ProtectRequest<'_>, signer: &SigningKey) -> Result<ProtectedArtifact> {
+pub fn protect<'a>(
+    request: &ProtectRequest<'a>,
+    signer: &SigningKey,
+) -> Result<ProtectedArtifact<'a>> {
     caps::check_len("wasm", request.wasm.len(), caps::MODULE_BYTES)?;
     let options = ProtectOptions {
         manifest: parse_manifest_json(request.manifest_json)?,
-        wasm: request.wasm.to_vec(),
+        wasm: request.wasm,
         single_file_bundle: request.single_file_bundle,
         recipient_public_key: request.encrypt_for,
         artifact_id: None,
@@ -47,8 +85,7 @@ pub fn protect(request: &ProtectRequest<'_>, signer: &SigningKey) -> Result<Prot
         now_ms: clock::now_ms()?,
     };
     let protected = publication::protect(&options, &signer.signer, &mut OsRandom)?;
-    let (artifact, result) = protected.into_artifact_and_summary();
-    Ok(ProtectedArtifact { artifact, result })
+    Ok(ProtectedArtifact { protected })
 }
 
 /// Who is trusted and what is required by [`open`].

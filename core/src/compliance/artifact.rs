@@ -56,14 +56,12 @@ pub fn validate_artifact(
 /// The export names of a module after WebAssembly validation, sorted the way JavaScript's
 /// default `sort()` orders strings (by UTF-16 code units).
 pub fn wasm_export_names(bytes: &[u8]) -> Result<Vec<String>> {
-    wasmparser::Validator::new()
-        .validate_all(bytes)
-        .map_err(|err| {
-            Error::new(
-                ErrorCode::WasmInvalid,
-                format!("module does not compile: {err}"),
-            )
-        })?;
+    crate::wasm::validate::validate(bytes).map_err(|err| {
+        Error::new(
+            ErrorCode::WasmInvalid,
+            format!("module does not compile: {err}"),
+        )
+    })?;
     let mut names = crate::wasm::exports::export_names(bytes)?;
     names.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
     Ok(names)

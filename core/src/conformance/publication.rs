@@ -235,7 +235,7 @@ mod rebuild {
             .transpose()?;
         let protect_options = ProtectOptions {
             manifest,
-            wasm,
+            wasm: &wasm,
             single_file_bundle: options
                 .get("singleFileBundle")
                 .and_then(Value::as_bool)
@@ -255,12 +255,12 @@ mod rebuild {
             return Ok(Some(format!("rebuilt artifact: {diff}")));
         }
         if let Ok(envelope) = read_json(&dir.join("authorization-envelope.json"))
-            && let Some(diff) = json_diff(&envelope, &protected.payload["authorization"])
+            && let Some(diff) = json_diff(&envelope, protected.authorization())
         {
             return Ok(Some(format!("authorization-envelope.json: {diff}")));
         }
         if let Ok(envelope) = read_json(&dir.join("transport-envelope.json")) {
-            let rebuilt = protected.encrypted_envelope.clone().unwrap_or(Value::Null);
+            let rebuilt = protected.encrypted_envelope().unwrap_or(Value::Null);
             if let Some(diff) = json_diff(&envelope, &rebuilt) {
                 return Ok(Some(format!("transport-envelope.json: {diff}")));
             }

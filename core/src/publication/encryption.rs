@@ -3,7 +3,7 @@
 
 use aes::cipher::{KeyIvInit, StreamCipher};
 use hkdf::Hkdf;
-use sha2::Sha256;
+use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use crate::keys::random::RandomSource;
@@ -34,12 +34,32 @@ pub(crate) fn derive_key(
     Ok(key)
 }
 
-/// AES-256-CTR in place with IV `nonce_start ‖ 00000000` and a 128-bit big-endian counter.
-fn aes_ctr_in_place(key: &[u8; 32], nonce_start: &[u8; 12], data: &mut [u8]) {
+/// Bytes run through the cipher and the hash together: small enough that a chunk written by
+/// the cipher is still in cache when the hash reads it, large enough that the per-call cost
+/// vanishes.
+const CHUNK_BYTES: usize = 64 << 10;
+
+/// AES-256-CTR of `input` (IV `nonce_start ‖ 00000000`, 128-bit big-endian counter) into a new
+/// buffer, and the SHA-256 of that output: one pass over memory instead of three (copy,
+/// cipher, hash).
+fn aes_ctr_copy_and_hash(
+    key: &[u8; 32],
+    nonce_start: &[u8; 12],
+    input: &[u8],
+) -> (Vec<u8>, [u8; 32]) {
     let mut iv = [0u8; 16];
     iv[..12].copy_from_slice(nonce_start);
     let mut cipher = Aes256Ctr::new(key.into(), &iv.into());
-    cipher.apply_keystream(data);
+    let mut hasher = Sha256::new();
+    let mut output = Vec::with_capacity(input.len());
+    for chunk in input.chunks(CHUNK_BYTES) {
+        let start = output.len();
+        output.extend_from_slice(chunk);
+        // Chunks are multiples of the block size except the last, so the counter stays aligned.
+        cipher.apply_keystream(&mut output[start..]);
+        hasher.update(&output[start..]);
+    }
+    (output, hasher.finalize().into())
 }
 
 /// Options of [`encrypt_for_recipient`].
@@ -60,7 +80,16 @@ pub struct EncryptOptions {
 #[derive(Debug, Clone)]
 pub struct Encrypted {
     pub ciphertext: Vec<u8>,
+    /// SHA-256 of `ciphertext` (computed while encrypting; the CID of a protected artifact).
+    pub ciphertext_sha256: [u8; 32],
     pub enc: EncRecord,
+}
+
+/// A decrypted payload and its SHA-256 (computed while decrypting).
+#[derive(Debug, Clone)]
+pub struct Decrypted {
+    pub plaintext: Vec<u8>,
+    pub sha256: [u8; 32],
 }
 
 /// Encrypts for an X25519 recipient (spec 8.1). Random draws, in order: the ephemeral private
@@ -88,15 +117,18 @@ pub fn encrypt_for_recipient(
         )
     })?;
     let key = derive_key(&shared, &[], &context)?;
-    let mut ciphertext = plaintext.to_vec();
-    aes_ctr_in_place(&key, &nonce, &mut ciphertext);
+    let (ciphertext, ciphertext_sha256) = aes_ctr_copy_and_hash(&key, &nonce, plaintext);
     let mut enc = EncRecord::x25519_ctr(sender.public_key(), nonce);
     enc.recipient_key_id = options.recipient_key_id.clone();
     enc.context = Some(context);
     enc.schema_hash = options.schema_hash.clone();
     enc.root_type = options.root_type.clone();
     enc.timestamp = options.timestamp_ms;
-    Ok(Encrypted { ciphertext, enc })
+    Ok(Encrypted {
+        ciphertext,
+        ciphertext_sha256,
+        enc,
+    })
 }
 
 /// Fails with `unsupported-algorithm` unless the record is version 1 X25519/AES_256_CTR/HKDF_SHA256.
@@ -133,6 +165,15 @@ pub fn decrypt_with_enc(
     enc: &EncRecord,
     recipient: &X25519PrivateKey,
 ) -> Result<Vec<u8>> {
+    decrypt_and_hash(payload, enc, recipient).map(|decrypted| decrypted.plaintext)
+}
+
+/// [`decrypt_with_enc`], also hashing the plaintext in the same pass.
+pub fn decrypt_and_hash(
+    payload: &[u8],
+    enc: &EncRecord,
+    recipient: &X25519PrivateKey,
+) -> Result<Decrypted> {
     check_enc_algorithms(enc)?;
     let ephemeral: [u8; 32] = enc
         .ephemeral_public_key
@@ -151,9 +192,8 @@ pub fn decrypt_with_enc(
         .map_err(|_| Error::new(ErrorCode::TrailerInvalid, "nonce start must be 12 bytes"))?;
     let shared = recipient.shared_secret(&ephemeral)?;
     let key = derive_key(&shared, &[], enc.context.as_deref().unwrap_or(""))?;
-    let mut plaintext = payload.to_vec();
-    aes_ctr_in_place(&key, &nonce, &mut plaintext);
-    Ok(plaintext)
+    let (plaintext, sha256) = aes_ctr_copy_and_hash(&key, &nonce, payload);
+    Ok(Decrypted { plaintext, sha256 })
 }
 
 /// AES-256-GCM decryption of a legacy version-1 envelope body (`ciphertext ‖ tag`, no AAD).
@@ -178,4 +218,29 @@ pub(crate) fn gcm_decrypt(
     cipher
         .decrypt(iv.into(), packed)
         .map_err(|_| Error::new(ErrorCode::DecryptionFailed, "AES-GCM authentication failed"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunked_cipher_and_hash_equal_one_pass_over_the_whole_buffer() {
+        let key = [7u8; 32];
+        let nonce = [9u8; 12];
+        for len in [0, 1, 15, CHUNK_BYTES - 1, CHUNK_BYTES, 2 * CHUNK_BYTES + 5] {
+            let input: Vec<u8> = (0..len).map(|i| (i % 253) as u8).collect();
+            let mut expected = input.clone();
+            let mut iv = [0u8; 16];
+            iv[..12].copy_from_slice(&nonce);
+            Aes256Ctr::new((&key).into(), &iv.into()).apply_keystream(&mut expected);
+            let (output, digest) = aes_ctr_copy_and_hash(&key, &nonce, &input);
+            assert_eq!(output, expected, "len {len}");
+            assert_eq!(
+                digest,
+                <[u8; 32]>::from(Sha256::digest(&expected)),
+                "len {len}"
+            );
+        }
+    }
 }

@@ -7,12 +7,14 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use super::cid::cid_v1_raw_of_digest;
-use super::encryption::{check_enc_algorithms, decrypt_with_enc};
+use super::encryption::{Decrypted, check_enc_algorithms, decrypt_and_hash};
 use super::report::{CidReport, DigestReport, OpenReport, SignatureReport, TrailerReport};
 use crate::keys::signing::{PublicKey, SIGNATURE_TYPE};
 use crate::keys::x25519::X25519PrivateKey;
+use crate::parallel::{beside, sha256_beside};
 use crate::trailer::decode::decode_collection;
 use crate::trailer::footer::split_footer;
+use crate::trailer::records::EncRecord;
 use crate::{Error, ErrorCode};
 
 /// Default cap on the artifact size: 512 MiB.
@@ -159,12 +161,16 @@ fn run(
     }
 
     // Step 4: CID. Its SHA-256 of the payload is also the wasm's digest when nothing is
-    // encrypted: kept, so the payload is hashed once.
-    let mut payload_digest: Option<[u8; 32]> = None;
-    if let Some(declared) = &pnm.cid {
-        let digest: [u8; 32] = Sha256::digest(payload).into();
-        payload_digest = Some(digest);
-        let recomputed = cid_v1_raw_of_digest(&digest);
+    // encrypted: kept, so the payload is hashed once. When there is something to decrypt,
+    // decryption runs beside that hash (see `hash_and_decrypt`).
+    let (payload_digest, decrypted) = hash_and_decrypt(
+        payload,
+        pnm.cid.is_some(),
+        collection.enc.as_ref(),
+        recipient,
+    );
+    if let (Some(declared), Some(digest)) = (&pnm.cid, &payload_digest) {
+        let recomputed = cid_v1_raw_of_digest(digest);
         let matches = declared.len() == recomputed.len()
             && bool::from(declared.as_bytes().ct_eq(recomputed.as_bytes()));
         report.cid = Some(CidReport {
@@ -190,11 +196,33 @@ fn run(
             );
         }
         let cid = pnm.cid.as_deref().unwrap_or("");
-        let Some(signer) = policy
-            .trusted_signers
-            .iter()
-            .find(|key| key.verify_hex(cid.as_bytes(), signature))
-        else {
+        let timestamp_signed = pnm
+            .publish_timestamp
+            .as_ref()
+            .zip(pnm.timestamp_signature.as_ref());
+        let timestamp_verifies = |key: &PublicKey| {
+            timestamp_signed.is_some_and(|(timestamp, signature)| {
+                key.verify_hex(timestamp.as_bytes(), signature)
+            })
+        };
+        // With one trusted key, the usual case, the timestamp signature is verified beside the
+        // CID's: two ECDSA verifications are most of the time of opening a small module. Its
+        // verdict is used only in its own step, after the CID signature's.
+        let (signer, timestamp_verdict) = match policy.trusted_signers.as_slice() {
+            [only] if timestamp_signed.is_some() => {
+                let (timestamp_valid, cid_valid) = beside(
+                    || timestamp_verifies(only),
+                    || only.verify_hex(cid.as_bytes(), signature),
+                );
+                (cid_valid.then_some(only), Some(timestamp_valid))
+            }
+            keys => (
+                keys.iter()
+                    .find(|key| key.verify_hex(cid.as_bytes(), signature)),
+                None,
+            ),
+        };
+        let Some(signer) = signer else {
             return fail(
                 ErrorCode::SignatureInvalid,
                 "SIGNATURE does not verify under any trusted signer key",
@@ -207,12 +235,7 @@ fn run(
                 format!("unsupported PNM timestamp signature type \"{timestamp_type}\""),
             );
         }
-        let timestamp_valid = match (&pnm.publish_timestamp, &pnm.timestamp_signature) {
-            (Some(timestamp), Some(timestamp_signature)) => {
-                signer.verify_hex(timestamp.as_bytes(), timestamp_signature)
-            }
-            _ => false,
-        };
+        let timestamp_valid = timestamp_verdict.unwrap_or_else(|| timestamp_verifies(signer));
         report.signature = Some(SignatureReport {
             signer_public_key_hex: signer.to_hex(),
             signature_type: SIGNATURE_TYPE.to_owned(),
@@ -239,8 +262,32 @@ fn run(
             "ENC present but no recipient key supplied",
         );
     };
-    let decrypted = decrypt_with_enc(payload, enc, recipient)?;
-    finish_wasm(decrypted, true, report, None)
+    let decrypted = match decrypted {
+        Some(decrypted) => decrypted?,
+        None => decrypt_and_hash(payload, enc, recipient)?,
+    };
+    finish_wasm(decrypted.plaintext, true, report, Some(&decrypted.sha256))
+}
+
+/// The payload's SHA-256 (when a CID needs it) and, when there is an ENC record and a key,
+/// the decryption, the two on two cores. Decrypting before the signature is checked is safe:
+/// the plaintext stays here until every earlier step passed, and a failure of the decryption
+/// itself is reported only in its own step (the caller's `?` after steps 4 to 6).
+fn hash_and_decrypt(
+    payload: &[u8],
+    needs_digest: bool,
+    enc: Option<&EncRecord>,
+    recipient: Option<&X25519PrivateKey>,
+) -> (Option<[u8; 32]>, Option<Result<Decrypted, Error>>) {
+    match (needs_digest, enc.zip(recipient)) {
+        (true, Some((enc, recipient))) => {
+            let (digest, decrypted) =
+                sha256_beside(payload, || decrypt_and_hash(payload, enc, recipient));
+            (Some(digest), Some(decrypted))
+        }
+        (true, None) => (Some(Sha256::digest(payload).into()), None),
+        (false, _) => (None, None),
+    }
 }
 
 /// Steps 8 to 10: validate the wasm, report the bundle, hand the bytes back.
@@ -282,8 +329,5 @@ fn validate_wasm(bytes: &[u8]) -> Result<(), String> {
     if bytes.len() < 8 || bytes[..8] != WASM_HEADER {
         return Err("missing the wasm version-1 header".to_owned());
     }
-    wasmparser::Validator::new()
-        .validate_all(bytes)
-        .map(|_| ())
-        .map_err(|err| err.to_string())
+    crate::wasm::validate::validate(bytes).map_err(|err| err.to_string())
 }

@@ -4,20 +4,27 @@
 //! Differences from the reference (deliberate, spec 7.4 and 9.3): the caller supplies the
 //! [`Signer`] (an invalid mnemonic is an error upstream, never a fresh key), and the result holds
 //! no mnemonic. Randomness and the clock are parameters so vectors can be rebuilt exactly.
+//!
+//! The reference-shaped payload and transport envelope each hold the module in base64; they
+//! are built only when asked for ([`Protected::payload`], [`Protected::result`]), so a front
+//! end that only writes the artifact never pays for them.
 
 use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use super::cid::cid_v1_raw;
-use super::encryption::{DEFAULT_CONTEXT, EncryptOptions, ROOT_TYPE_WASM, encrypt_for_recipient};
+use super::cid::cid_v1_raw_of_digest;
+use super::encryption::{
+    DEFAULT_CONTEXT, EncryptOptions, Encrypted, ROOT_TYPE_WASM, encrypt_for_recipient,
+};
 use super::timestamp::iso_timestamp;
 use super::transport::envelope_for_blob;
 use crate::auth::{SignerHeader, create_authorization, sign_authorization};
 use crate::encoding::base64_encode;
 use crate::keys::random::RandomSource;
 use crate::keys::signing::{SIGNATURE_TYPE, SIGNING_PATH, Signer};
+use crate::parallel::sha256_beside;
 use crate::trailer::encode::encode_collection;
 use crate::trailer::footer::{append_collection, append_collection_to};
 use crate::trailer::records::{EncRecord, PnmRecord};
@@ -25,11 +32,11 @@ use crate::{Error, ErrorCode, Result};
 
 /// Inputs of [`protect`].
 #[derive(Debug, Clone)]
-pub struct ProtectOptions {
+pub struct ProtectOptions<'a> {
     /// The manifest JSON (encoded to `PMAN` as the manifest module does).
     pub manifest: Value,
-    /// The input wasm.
-    pub wasm: Vec<u8>,
+    /// The input wasm (borrowed: protect reads it and [`Protected::payload`] encodes it).
+    pub wasm: &'a [u8],
     /// Wrap the wasm into a single-file bundle (`sds.bundle` with manifest + authorization).
     pub single_file_bundle: bool,
     /// Encrypt for this X25519 recipient public key.
@@ -44,40 +51,96 @@ pub struct ProtectOptions {
     pub now_ms: i64,
 }
 
-/// The result (the reference's fields, spec 9.2, minus the mnemonic).
+/// The parts of the signed package payload (spec 9.2) other than the module itself.
 #[derive(Debug, Clone)]
-pub struct Protected {
+struct Package {
+    artifact_id: String,
+    program_id: String,
+    manifest: Value,
+    manifest_bytes: Vec<u8>,
+    wasm_hash_hex: String,
+    manifest_hash_hex: String,
+    authorization: Value,
+}
+
+/// The result (the reference's fields, spec 9.2, minus the mnemonic). Borrows the input wasm,
+/// which the payload encodes.
+#[derive(Debug, Clone)]
+pub struct Protected<'a> {
+    wasm: &'a [u8],
+    package: Package,
+    /// Length of the artifact's payload (ciphertext or plain wasm) before the trailer.
+    payload_length: usize,
     pub signing_public_key_hex: String,
     pub signing_path: String,
-    /// `{version, format, artifactId, programId, manifest, manifestBase64, wasmBase64,
-    /// wasmHashHex, manifestHashHex, authorization}`.
-    pub payload: Value,
     pub publication_notice: PnmRecord,
     /// The ENC record when encrypted.
     pub enc: Option<EncRecord>,
     pub publication_records_bytes: Vec<u8>,
     pub protected_artifact_bytes: Vec<u8>,
     pub encrypted: bool,
-    /// The version-2 transport envelope over the final artifact (encrypted only).
-    pub encrypted_envelope: Option<Value>,
     /// The bundled wasm before encryption and trailer (single-file bundle only).
     pub single_file_bundle_wasm: Option<Vec<u8>>,
 }
 
-impl Protected {
+impl Protected<'_> {
     /// The protected artifact (the reference's `bundledWasmBytes` equals it).
     pub fn bundled_wasm_bytes(&self) -> &[u8] {
         &self.protected_artifact_bytes
     }
 
+    /// The protected artifact, by value.
+    pub fn into_artifact(self) -> Vec<u8> {
+        self.protected_artifact_bytes
+    }
+
+    /// `module-…` unless the options named it.
+    pub fn artifact_id(&self) -> &str {
+        &self.package.artifact_id
+    }
+
+    /// The signed authorization envelope (also the payload's `authorization`).
+    pub fn authorization(&self) -> &Value {
+        &self.package.authorization
+    }
+
+    /// `{version, format, artifactId, programId, manifest, manifestBase64, wasmBase64,
+    /// wasmHashHex, manifestHashHex, authorization}`: the reference's signed package payload.
+    /// Encodes the module in base64.
+    pub fn payload(&self) -> Value {
+        let package = &self.package;
+        json!({
+            "version": 1,
+            "format": "space-data-module-package",
+            "artifactId": package.artifact_id,
+            "programId": package.program_id,
+            "manifest": package.manifest,
+            "manifestBase64": base64_encode(&package.manifest_bytes),
+            "wasmBase64": base64_encode(self.wasm),
+            "wasmHashHex": package.wasm_hash_hex,
+            "manifestHashHex": package.manifest_hash_hex,
+            "authorization": package.authorization,
+        })
+    }
+
+    /// The version-2 transport envelope over the artifact (encrypted only). Encodes the
+    /// artifact and its ciphertext in base64.
+    pub fn encrypted_envelope(&self) -> Option<Value> {
+        let enc = self.enc.as_ref()?;
+        let artifact = &self.protected_artifact_bytes;
+        Some(envelope_for_blob(
+            artifact,
+            &self.publication_records_bytes,
+            &artifact[..self.payload_length],
+            Some(enc),
+            Some(&self.publication_notice),
+        ))
+    }
+
     /// The result as every front end reports it (holds no secret: no mnemonic, no private
     /// key). Byte fields are base64 (the reference prints typed arrays as index-keyed objects).
     pub fn result(&self) -> ProtectResult {
-        self.report(
-            self.payload.clone(),
-            self.encrypted_envelope.clone(),
-            Some(base64_encode(&self.protected_artifact_bytes)),
-        )
+        self.report(Some(base64_encode(&self.protected_artifact_bytes)))
     }
 
     /// [`Protected::result`] as JSON.
@@ -85,31 +148,22 @@ impl Protected {
         serde_json::to_value(self.result()).unwrap_or(Value::Null)
     }
 
-    /// The artifact and [`Protected::result`] without the artifact's base64, for front ends
-    /// that hand the artifact over separately. By value: the payload and envelope (each holding
-    /// a base64 copy of the module) move into the result instead of being copied.
-    pub fn into_artifact_and_summary(mut self) -> (Vec<u8>, ProtectResult) {
-        let payload = std::mem::take(&mut self.payload);
-        let envelope = self.encrypted_envelope.take();
-        let summary = self.report(payload, envelope, None);
-        (self.protected_artifact_bytes, summary)
+    /// [`Protected::result`] without the artifact's base64, for front ends that hand the
+    /// artifact over separately.
+    pub fn summary(&self) -> ProtectResult {
+        self.report(None)
     }
 
-    fn report(
-        &self,
-        payload: Value,
-        encrypted_envelope: Option<Value>,
-        protected_artifact_base64: Option<String>,
-    ) -> ProtectResult {
+    fn report(&self, protected_artifact_base64: Option<String>) -> ProtectResult {
         ProtectResult {
             signing_public_key_hex: self.signing_public_key_hex.clone(),
             signing_path: self.signing_path.clone(),
-            payload,
+            payload: self.payload(),
             publication_notice: super::report::pnm_view(&self.publication_notice),
             publication_records_base64: base64_encode(&self.publication_records_bytes),
             protected_artifact_base64,
             encrypted: self.encrypted,
-            encrypted_envelope,
+            encrypted_envelope: self.encrypted_envelope(),
             single_file_bundle: self.single_file_bundle_wasm.is_some(),
         }
     }
@@ -137,20 +191,41 @@ pub struct ProtectResult {
 
 /// Protects a module (spec 9.1). Random draws in order: authorization nonce (16), then when
 /// encrypting the ephemeral key (32) and the nonce (12).
-pub fn protect(
-    options: &ProtectOptions,
+///
+/// Each digest is one pass: the ciphertext is hashed while it is encrypted, and when the
+/// module is encrypted as given (no bundle) its own hash runs on a second core meanwhile;
+/// signed only, the module's hash is also its CID's.
+pub fn protect<'a>(
+    options: &ProtectOptions<'a>,
     signer: &Signer,
     rng: &mut dyn RandomSource,
-) -> Result<Protected> {
-    if options.wasm.is_empty() {
+) -> Result<Protected<'a>> {
+    let wasm = options.wasm;
+    if wasm.is_empty() {
         return Err(Error::new(
             ErrorCode::InvalidArgument,
             "protectModuleArtifact requires wasmBytes or wasmBase64.",
         ));
     }
     let manifest_bytes = crate::manifest::encode_json(&options.manifest)?.bytes;
-    let wasm_hash_hex = hex::encode(Sha256::digest(&options.wasm));
     let manifest_hash_hex = hex::encode(Sha256::digest(&manifest_bytes));
+    // Drawn first, as the reference does, so the encryption below may run before the
+    // authorization that needs the module's hash.
+    let mut authorization_nonce = [0u8; 16];
+    rng.fill(&mut authorization_nonce)?;
+
+    let encrypt_as_given = options
+        .recipient_public_key
+        .filter(|_| !options.single_file_bundle);
+    let (wasm_digest, early_encryption) = match &encrypt_as_given {
+        Some(recipient) => {
+            let (digest, encrypted) =
+                sha256_beside(wasm, || encrypt(wasm, recipient, options.now_ms, rng));
+            (digest, Some(encrypted?))
+        }
+        None => (Sha256::digest(wasm).into(), None),
+    };
+    let wasm_hash_hex = hex::encode(wasm_digest);
     let artifact_id = options
         .artifact_id
         .clone()
@@ -167,6 +242,7 @@ pub fn protect(
         "graphHash": wasm_hash_hex,
         "target": options.target,
         "capabilities": options.capabilities.clone().unwrap_or_else(|| json!([])),
+        "nonce": hex::encode(authorization_nonce),
     });
     let authorization = create_authorization(&authorization_options, options.now_ms as f64, rng)?;
     let header = SignerHeader {
@@ -175,33 +251,19 @@ pub fn protect(
     };
     let signed_authorization = sign_authorization(&authorization, signer, &header)?;
 
-    let payload = json!({
-        "version": 1,
-        "format": "space-data-module-package",
-        "artifactId": artifact_id,
-        "programId": program_id,
-        "manifest": options.manifest,
-        "manifestBase64": base64_encode(&manifest_bytes),
-        "wasmBase64": base64_encode(&options.wasm),
-        "wasmHashHex": wasm_hash_hex,
-        "manifestHashHex": manifest_hash_hex,
-        "authorization": signed_authorization,
-    });
-
     let bundled = if options.single_file_bundle {
         Some(super::protect_bundle::single_file_bundle(
-            &options.wasm,
+            wasm,
             &manifest_bytes,
             &signed_authorization,
         )?)
     } else {
         None
     };
-    let plain = bundled.as_deref().unwrap_or(&options.wasm);
 
     let publish_timestamp = iso_timestamp(options.now_ms)?;
-    let notice_for = |payload: &[u8]| -> Result<PnmRecord> {
-        let cid = cid_v1_raw(payload);
+    let notice_for = |payload_digest: &[u8; 32]| -> Result<PnmRecord> {
+        let cid = cid_v1_raw_of_digest(payload_digest);
         Ok(PnmRecord {
             multiformat_address: Some(format!("/ipfs/{cid}")),
             publish_timestamp: Some(publish_timestamp.clone()),
@@ -215,53 +277,76 @@ pub fn protect(
         })
     };
 
-    let (notice, enc, records, artifact, envelope) = match &options.recipient_public_key {
-        Some(recipient) => {
-            let encrypt = EncryptOptions {
-                context: Some(DEFAULT_CONTEXT.to_owned()),
-                root_type: Some(ROOT_TYPE_WASM.to_owned()),
-                timestamp_ms: u64::try_from(options.now_ms).unwrap_or(0),
-                ..EncryptOptions::default()
-            };
-            let encrypted = encrypt_for_recipient(plain, recipient, &encrypt, rng)?;
-            let notice = notice_for(&encrypted.ciphertext)?;
+    let encrypted = match (early_encryption, &options.recipient_public_key, &bundled) {
+        (Some(encrypted), _, _) => Some(encrypted),
+        (None, Some(recipient), Some(bundled)) => {
+            Some(encrypt(bundled, recipient, options.now_ms, rng)?)
+        }
+        _ => None,
+    };
+    let (notice, enc, records, artifact, payload_length) = match encrypted {
+        Some(encrypted) => {
+            let notice = notice_for(&encrypted.ciphertext_sha256)?;
             let records = encode_collection(Some(&encrypted.enc), Some(&notice), None)?;
+            let payload_length = encrypted.ciphertext.len();
             // The artifact is the ciphertext with the trailer appended in place.
-            let ciphertext_len = encrypted.ciphertext.len();
             let artifact = append_collection_to(encrypted.ciphertext, &records)?;
-            let envelope = envelope_for_blob(
-                &artifact,
-                &records,
-                &artifact[..ciphertext_len],
-                Some(&encrypted.enc),
-                Some(&notice),
-            );
             (
                 notice,
                 Some(encrypted.enc),
                 records,
                 artifact,
-                Some(envelope),
+                payload_length,
             )
         }
         None => {
-            let notice = notice_for(plain)?;
+            let plain = bundled.as_deref().unwrap_or(wasm);
+            let plain_digest = match &bundled {
+                Some(bundled) => Sha256::digest(bundled).into(),
+                None => wasm_digest,
+            };
+            let notice = notice_for(&plain_digest)?;
             let records = encode_collection(None, Some(&notice), None)?;
             let artifact = append_collection(plain, &records)?;
-            (notice, None, records, artifact, None)
+            (notice, None, records, artifact, plain.len())
         }
     };
 
     Ok(Protected {
+        wasm,
+        package: Package {
+            artifact_id,
+            program_id,
+            manifest: options.manifest.clone(),
+            manifest_bytes,
+            wasm_hash_hex,
+            manifest_hash_hex,
+            authorization: signed_authorization,
+        },
+        payload_length,
         signing_public_key_hex: signer.public_key_hex(),
         signing_path: SIGNING_PATH.to_owned(),
-        payload,
         publication_notice: notice,
         encrypted: enc.is_some(),
         enc,
         publication_records_bytes: records,
         protected_artifact_bytes: artifact,
-        encrypted_envelope: envelope,
         single_file_bundle_wasm: bundled,
     })
+}
+
+/// Spec 9.1 step 7: encrypts for the recipient under protect's context and root type.
+fn encrypt(
+    plain: &[u8],
+    recipient: &[u8; 32],
+    now_ms: i64,
+    rng: &mut dyn RandomSource,
+) -> Result<Encrypted> {
+    let options = EncryptOptions {
+        context: Some(DEFAULT_CONTEXT.to_owned()),
+        root_type: Some(ROOT_TYPE_WASM.to_owned()),
+        timestamp_ms: u64::try_from(now_ms).unwrap_or(0),
+        ..EncryptOptions::default()
+    };
+    encrypt_for_recipient(plain, recipient, &options, rng)
 }

@@ -18,7 +18,8 @@ use crate::keys::x25519::X25519PrivateKey;
 /// A module that passed the fail-closed loader. Cheap to clone (the bytes are shared).
 #[derive(Debug, Clone)]
 pub struct VerifiedModule {
-    wasm: Arc<[u8]>,
+    /// A `Vec`, not `[u8]`: the loader's buffer moves in (an `Arc<[u8]>` would copy it).
+    wasm: Arc<Vec<u8>>,
     report: Arc<OpenReport>,
     manifest: Option<Arc<Value>>,
     declared_capabilities: Arc<[String]>,
@@ -31,7 +32,7 @@ impl VerifiedModule {
     }
 
     /// The shared wasm bytes.
-    pub fn wasm_shared(&self) -> Arc<[u8]> {
+    pub fn wasm_shared(&self) -> Arc<Vec<u8>> {
         Arc::clone(&self.wasm)
     }
 
@@ -70,7 +71,7 @@ impl VerifiedModule {
             .map(declared_capabilities)
             .unwrap_or_default();
         VerifiedModule {
-            wasm: opened.wasm.into(),
+            wasm: Arc::new(opened.wasm),
             report: Arc::new(opened.report),
             manifest: manifest.map(Arc::new),
             declared_capabilities: declared.into(),

@@ -136,7 +136,7 @@ struct Entry {
     metadata: Value,
     version: u64,
     /// The module's bytes (shared with `module`); identity of an install version.
-    wasm: Arc<[u8]>,
+    wasm: Arc<Vec<u8>>,
     module: VerifiedModule,
     loaded: Option<Loaded>,
 }

@@ -47,7 +47,7 @@ pub extern "system" fn protect<'local>(
             encrypt_for,
         };
         let protected = publication::protect(&request, signing_key(key)?)?;
-        bytes_and_json(env, &protected.artifact, &protected.result)
+        bytes_and_json(env, protected.artifact(), &protected.result())
     })
 }
 
