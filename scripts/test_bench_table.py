@@ -145,6 +145,14 @@ class Rows(unittest.TestCase):
         failed = bt.rss_row(bt.RssMeasure("protect", error="failed (exit 3): bad key"))
         self.assertEqual(failed[6], "failed (exit 3): bad key")
 
+    def test_the_gib_open_row_has_a_fixed_ceiling(self):
+        row = bt.rss_row(bt.RssMeasure("open from a file", rss=20 * bt.MiB, input_bytes=1 << 30,
+                                       output_bytes=1 << 30, ceiling=bt.GIB_OPEN_CEILING, size="1 GiB"))
+        self.assertEqual(row[0], "CLI peak RSS open from a file 1 GiB")
+        self.assertEqual((row[3], row[6]), ("fixed 64 MiB", "met"))
+        over = bt.rss_row(bt.RssMeasure("open from a file", rss=128 * bt.MiB, ceiling=bt.GIB_OPEN_CEILING, size="1 GiB"))
+        self.assertEqual(over[6], "missed by 2x")
+
 
 class Formatting(unittest.TestCase):
     def test_units(self):

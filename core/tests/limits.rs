@@ -13,11 +13,11 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use guests::{ECHO, command_echo, direct, unsigned};
-use space_data_module::api::{caps, format, keys, program::Program};
+use space_data_module::api::{caps, format, keys, program::Program, publication};
 use space_data_module::runtime::{
     Grants, InvokeMode, Limits, LoadedModule, Runtime, RuntimeConfig,
 };
-use space_data_module::{ErrorCode, Result, js};
+use space_data_module::{Error, ErrorCode, Result, js};
 
 fn root() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
@@ -67,6 +67,32 @@ fn front_end_caps_at_and_over_the_cap() {
         ("MODULE_BYTES", caps::MODULE_BYTES, |len| {
             format::inspect(&vec![0u8; len], &Default::default()).map(drop)
         }),
+        (
+            "STREAM_ARTIFACT_BYTES",
+            caps::STREAM_ARTIFACT_BYTES,
+            |len| {
+                // A sparse file: its size is checked before anything is read, and at the cap an
+                // artifact of zeros is refused for its missing trailer.
+                let dir = tempfile::tempdir().unwrap();
+                let input = dir.path().join("big.wasm");
+                std::fs::File::create(&input)
+                    .unwrap()
+                    .set_len(len as u64)
+                    .unwrap();
+                let opened = publication::open_file(
+                    &input,
+                    &dir.path().join("out.wasm"),
+                    &publication::OpenRequest::default(),
+                )?;
+                match opened.outcome.code.as_deref() {
+                    Some(code) => Err(Error::new(
+                        ErrorCode::from_name(code).unwrap(),
+                        opened.outcome.detail.unwrap_or_default(),
+                    )),
+                    None => Ok(()),
+                }
+            },
+        ),
         ("JSON_DOCUMENT_BYTES", caps::JSON_DOCUMENT_BYTES, |len| {
             let text = format!("{{}}{}", " ".repeat(len - 2));
             Program::from_json(text.as_bytes()).map(drop)

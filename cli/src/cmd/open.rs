@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use space_data_module::Error;
 
 use super::loader::LoaderArgs;
-use crate::output::{self, Outcome, print_json};
+use crate::output::{Outcome, print_json};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -25,16 +25,13 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<Outcome, Error> {
-    let bytes = output::read_module(&args.input)?;
-    let opened = args.loader.open(&bytes)?;
-    if let Some(module) = &opened.module {
-        output::write_atomic(&args.out, module.wasm())?;
-    }
+    // Read from the file in chunks: an artifact of any size opens in bounded memory.
+    let opened = args.loader.open_file(&args.input, &args.out)?;
     if args.json {
         print_json(&opened.outcome);
     }
     let outcome = opened.outcome.clone();
-    let module = opened.into_result()?;
+    let wasm_length = opened.into_result()?;
     if !args.json {
         let signer = outcome
             .report
@@ -44,7 +41,7 @@ pub fn run(args: Args) -> Result<Outcome, Error> {
         println!("outcome=ok");
         println!("signer={signer}");
         println!("encrypted={}", outcome.report.enc.is_some());
-        println!("wasmBytes={}", module.wasm().len());
+        println!("wasmBytes={wasm_length}");
         println!("outputPath={}", args.out.display());
     }
     Ok(Outcome::Ok)

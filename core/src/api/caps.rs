@@ -15,6 +15,13 @@ pub const MANIFEST_JSON_BYTES: usize = 4 << 20;
 pub const MANIFEST_FLATBUFFER_BYTES: usize = crate::manifest::MAX_MANIFEST_BYTES;
 /// A module or protected artifact (wasm with optional bundle and trailer): 256 MiB.
 pub const MODULE_BYTES: usize = 256 << 20;
+/// A protected artifact opened from a file (`open_file`, CLI `open`): 64 GiB. It is read in
+/// chunks, so this cap is about disk and time, not memory.
+pub const STREAM_ARTIFACT_BYTES: usize = if usize::BITS >= 64 {
+    (1u64 << 36) as usize
+} else {
+    usize::MAX
+};
 /// A JSON document other than a manifest (authorization envelope and options, host policy,
 /// deployment plan, bundle options): 1 MiB.
 pub const JSON_DOCUMENT_BYTES: usize = 1 << 20;
@@ -31,6 +38,7 @@ pub const ALL: &[(&str, usize)] = &[
     ("MANIFEST_JSON_BYTES", MANIFEST_JSON_BYTES),
     ("MANIFEST_FLATBUFFER_BYTES", MANIFEST_FLATBUFFER_BYTES),
     ("MODULE_BYTES", MODULE_BYTES),
+    ("STREAM_ARTIFACT_BYTES", STREAM_ARTIFACT_BYTES),
     ("JSON_DOCUMENT_BYTES", JSON_DOCUMENT_BYTES),
     ("KEY_FILE_BYTES", KEY_FILE_BYTES),
     ("TRUSTED_SIGNERS", TRUSTED_SIGNERS),

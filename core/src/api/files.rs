@@ -28,47 +28,87 @@ fn io_error(path: &Path, err: impl std::fmt::Display) -> Error {
 
 /// Writes `bytes` to `path` atomically (see the module docs).
 pub fn write_atomic(path: &Path, bytes: &[u8], mode: FileMode) -> Result<()> {
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .ok_or_else(|| {
-            Error::new(
-                ErrorCode::InvalidArgument,
-                format!("{}: not a file path", path.display()),
-            )
-        })?
-        .to_string_lossy()
-        .into_owned();
-    remove_stale_temp_files(dir, &name);
-    let prefix = format!(".{name}{TEMP_MARKER}{}.", std::process::id());
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&prefix)
-        .tempfile_in(dir)
+    let mut file = AtomicFile::create(path, mode)?;
+    file.file()
+        .write_all(bytes)
         .map_err(|err| io_error(path, err))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let bits = match mode {
-            FileMode::Secret => 0o600,
-            FileMode::Public => std::fs::metadata(path)
-                .map(|meta| meta.permissions().mode() & 0o7777)
-                .unwrap_or_else(|_| 0o666 & !current_umask()),
+    file.commit()
+}
+
+/// An output file written in several steps that appears at its path only when committed:
+/// dropped without [`AtomicFile::commit`], nothing is left behind. While it is written it is
+/// readable by its owner only (0600), whatever its final mode: its content is not yet vouched
+/// for (e.g. a module decrypted before the loader's verdict).
+pub struct AtomicFile {
+    tmp: tempfile::NamedTempFile,
+    path: PathBuf,
+    mode: FileMode,
+}
+
+impl AtomicFile {
+    /// Creates the temporary file beside `path`.
+    pub fn create(path: &Path, mode: FileMode) -> Result<Self> {
+        let dir = match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
         };
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(bits))
+        let name = path
+            .file_name()
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorCode::InvalidArgument,
+                    format!("{}: not a file path", path.display()),
+                )
+            })?
+            .to_string_lossy()
+            .into_owned();
+        remove_stale_temp_files(dir, &name);
+        let prefix = format!(".{name}{TEMP_MARKER}{}.", std::process::id());
+        // tempfile creates the file 0600 on Unix.
+        let tmp = tempfile::Builder::new()
+            .prefix(&prefix)
+            .tempfile_in(dir)
             .map_err(|err| io_error(path, err))?;
+        Ok(AtomicFile {
+            tmp,
+            path: path.to_owned(),
+            mode,
+        })
     }
-    #[cfg(not(unix))]
-    let _ = mode;
-    tmp.write_all(bytes).map_err(|err| io_error(path, err))?;
-    tmp.as_file()
-        .sync_all()
-        .map_err(|err| io_error(path, err))?;
-    tmp.persist(path).map_err(|err| io_error(path, err.error))?;
-    Ok(())
+
+    /// The temporary file, to write (and read back) its content.
+    pub fn file(&mut self) -> &mut std::fs::File {
+        self.tmp.as_file_mut()
+    }
+
+    /// Gives the file its mode, flushes it to disk and renames it over the target.
+    pub fn commit(self) -> Result<()> {
+        let path = &self.path;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let bits = match self.mode {
+                FileMode::Secret => 0o600,
+                FileMode::Public => std::fs::metadata(path)
+                    .map(|meta| meta.permissions().mode() & 0o7777)
+                    .unwrap_or_else(|_| 0o666 & !current_umask()),
+            };
+            self.tmp
+                .as_file()
+                .set_permissions(std::fs::Permissions::from_mode(bits))
+                .map_err(|err| io_error(path, err))?;
+        }
+        #[cfg(not(unix))]
+        let _ = self.mode;
+        self.tmp
+            .as_file()
+            .sync_all()
+            .map_err(|err| io_error(path, err))?;
+        self.tmp
+            .persist(path)
+            .map_err(|err| io_error(path, err.error))?;
+        Ok(())
+    }
 }
 
 // `mode_t` is u32 on Linux but u16 elsewhere (macOS): the conversion is for those.

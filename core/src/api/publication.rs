@@ -1,10 +1,14 @@
 //! Protect (sign, optionally bundle and encrypt) and open (the fail-closed loader).
 
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
+
 use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::caps;
 use super::clock;
+use super::files::{AtomicFile, FileMode};
 use super::format::parse_manifest_json;
 use super::keys::{RecipientKey, SigningKey};
 use super::wasmsig::{self, VerifyOptions, WasmsigPublicKey, WasmsigReport};
@@ -180,48 +184,161 @@ impl Opened {
 /// (artifact above the module cap); a refusal is an [`OpenOutcome`] with `outcome: "error"`.
 pub fn open(artifact: &[u8], request: &OpenRequest<'_>) -> Result<Opened> {
     caps::check_len("artifact", artifact.len(), caps::MODULE_BYTES)?;
-    let policy = OpenPolicy {
+    let recipient = request.decrypt_with.map(|key| &key.key);
+    let loaded =
+        match publication::open_verified(artifact, &policy(request, caps::MODULE_BYTES), recipient)
+        {
+            Err(failure) => Err((failure.error, failure.partial.view())),
+            Ok(module) => {
+                let view = module.report().view();
+                match require_wasm_signature(module.wasm(), &request.wasm_signers) {
+                    Ok(wasm_signature) => Ok((module, view, wasm_signature)),
+                    Err(error) => Err((error, view)),
+                }
+            }
+        };
+    Ok(match loaded {
+        Ok((module, view, wasm_signature)) => Opened {
+            outcome: outcome(Ok((view, wasm_signature))),
+            module: Some(module),
+        },
+        Err(refusal) => Opened {
+            outcome: outcome(Err(refusal)),
+            module: None,
+        },
+    })
+}
+
+fn policy(request: &OpenRequest<'_>, max_artifact_bytes: usize) -> OpenPolicy {
+    OpenPolicy {
         trusted_signers: request.trusted_signers.clone(),
         require_signature: !request.allow_unsigned,
-        max_artifact_bytes: caps::MODULE_BYTES,
-    };
+        max_artifact_bytes,
+    }
+}
+
+type Verdict =
+    std::result::Result<(OpenReportView, Option<WasmsigReport>), (Error, OpenReportView)>;
+
+fn outcome(verdict: Verdict) -> OpenOutcome {
+    match verdict {
+        Ok((view, wasm_signature)) => OpenOutcome {
+            outcome: "ok".to_owned(),
+            status: 0,
+            code: None,
+            detail: None,
+            authentication: authentication(&view),
+            report: view,
+            wasm_signature,
+        },
+        Err((error, view)) => OpenOutcome {
+            outcome: "error".to_owned(),
+            status: error.code().number(),
+            code: Some(error.code().as_str().to_owned()),
+            detail: Some(error.message().to_owned()),
+            authentication: authentication(&view),
+            report: view,
+            wasm_signature: None,
+        },
+    }
+}
+
+/// An artifact opened from a file by [`open_file`].
+#[derive(Debug, Clone)]
+pub struct OpenedFile {
+    pub outcome: OpenOutcome,
+    /// Bytes of the wasm written to the output (0 when refused: nothing is written).
+    pub wasm_length: u64,
+}
+
+impl OpenedFile {
+    /// The refusal as an error; `Ok` with the wasm's length when the loader succeeded.
+    pub fn into_result(self) -> Result<u64> {
+        match self.outcome.code {
+            None => Ok(self.wasm_length),
+            Some(code) => Err(Error::new(
+                ErrorCode::from_name(&code).unwrap_or(ErrorCode::Internal),
+                self.outcome.detail.unwrap_or_default(),
+            )),
+        }
+    }
+}
+
+/// [`open`] of the artifact in the file `input`, writing the opened wasm to `output`: the
+/// artifact is read once, in chunks, so memory stays bounded whatever its size (up to
+/// [`caps::STREAM_ARTIFACT_BYTES`]; docs/limits.md). The output appears, atomically and with
+/// the mode a new file gets, only when every step passed; while it is written it is readable
+/// by its owner only. Refusals and the report are those of [`open`] for the same bytes, except
+/// that a section the validator needs whole above 8 MiB (other than code, data and custom
+/// sections) is refused with `input-too-large`. A required tool-conventions signature is
+/// checked on outputs up to [`caps::MODULE_BYTES`].
+pub fn open_file(input: &Path, output: &Path, request: &OpenRequest<'_>) -> Result<OpenedFile> {
+    let io = |err: std::io::Error| Error::new(ErrorCode::Io, format!("{}: {err}", input.display()));
+    let mut source = std::fs::File::open(input).map_err(io)?;
+    let meta = source.metadata().map_err(io)?;
+    if !meta.is_file() {
+        return Err(Error::new(
+            ErrorCode::InvalidArgument,
+            format!("{}: not a regular file", input.display()),
+        ));
+    }
+    let length = usize::try_from(meta.len()).unwrap_or(usize::MAX);
+    caps::check_len("artifact", length, caps::STREAM_ARTIFACT_BYTES)?;
+    let mut out = AtomicFile::create(output, FileMode::Public)?;
     let recipient = request.decrypt_with.map(|key| &key.key);
-    let loaded = match publication::open_verified(artifact, &policy, recipient) {
+    let streamed = publication::open_stream(
+        &mut source,
+        meta.len(),
+        &policy(request, caps::STREAM_ARTIFACT_BYTES),
+        recipient,
+        out.file(),
+    );
+    let verdict = match streamed {
         Err(failure) => Err((failure.error, failure.partial.view())),
-        Ok(module) => {
-            let view = module.report().view();
-            match require_wasm_signature(&module, &request.wasm_signers) {
-                Ok(wasm_signature) => Ok((module, view, wasm_signature)),
+        Ok(opened) => {
+            let view = opened.report.view();
+            match wasm_signature_of_file(out.file(), opened.wasm_length, request) {
+                Ok(wasm_signature) => Ok((opened.wasm_length, view, wasm_signature)),
                 Err(error) => Err((error, view)),
             }
         }
     };
-    Ok(match loaded {
-        Ok((module, view, wasm_signature)) => Opened {
-            outcome: OpenOutcome {
-                outcome: "ok".to_owned(),
-                status: 0,
-                code: None,
-                detail: None,
-                authentication: authentication(&view),
-                report: view,
-                wasm_signature,
-            },
-            module: Some(module),
-        },
-        Err((error, view)) => Opened {
-            outcome: OpenOutcome {
-                outcome: "error".to_owned(),
-                status: error.code().number(),
-                code: Some(error.code().as_str().to_owned()),
-                detail: Some(error.message().to_owned()),
-                authentication: authentication(&view),
-                report: view,
-                wasm_signature: None,
-            },
-            module: None,
+    Ok(match verdict {
+        Ok((wasm_length, view, wasm_signature)) => {
+            out.commit()?;
+            OpenedFile {
+                outcome: outcome(Ok((view, wasm_signature))),
+                wasm_length,
+            }
+        }
+        Err(refusal) => OpenedFile {
+            outcome: outcome(Err(refusal)),
+            wasm_length: 0,
         },
     })
+}
+
+/// [`require_wasm_signature`] over the wasm written to `file`, read back.
+fn wasm_signature_of_file(
+    file: &mut std::fs::File,
+    wasm_length: u64,
+    request: &OpenRequest<'_>,
+) -> Result<Option<WasmsigReport>> {
+    if request.wasm_signers.is_empty() {
+        return Ok(None);
+    }
+    let length = usize::try_from(wasm_length).unwrap_or(usize::MAX);
+    caps::check_len(
+        "module checked for a wasm signature",
+        length,
+        caps::MODULE_BYTES,
+    )?;
+    let io =
+        |err: std::io::Error| Error::new(ErrorCode::Io, format!("reading the opened wasm: {err}"));
+    file.seek(SeekFrom::Start(0)).map_err(io)?;
+    let mut wasm = Vec::with_capacity(length);
+    file.take(wasm_length).read_to_end(&mut wasm).map_err(io)?;
+    require_wasm_signature(&wasm, &request.wasm_signers)
 }
 
 /// The opened wasm's tool-conventions signature by one of `signers`; `None` when nothing is
@@ -230,13 +347,12 @@ pub fn open(artifact: &[u8], request: &OpenRequest<'_>) -> Result<Opened> {
 /// bundled module would change its canonical module hash, spec 7.4), and the bundle carries
 /// its own hashes under the PNM signature.
 fn require_wasm_signature(
-    module: &VerifiedModule,
+    wasm: &[u8],
     signers: &[WasmsigPublicKey],
 ) -> Result<Option<WasmsigReport>> {
     if signers.is_empty() {
         return Ok(None);
     }
-    let wasm = module.wasm();
     let report = wasmsig::verify(
         wasm,
         None,

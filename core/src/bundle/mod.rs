@@ -31,8 +31,8 @@ pub use input::{CreateOptions, EntryInput, ManifestInput, Payload};
 pub use model::{BundleEntry, CanonicalizationRule, ModuleBundle, encoding_name, role_name};
 pub use normalize::{normalize_type_ref, stored_encoding, stored_role};
 pub use parse::{
-    CustomSectionInfo, DecodedPayload, ParseOptions, Parsed, ParsedEntry, decode_json_payload,
-    parse,
+    CustomSectionInfo, DecodedPayload, ParseOptions, Parsed, ParsedEntry, check_one_section,
+    decode_json_payload, parse, parse_section_data,
 };
 pub use verify::{Mismatch, check as check_hashes, verify};
 

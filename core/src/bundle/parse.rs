@@ -109,37 +109,61 @@ pub fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Parsed> {
         .as_deref()
         .unwrap_or(SDS_BUNDLE_SECTION_NAME);
     let matching: Vec<_> = sections.iter().filter(|s| s.name == section_name).collect();
-    let bundle_bytes = match matching.as_slice() {
-        [] => {
-            return Err(Error::new(
-                ErrorCode::BundleMissing,
-                format!("Missing required custom section \"{section_name}\"."),
-            ));
-        }
-        [one] => one.data.to_vec(),
-        many => {
-            return Err(Error::new(
-                ErrorCode::BundleDuplicate,
-                format!(
-                    "Expected one \"{section_name}\" section, found {}.",
-                    many.len()
-                ),
-            ));
-        }
-    };
+    check_one_section(section_name, matching.len())?;
+    let custom_sections = sections
+        .iter()
+        .map(|s| CustomSectionInfo {
+            name: s.name.clone(),
+            start: s.start,
+            end: s.end,
+            data_len: s.data.len(),
+        })
+        .collect();
+    let mut parsed = parse_section_data(matching[0].data.to_vec(), custom_sections, |prefix| {
+        // computeCanonicalModuleHash splits once more, and its strip walks (and splits) again.
+        Ok(KeptParts::without_prefix(
+            split_publication_trailer(split_publication_trailer(module).0).0,
+            prefix,
+        )?
+        .sha256()
+        .to_vec())
+    })?;
+    parsed.wasm = module.to_vec();
+    parsed.trailer = trailer.map(<[u8]>::to_vec);
+    Ok(parsed)
+}
+
+/// `bundle-missing` or `bundle-duplicate` unless exactly one section has the bundle's name.
+pub fn check_one_section(section_name: &str, found: usize) -> Result<()> {
+    match found {
+        1 => Ok(()),
+        0 => Err(Error::new(
+            ErrorCode::BundleMissing,
+            format!("Missing required custom section \"{section_name}\"."),
+        )),
+        many => Err(Error::new(
+            ErrorCode::BundleDuplicate,
+            format!("Expected one \"{section_name}\" section, found {many}."),
+        )),
+    }
+}
+
+/// [`parse`] once the module was walked: the bundle section's data, the module's custom
+/// sections, and `canonical_module_hash`, which hashes the module without the custom sections
+/// whose names start with the prefix it is given (the bundle's rule, read here). `wasm` and
+/// `trailer` are left empty for the caller.
+pub fn parse_section_data(
+    bundle_bytes: Vec<u8>,
+    custom_sections: Vec<CustomSectionInfo>,
+    canonical_module_hash: impl FnOnce(&str) -> Result<Vec<u8>>,
+) -> Result<Parsed> {
     let bundle = codec::decode(&bundle_bytes)?;
     let prefix = bundle
         .canonicalization
         .as_ref()
         .and_then(|rule| rule.stripped_custom_section_prefix.clone())
         .unwrap_or_else(|| SDS_CUSTOM_SECTION_PREFIX.to_owned());
-    // computeCanonicalModuleHash splits once more, and its strip walks (and splits) again.
-    let canonical_module_hash = KeptParts::without_prefix(
-        split_publication_trailer(split_publication_trailer(module).0).0,
-        &prefix,
-    )?
-    .sha256()
-    .to_vec();
+    let canonical_module_hash = canonical_module_hash(&prefix)?;
     let entries: Vec<ParsedEntry> = bundle.entries.iter().map(parse_entry).collect();
     // Reuse the per-entry decode when the located entry already has one (same payload).
     let manifest = bundle.find_entry_index("manifest").and_then(|index| {
@@ -151,18 +175,9 @@ pub fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Parsed> {
                 .and_then(|e| decode_manifest(&e.payload).ok()),
         }
     });
-    let custom_sections = sections
-        .iter()
-        .map(|s| CustomSectionInfo {
-            name: s.name.clone(),
-            start: s.start,
-            end: s.end,
-            data_len: s.data.len(),
-        })
-        .collect();
     let mut parsed = Parsed {
-        wasm: module.to_vec(),
-        trailer: trailer.map(<[u8]>::to_vec),
+        wasm: Vec::new(),
+        trailer: None,
         bundle_bytes,
         bundle,
         entries,

@@ -47,9 +47,17 @@ fn aes_ctr_copy_and_hash(
     nonce_start: &[u8; 12],
     input: &[u8],
 ) -> (Vec<u8>, [u8; 32]) {
+    ctr_copy_and_hash(&mut ctr_cipher(key, nonce_start), input)
+}
+
+fn ctr_cipher(key: &[u8; 32], nonce_start: &[u8; 12]) -> Aes256Ctr {
     let mut iv = [0u8; 16];
     iv[..12].copy_from_slice(nonce_start);
-    let mut cipher = Aes256Ctr::new(key.into(), &iv.into());
+    Aes256Ctr::new(key.into(), &iv.into())
+}
+
+/// [`aes_ctr_copy_and_hash`] with a cipher already set up.
+fn ctr_copy_and_hash(cipher: &mut Aes256Ctr, input: &[u8]) -> (Vec<u8>, [u8; 32]) {
     let mut hasher = Sha256::new();
     let mut output = Vec::with_capacity(input.len());
     for chunk in input.chunks(CHUNK_BYTES) {
@@ -174,26 +182,46 @@ pub fn decrypt_and_hash(
     enc: &EncRecord,
     recipient: &X25519PrivateKey,
 ) -> Result<Decrypted> {
-    check_enc_algorithms(enc)?;
-    let ephemeral: [u8; 32] = enc
-        .ephemeral_public_key
-        .as_slice()
-        .try_into()
-        .map_err(|_| {
-            Error::new(
-                ErrorCode::TrailerInvalid,
-                "X25519 ephemeral public key must be 32 bytes",
-            )
-        })?;
-    let nonce: [u8; 12] = enc
-        .nonce_start
-        .as_slice()
-        .try_into()
-        .map_err(|_| Error::new(ErrorCode::TrailerInvalid, "nonce start must be 12 bytes"))?;
-    let shared = recipient.shared_secret(&ephemeral)?;
-    let key = derive_key(&shared, &[], enc.context.as_deref().unwrap_or(""))?;
-    let (plaintext, sha256) = aes_ctr_copy_and_hash(&key, &nonce, payload);
+    let mut cipher = PayloadCipher::new(enc, recipient)?;
+    let (plaintext, sha256) = ctr_copy_and_hash(&mut cipher.cipher, payload);
     Ok(Decrypted { plaintext, sha256 })
+}
+
+/// The AES-256-CTR keystream an ENC record and the recipient's key give (spec 8.2), from the
+/// first byte of the payload on: decrypts a payload that arrives in chunks.
+pub struct PayloadCipher {
+    cipher: Aes256Ctr,
+}
+
+impl PayloadCipher {
+    /// Checks the record's algorithms and derives the key.
+    pub fn new(enc: &EncRecord, recipient: &X25519PrivateKey) -> Result<Self> {
+        check_enc_algorithms(enc)?;
+        let ephemeral: [u8; 32] = enc
+            .ephemeral_public_key
+            .as_slice()
+            .try_into()
+            .map_err(|_| {
+                Error::new(
+                    ErrorCode::TrailerInvalid,
+                    "X25519 ephemeral public key must be 32 bytes",
+                )
+            })?;
+        let nonce: [u8; 12] =
+            enc.nonce_start.as_slice().try_into().map_err(|_| {
+                Error::new(ErrorCode::TrailerInvalid, "nonce start must be 12 bytes")
+            })?;
+        let shared = recipient.shared_secret(&ephemeral)?;
+        let key = derive_key(&shared, &[], enc.context.as_deref().unwrap_or(""))?;
+        Ok(PayloadCipher {
+            cipher: ctr_cipher(&key, &nonce),
+        })
+    }
+
+    /// Decrypts the next bytes of the payload in place (chunks of any length, in order).
+    pub fn apply(&mut self, chunk: &mut [u8]) {
+        self.cipher.apply_keystream(chunk);
+    }
 }
 
 /// AES-256-GCM decryption of a legacy version-1 envelope body (`ciphertext ‖ tag`, no AAD).

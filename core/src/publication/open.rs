@@ -4,17 +4,16 @@
 //! timestamp signature → ENC algorithms and decryption → wasm validation → bundle → report.
 
 use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq;
 
-use super::cid::cid_v1_raw_of_digest;
-use super::encryption::{Decrypted, check_enc_algorithms, decrypt_and_hash};
-use super::report::{CidReport, DigestReport, OpenReport, SignatureReport, TrailerReport};
-use crate::keys::signing::{PublicKey, SIGNATURE_TYPE};
+use super::encryption::{Decrypted, decrypt_and_hash};
+use super::open_steps as steps;
+use super::report::{DigestReport, OpenReport};
+use crate::keys::signing::PublicKey;
 use crate::keys::x25519::X25519PrivateKey;
-use crate::parallel::{beside, sha256_beside};
-use crate::trailer::decode::decode_collection;
+use crate::parallel::sha256_beside;
 use crate::trailer::footer::split_footer;
 use crate::trailer::records::EncRecord;
+use crate::wasm::stream::WASM_HEADER;
 use crate::{Error, ErrorCode};
 
 /// Default cap on the artifact size: 512 MiB.
@@ -96,69 +95,27 @@ pub fn open(
     }
 }
 
-fn fail<T>(code: ErrorCode, detail: impl Into<String>) -> Result<T, Error> {
-    Err(Error::new(code, detail))
-}
-
 fn run(
     bytes: &[u8],
     policy: &OpenPolicy,
     recipient: Option<&X25519PrivateKey>,
     report: &mut OpenReport,
 ) -> Result<Vec<u8>, Error> {
-    if bytes.len() > policy.max_artifact_bytes {
-        return fail(
-            ErrorCode::InputTooLarge,
-            format!("artifact exceeds {} bytes", policy.max_artifact_bytes),
-        );
-    }
+    steps::check_size(bytes.len() as u64, policy)?;
     // Step 1: footer.
     report.trailer = Some(None);
     let Some(split) = split_footer(bytes)? else {
-        if policy.require_signature {
-            return fail(
-                ErrorCode::TrailerMissing,
-                "no $REC footer and the policy requires a signed artifact",
-            );
-        }
+        steps::allow_untrailed(policy)?;
         return finish_wasm(bytes.to_vec(), false, report, None);
     };
-    if split.collection_length > MAX_COLLECTION_BYTES {
-        return fail(
-            ErrorCode::TrailerInvalid,
-            format!("REC collection exceeds {MAX_COLLECTION_BYTES} bytes"),
-        );
-    }
+    steps::check_collection_length(&split)?;
     let payload = &bytes[..split.payload_length];
     let collection_bytes =
         &bytes[split.payload_length..split.payload_length + split.collection_length];
 
-    // Step 2: collection.
-    let collection = decode_collection(collection_bytes).map_err(|err| {
-        Error::new(
-            ErrorCode::TrailerInvalid,
-            format!("REC validation failed: {}", err.message()),
-        )
-    })?;
-    report.trailer = Some(Some(TrailerReport {
-        record_collection_length: split.collection_length,
-        record_collection_offset: split.payload_length,
-        payload_length: split.payload_length,
-        rec_version: collection.version.clone(),
-        records: collection.records.clone(),
-    }));
-
-    // Step 3: PNM presence.
-    let pnm = collection.pnm.clone().unwrap_or_default();
-    if collection.pnm.is_some() {
-        report.pnm = Some(pnm.clone());
-    }
-    if (pnm.cid.is_none() || pnm.signature.is_none()) && policy.require_signature {
-        return fail(
-            ErrorCode::SignatureMissing,
-            "no PNM record with CID and SIGNATURE, and the policy requires a signature",
-        );
-    }
+    // Steps 2 and 3: collection, PNM presence.
+    let collection = steps::read_collection(collection_bytes, &split, report)?;
+    let pnm = steps::require_pnm(&collection, policy, report)?;
 
     // Step 4: CID. Its SHA-256 of the payload is also the wasm's digest when nothing is
     // encrypted: kept, so the payload is hashed once. When there is something to decrypt,
@@ -169,99 +126,16 @@ fn run(
         collection.enc.as_ref(),
         recipient,
     );
-    if let (Some(declared), Some(digest)) = (&pnm.cid, &payload_digest) {
-        let recomputed = cid_v1_raw_of_digest(digest);
-        let matches = declared.len() == recomputed.len()
-            && bool::from(declared.as_bytes().ct_eq(recomputed.as_bytes()));
-        report.cid = Some(CidReport {
-            declared: declared.clone(),
-            recomputed,
-            matches,
-        });
-        if !matches {
-            return fail(
-                ErrorCode::CidMismatch,
-                "PNM CID != CIDv1(raw, sha2-256(payload))",
-            );
-        }
-    }
+    steps::check_cid(&pnm, payload_digest.as_ref(), report)?;
 
-    // Steps 5 and 6: signatures (verified whenever present, spec 13.13).
-    if let Some(signature) = &pnm.signature {
-        let signature_type = pnm.signature_type.as_deref().unwrap_or("");
-        if signature_type != SIGNATURE_TYPE {
-            return fail(
-                ErrorCode::UnsupportedAlgorithm,
-                format!("unsupported PNM signature type \"{signature_type}\""),
-            );
-        }
-        let cid = pnm.cid.as_deref().unwrap_or("");
-        let timestamp_signed = pnm
-            .publish_timestamp
-            .as_ref()
-            .zip(pnm.timestamp_signature.as_ref());
-        let timestamp_verifies = |key: &PublicKey| {
-            timestamp_signed.is_some_and(|(timestamp, signature)| {
-                key.verify_hex(timestamp.as_bytes(), signature)
-            })
-        };
-        // With one trusted key, the usual case, the timestamp signature is verified beside the
-        // CID's: two ECDSA verifications are most of the time of opening a small module. Its
-        // verdict is used only in its own step, after the CID signature's.
-        let (signer, timestamp_verdict) = match policy.trusted_signers.as_slice() {
-            [only] if timestamp_signed.is_some() => {
-                let (timestamp_valid, cid_valid) = beside(
-                    || timestamp_verifies(only),
-                    || only.verify_hex(cid.as_bytes(), signature),
-                );
-                (cid_valid.then_some(only), Some(timestamp_valid))
-            }
-            keys => (
-                keys.iter()
-                    .find(|key| key.verify_hex(cid.as_bytes(), signature)),
-                None,
-            ),
-        };
-        let Some(signer) = signer else {
-            return fail(
-                ErrorCode::SignatureInvalid,
-                "SIGNATURE does not verify under any trusted signer key",
-            );
-        };
-        let timestamp_type = pnm.timestamp_signature_type.as_deref().unwrap_or("");
-        if timestamp_type != SIGNATURE_TYPE {
-            return fail(
-                ErrorCode::UnsupportedAlgorithm,
-                format!("unsupported PNM timestamp signature type \"{timestamp_type}\""),
-            );
-        }
-        let timestamp_valid = timestamp_verdict.unwrap_or_else(|| timestamp_verifies(signer));
-        report.signature = Some(SignatureReport {
-            signer_public_key_hex: signer.to_hex(),
-            signature_type: SIGNATURE_TYPE.to_owned(),
-            cid_signature_valid: true,
-            timestamp_signature_valid: timestamp_valid,
-        });
-        if !timestamp_valid {
-            return fail(
-                ErrorCode::TimestampSignatureInvalid,
-                "TIMESTAMP_SIGNATURE does not verify under the signer key",
-            );
-        }
-    }
+    // Steps 5 and 6: signatures.
+    steps::check_signatures(&pnm, policy, report)?;
 
     // Step 7: ENC.
     let Some(enc) = &collection.enc else {
         return finish_wasm(payload.to_vec(), false, report, payload_digest.as_ref());
     };
-    report.enc = Some(enc.clone());
-    check_enc_algorithms(enc)?;
-    let Some(recipient) = recipient else {
-        return fail(
-            ErrorCode::DecryptionKeyRequired,
-            "ENC present but no recipient key supplied",
-        );
-    };
+    let recipient = steps::require_recipient(enc, recipient, report)?;
     let decrypted = match decrypted {
         Some(decrypted) => decrypted?,
         None => decrypt_and_hash(payload, enc, recipient)?,
@@ -305,24 +179,15 @@ fn finish_wasm(
         report.decrypted = Some(digest.clone());
     }
     if let Err(reason) = validate_wasm(&wasm) {
-        return if decrypted {
-            fail(
-                ErrorCode::DecryptedPayloadInvalid,
-                "decrypted bytes are not a valid wasm module",
-            )
-        } else {
-            fail(
-                ErrorCode::WasmInvalid,
-                format!("payload is not a valid wasm module: {reason}"),
-            )
-        };
+        return Err(steps::validation_failure(
+            decrypted,
+            Error::new(ErrorCode::WasmInvalid, reason),
+        ));
     }
     report.wasm = Some(digest);
     report.bundle = Some(super::open_bundle::bundle_report(&wasm)?);
     Ok(wasm)
 }
-
-const WASM_HEADER: [u8; 8] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
 
 /// Header check plus full WebAssembly validation.
 fn validate_wasm(bytes: &[u8]) -> Result<(), String> {

@@ -7,7 +7,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::report::BundleReport;
-use crate::bundle::{self, DecodedPayload, ParseOptions};
+use crate::bundle::{self, DecodedPayload, ParseOptions, Parsed};
 use crate::wasm::sections::custom_sections;
 use crate::{Error, ErrorCode, Result};
 
@@ -22,6 +22,11 @@ pub(crate) fn bundle_report(wasm: &[u8]) -> Result<Option<BundleReport>> {
         return Ok(None);
     }
     let parsed = bundle::parse_and_verify(wasm, &ParseOptions::default())?;
+    Ok(Some(report_of(&parsed)))
+}
+
+/// The report of a parsed bundle whose hashes verified.
+pub(crate) fn report_of(parsed: &Parsed) -> BundleReport {
     let authorization = parsed
         .entries
         .iter()
@@ -33,7 +38,7 @@ pub(crate) fn bundle_report(wasm: &[u8]) -> Result<Option<BundleReport>> {
             .map(str::to_owned),
         DecodedPayload::Bytes => None,
     });
-    Ok(Some(BundleReport {
+    BundleReport {
         entry_ids: parsed
             .bundle
             .entries
@@ -52,5 +57,5 @@ pub(crate) fn bundle_report(wasm: &[u8]) -> Result<Option<BundleReport>> {
         authorization_signer_public_key_hex: signer,
         authorization_payload_sha256: authorization
             .map(|entry| hex::encode(Sha256::digest(&entry.entry.payload))),
-    }))
+    }
 }

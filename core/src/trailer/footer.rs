@@ -48,24 +48,40 @@ pub fn split_footer(bytes: &[u8]) -> Result<Option<FooterSplit>> {
     let Some(footer_at) = bytes.len().checked_sub(FOOTER_LENGTH) else {
         return Ok(None);
     };
-    if &bytes[footer_at + 4..] != FOOTER_MAGIC {
+    let mut footer = [0u8; FOOTER_LENGTH];
+    footer.copy_from_slice(&bytes[footer_at..]);
+    split_footer_tail(bytes.len() as u64, &footer)
+}
+
+/// [`split_footer`] of a file of `file_length` bytes whose last 8 bytes are `footer` (what a
+/// loader reading from a file has before it reads anything else).
+pub fn split_footer_tail(
+    file_length: u64,
+    footer: &[u8; FOOTER_LENGTH],
+) -> Result<Option<FooterSplit>> {
+    let Some(footer_at) = file_length.checked_sub(FOOTER_LENGTH as u64) else {
+        return Ok(None);
+    };
+    if &footer[4..] != FOOTER_MAGIC {
         return Ok(None);
     }
-    let mut length = [0u8; 4];
-    length.copy_from_slice(&bytes[footer_at..footer_at + 4]);
-    let collection_length = u32::from_le_bytes(length) as usize;
-    if collection_length == 0 || collection_length > footer_at {
-        return Err(Error::new(
+    let collection_length = u32::from_le_bytes([footer[0], footer[1], footer[2], footer[3]]);
+    let out_of_range = || {
+        Error::new(
             ErrorCode::TrailerInvalid,
             format!(
-                "REC footer length {collection_length} is out of range for a {}-byte file.",
-                bytes.len()
+                "REC footer length {collection_length} is out of range for a {file_length}-byte file."
             ),
-        ));
+        )
+    };
+    if collection_length == 0 || u64::from(collection_length) > footer_at {
+        return Err(out_of_range());
     }
+    let payload_length =
+        usize::try_from(footer_at - u64::from(collection_length)).map_err(|_| out_of_range())?;
     Ok(Some(FooterSplit {
-        payload_length: footer_at - collection_length,
-        collection_length,
+        payload_length,
+        collection_length: collection_length as usize,
     }))
 }
 
