@@ -166,6 +166,19 @@ fn finish(pass: Pass, decrypted: bool, report: &mut OpenReport) -> Result<u64> {
     Ok(wasm.length)
 }
 
+/// Below this many bytes a second thread costs more than the hash it takes off the path.
+const BESIDE_MIN_BYTES: usize = 256 << 10;
+
+/// `hash` beside `work` when the chunk of `len` bytes is worth a thread, else one after the
+/// other.
+fn beside_if_large<B>(len: usize, hash: impl FnOnce() + Send, work: impl FnOnce() -> B) -> ((), B) {
+    if len >= BESIDE_MIN_BYTES {
+        crate::parallel::beside(hash, work)
+    } else {
+        (hash(), work())
+    }
+}
+
 /// What one read of the payload established.
 struct Pass {
     /// SHA-256 of the payload, when a CID is declared.
@@ -196,22 +209,36 @@ impl Pass {
         let mut payload_hasher =
             (hash_payload && (encrypted || wasm_cipher.is_none())).then(Sha256::new);
         let mut wasm = wasm_cipher.map(WasmReader::new);
-        let mut chunk = vec![
-            0u8;
-            usize::try_from(length)
-                .map_or(STREAM_CHUNK_BYTES, |len| len.min(STREAM_CHUNK_BYTES))
-        ];
+        let chunk_len =
+            usize::try_from(length).map_or(STREAM_CHUNK_BYTES, |len| len.min(STREAM_CHUNK_BYTES));
+        let mut chunk = vec![0u8; chunk_len];
+        // The plaintext of an encrypted chunk, decrypted beside the hash of its ciphertext.
+        let mut plain = match (&payload_hasher, &wasm) {
+            (Some(_), Some(_)) => vec![0u8; chunk_len],
+            _ => Vec::new(),
+        };
         let mut left = length;
         while left > 0 {
             let take = left.min(STREAM_CHUNK_BYTES as u64) as usize;
             let chunk = &mut chunk[..take];
             source.read_exact(chunk).map_err(io_error)?;
             left -= take as u64;
-            if let Some(hasher) = &mut payload_hasher {
-                hasher.update(&*chunk);
-            }
-            if let Some(wasm) = &mut wasm {
-                wasm.take(chunk, sink)?;
+            match (&mut payload_hasher, &mut wasm) {
+                (Some(hasher), Some(wasm)) => {
+                    let (ciphertext, plain) = (&*chunk, &mut plain[..take]);
+                    let ((), taken) = beside_if_large(
+                        take,
+                        || hasher.update(ciphertext),
+                        || {
+                            plain.copy_from_slice(ciphertext);
+                            wasm.take(plain, sink)
+                        },
+                    );
+                    taken?;
+                }
+                (Some(hasher), None) => hasher.update(&*chunk),
+                (None, Some(wasm)) => wasm.take(chunk, sink)?,
+                (None, None) => {}
             }
         }
         let wasm = wasm.map(WasmReader::finish);
@@ -257,32 +284,41 @@ impl WasmReader {
         if let Some(cipher) = &mut self.cipher {
             cipher.apply(chunk);
         }
-        self.hasher.update(&*chunk);
         self.length += chunk.len() as u64;
-        if let Some(framing) = &self.framing {
-            // The walk stopped at a malformed section head; the validator's own parser reads
-            // on, so that the refusal says what validation in memory says.
-            self.validator.raw(chunk, framing);
-            return Ok(());
-        }
-        let (validator, bundle) = (&mut self.validator, &mut self.bundle);
-        let walked = self.splitter.push(chunk, &mut |piece| {
-            validator.piece(&piece);
-            bundle.piece(&piece);
-            Ok(())
-        });
-        if let Err(err) = walked {
-            let unread = self.splitter.take_unread();
-            if unread.is_empty() {
-                self.validator.fail(err.clone());
-            } else {
-                self.validator.raw(&unread, &err);
-            }
-            self.framing = Some(err);
-            return Ok(());
-        }
-        sink.write_all(chunk)
-            .map_err(|err| Error::new(ErrorCode::Io, format!("writing the opened wasm: {err}")))
+        let (hasher, chunk) = (&mut self.hasher, &*chunk);
+        let ((), walked) = beside_if_large(
+            chunk.len(),
+            || hasher.update(chunk),
+            || {
+                if let Some(framing) = &self.framing {
+                    // The walk stopped at a malformed section head; the validator's own
+                    // parser reads on, so that the refusal says what validation in memory
+                    // says.
+                    self.validator.raw(chunk, framing);
+                    return Ok(());
+                }
+                let (validator, bundle) = (&mut self.validator, &mut self.bundle);
+                let walked = self.splitter.push(chunk, &mut |piece| {
+                    validator.piece(&piece);
+                    bundle.piece(&piece);
+                    Ok(())
+                });
+                if let Err(err) = walked {
+                    let unread = self.splitter.take_unread();
+                    if unread.is_empty() {
+                        self.validator.fail(err.clone());
+                    } else {
+                        self.validator.raw(&unread, &err);
+                    }
+                    self.framing = Some(err);
+                    return Ok(());
+                }
+                sink.write_all(chunk).map_err(|err| {
+                    Error::new(ErrorCode::Io, format!("writing the opened wasm: {err}"))
+                })
+            },
+        );
+        walked
     }
 
     fn finish(self) -> WasmPass {
