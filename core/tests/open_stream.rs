@@ -385,26 +385,43 @@ fn open_file_writes_the_wasm_only_when_every_step_passed() {
     );
 }
 
-#[cfg(unix)]
+#[cfg(target_os = "linux")]
 #[test]
-fn open_file_refuses_what_is_not_a_regular_file() {
+fn open_file_reads_what_is_not_a_regular_file_whole_under_the_module_cap() {
     let dir = tempfile::tempdir().unwrap();
-    let err = api::open_file(
-        dir.path(),
-        &dir.path().join("out.wasm"),
-        &OpenRequest::default(),
-    )
-    .unwrap_err();
-    assert!(
-        matches!(err.code(), ErrorCode::InvalidArgument | ErrorCode::Io),
-        "{err}"
-    );
+    let out = dir.path().join("out.wasm");
+    let endless = api::open_file(Path::new("/dev/zero"), &out, &OpenRequest::default());
+    assert_eq!(endless.unwrap_err().code(), ErrorCode::InputTooLarge);
+    let directory = api::open_file(dir.path(), &out, &OpenRequest::default());
+    assert_eq!(directory.unwrap_err().code(), ErrorCode::Io);
     let missing = api::open_file(
         &dir.path().join("absent.wasm"),
-        &dir.path().join("out.wasm"),
+        &out,
         &OpenRequest::default(),
-    )
-    .unwrap_err();
-    assert_eq!(missing.code(), ErrorCode::Io);
-    assert!(!dir.path().join("out.wasm").exists());
+    );
+    assert_eq!(missing.unwrap_err().code(), ErrorCode::Io);
+    // A pipe is read whole and opened in memory, with the same outcome.
+    let artifact = std::fs::read(vectors().join("cases/signed-only/artifact.wasm")).unwrap();
+    let fifo = dir.path().join("fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let writer = {
+        let (fifo, artifact) = (fifo.clone(), artifact.clone());
+        std::thread::spawn(move || std::fs::write(fifo, artifact).unwrap())
+    };
+    let request = OpenRequest {
+        trusted_signers: vec![PublicKey::from(&signer())],
+        ..OpenRequest::default()
+    };
+    let opened = api::open_file(&fifo, &out, &request).unwrap();
+    writer.join().unwrap();
+    assert_eq!(opened.outcome.outcome, "ok", "{:?}", opened.outcome.detail);
+    let in_memory = api::open(&artifact, &request).unwrap();
+    assert_eq!(
+        std::fs::read(&out).unwrap(),
+        in_memory.module.unwrap().wasm()
+    );
 }

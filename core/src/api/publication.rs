@@ -268,7 +268,8 @@ impl OpenedFile {
 /// artifact is read once, in chunks, so memory stays bounded whatever its size (up to
 /// [`caps::STREAM_ARTIFACT_BYTES`]; docs/limits.md). The output appears, atomically and with
 /// the mode a new file gets, only when every step passed; while it is written it is readable
-/// by its owner only. Refusals and the report are those of [`open`] for the same bytes, except
+/// by its owner only. A pipe or device is read whole under [`caps::MODULE_BYTES`] and opened in
+/// memory. Refusals and the report are those of [`open`] for the same bytes, except
 /// that a section the validator needs whole above 8 MiB (other than code, data and custom
 /// sections) is refused with `input-too-large`. A required tool-conventions signature is
 /// checked on outputs up to [`caps::MODULE_BYTES`].
@@ -277,10 +278,7 @@ pub fn open_file(input: &Path, output: &Path, request: &OpenRequest<'_>) -> Resu
     let mut source = std::fs::File::open(input).map_err(io)?;
     let meta = source.metadata().map_err(io)?;
     if !meta.is_file() {
-        return Err(Error::new(
-            ErrorCode::InvalidArgument,
-            format!("{}: not a regular file", input.display()),
-        ));
+        return open_unseekable(input, output, request);
     }
     let length = usize::try_from(meta.len()).unwrap_or(usize::MAX);
     caps::check_len("artifact", length, caps::STREAM_ARTIFACT_BYTES)?;
@@ -315,6 +313,24 @@ pub fn open_file(input: &Path, output: &Path, request: &OpenRequest<'_>) -> Resu
             outcome: outcome(Err(refusal)),
             wasm_length: 0,
         },
+    })
+}
+
+/// A pipe or device cannot be read twice or from its end: it is read whole, under the module
+/// cap, and opened in memory.
+fn open_unseekable(input: &Path, output: &Path, request: &OpenRequest<'_>) -> Result<OpenedFile> {
+    let bytes = caps::read_file_capped(input, caps::MODULE_BYTES)?;
+    let opened = open(&bytes, request)?;
+    let wasm_length = match &opened.module {
+        Some(module) => {
+            super::files::write_atomic(output, module.wasm(), FileMode::Public)?;
+            module.wasm().len() as u64
+        }
+        None => 0,
+    };
+    Ok(OpenedFile {
+        outcome: opened.outcome,
+        wasm_length,
     })
 }
 
