@@ -12,49 +12,37 @@ use std::path::PathBuf;
 use space_data_module::api::keys::{RecipientKey, SigningKey};
 use space_data_module::keys::random::OsRandom;
 use space_data_module::publication::{ProtectOptions, protect};
+use space_data_module::wasm::sections::{encode_section, encode_uleb128};
 
-fn leb(mut value: u32, out: &mut Vec<u8>) {
-    loop {
-        let byte = (value & 0x7f) as u8;
-        value >>= 7;
-        if value == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
-}
-
-fn section(id: u8, payload: &[u8], out: &mut Vec<u8>) {
-    out.push(id);
-    leb(payload.len() as u32, out);
-    out.extend_from_slice(payload);
+/// The LEB128 bytes of `value`.
+fn uleb(value: u32) -> Vec<u8> {
+    encode_uleb128(u64::from(value)).unwrap()
 }
 
 fn module_of(mib: usize) -> Vec<u8> {
     const SEGMENT: usize = 32 << 20;
     // header; type ()->(); one function; memory 1; code: one empty body.
     let mut wasm = vec![0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-    section(1, &[1, 0x60, 0, 0], &mut wasm);
-    section(3, &[1, 0], &mut wasm);
-    section(5, &[1, 0, 1], &mut wasm);
-    section(10, &[1, 2, 0, 0x0b], &mut wasm);
+    wasm.extend(encode_section(1, &[1, 0x60, 0, 0]));
+    wasm.extend(encode_section(3, &[1, 0]));
+    wasm.extend(encode_section(5, &[1, 0, 1]));
+    wasm.extend(encode_section(10, &[1, 2, 0, 0x0b]));
     let total = mib << 20;
     let segments = (total / 2).div_ceil(SEGMENT).max(1);
     let mut data = Vec::with_capacity(total / 2 + 16 * segments);
-    leb(segments as u32, &mut data);
+    data.extend(uleb(segments as u32));
     for index in 0..segments {
         data.push(0x01); // passive
-        leb(SEGMENT as u32, &mut data);
+        data.extend(uleb(SEGMENT as u32));
         data.extend((0..SEGMENT).map(|i| (i * 31 + index) as u8));
     }
-    section(11, &data, &mut wasm);
+    wasm.extend(encode_section(11, &data));
     let rest = total.saturating_sub(wasm.len() + 16);
     let mut custom = Vec::with_capacity(rest + 8);
-    leb(4, &mut custom);
+    custom.extend(uleb(4));
     custom.extend_from_slice(b"blob");
     custom.extend((0..rest).map(|i| (i % 251) as u8));
-    section(0, &custom, &mut wasm);
+    wasm.extend(encode_section(0, &custom));
     wasm
 }
 
