@@ -15,6 +15,7 @@ use space_data_module::keys::random::OsRandom;
 use space_data_module::keys::signing::{PublicKey, Signer};
 use space_data_module::keys::x25519::X25519PrivateKey;
 use space_data_module::publication::{self, OpenPolicy, ProtectOptions, protect};
+use space_data_module::wasm::sections::{encode_section, encode_uleb128};
 
 fn vectors() -> &'static Path {
     Path::new(concat!(
@@ -171,41 +172,27 @@ fn module_declaring(data_bytes: usize, custom_bytes: usize, extra: u32) -> Vec<u
     let third = data_bytes / 3;
     let segment = |head: &[u8], len: usize, fill: u8, extra: u32| {
         let mut out = head.to_vec();
-        leb(len as u32 + extra, &mut out);
+        out.extend(uleb(len as u32 + extra));
         out.extend(std::iter::repeat_n(fill, len));
         out
     };
     let mut data = Vec::new();
-    leb(3, &mut data);
+    data.extend(uleb(3));
     data.extend(segment(&[0x00, 0x41, 0x00, 0x0b], third, 0xaa, 0));
     data.extend(segment(&[0x02, 0x00, 0x41, 0x10, 0x0b], third, 0xbb, 0));
     data.extend(segment(&[0x01], data_bytes - 2 * third, 0xcc, extra));
-    wasm.extend(section(11, &data));
+    wasm.extend(encode_section(11, &data));
     let mut custom = Vec::new();
-    leb(5, &mut custom);
+    custom.extend(uleb(5));
     custom.extend_from_slice(b"debug");
     custom.extend((0..custom_bytes).map(|i| (i % 251) as u8));
-    wasm.extend(section(0, &custom));
+    wasm.extend(encode_section(0, &custom));
     wasm
 }
 
-fn leb(mut value: u32, out: &mut Vec<u8>) {
-    loop {
-        let byte = (value & 0x7f) as u8;
-        value >>= 7;
-        if value == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
-}
-
-fn section(id: u8, payload: &[u8]) -> Vec<u8> {
-    let mut out = vec![id];
-    leb(payload.len() as u32, &mut out);
-    out.extend_from_slice(payload);
-    out
+/// The LEB128 bytes of `value`.
+fn uleb(value: u32) -> Vec<u8> {
+    encode_uleb128(u64::from(value)).unwrap()
 }
 
 fn protect_module(wasm: &[u8], bundle: bool, encrypt: bool) -> Vec<u8> {
@@ -292,10 +279,10 @@ fn another_section_above_the_inline_limit_is_refused_as_too_large() {
     let mut wasm = wat::parse_str(r#"(module (func))"#).unwrap();
     let count = 9 << 20;
     let mut elements = Vec::new();
-    leb(1, &mut elements);
+    elements.extend(uleb(1));
     elements.push(0x01); // passive, elemkind funcref, vec(funcidx)
     elements.push(0x00);
-    leb(count, &mut elements);
+    elements.extend(uleb(count));
     elements.extend(std::iter::repeat_n(0u8, count as usize));
     // The element section (9) goes before the code section (10).
     let code_at = space_data_module::wasm::sections::parse_sections(&wasm)
@@ -305,7 +292,7 @@ fn another_section_above_the_inline_limit_is_refused_as_too_large() {
         .unwrap()
         .start;
     let tail = wasm.split_off(code_at);
-    wasm.extend(section(9, &elements));
+    wasm.extend(encode_section(9, &elements));
     wasm.extend(tail);
     assert!(space_data_module::wasm::validate::validate(&wasm).is_ok());
     let stream = streamed(&wasm, &unsigned(), None);

@@ -12,6 +12,7 @@ use space_data_module::keys::random::OsRandom;
 use space_data_module::keys::signing::{PublicKey, Signer};
 use space_data_module::keys::x25519::X25519PrivateKey;
 use space_data_module::publication::{self, OpenPolicy, ProtectOptions, protect};
+use space_data_module::wasm::sections::{encode_section, encode_uleb128};
 
 struct Counting;
 
@@ -48,23 +49,9 @@ fn peak_growth<T>(work: impl FnOnce() -> T) -> (T, usize) {
     (value, PEAK.load(Ordering::Relaxed).saturating_sub(start))
 }
 
-fn leb(mut value: u32, out: &mut Vec<u8>) {
-    loop {
-        let byte = (value & 0x7f) as u8;
-        value >>= 7;
-        if value == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
-}
-
-fn section(id: u8, payload: &[u8]) -> Vec<u8> {
-    let mut out = vec![id];
-    leb(payload.len() as u32, &mut out);
-    out.extend_from_slice(payload);
-    out
+/// The LEB128 bytes of `value`.
+fn uleb(value: u32) -> Vec<u8> {
+    encode_uleb128(u64::from(value)).unwrap()
 }
 
 #[test]
@@ -72,18 +59,18 @@ fn opening_from_a_file_holds_a_bounded_heap() {
     const MIB: usize = 1 << 20;
     let mut wasm = wat::parse_str(r#"(module (memory 1) (func (export "f")))"#).unwrap();
     let mut data = Vec::new();
-    leb(2, &mut data);
+    data.extend(uleb(2));
     for fill in [0x11u8, 0x22] {
         data.extend_from_slice(&[0x00, 0x41, 0x00, 0x0b]);
-        leb((20 * MIB) as u32, &mut data);
+        data.extend(uleb((20 * MIB) as u32));
         data.extend(std::iter::repeat_n(fill, 20 * MIB));
     }
-    wasm.extend(section(11, &data));
+    wasm.extend(encode_section(11, &data));
     let mut custom = Vec::new();
-    leb(4, &mut custom);
+    custom.extend(uleb(4));
     custom.extend_from_slice(b"blob");
     custom.extend(std::iter::repeat_n(0x33, 8 * MIB));
-    wasm.extend(section(0, &custom));
+    wasm.extend(encode_section(0, &custom));
 
     let signer = Signer::from_private_key(&[7u8; 32]).unwrap();
     let recipient = X25519PrivateKey::from_bytes([9u8; 32]);

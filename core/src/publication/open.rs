@@ -106,7 +106,7 @@ fn run(
     report.trailer = Some(None);
     let Some(split) = split_footer(bytes)? else {
         steps::allow_untrailed(policy)?;
-        return finish_wasm(bytes.to_vec(), false, report, None);
+        return finish_wasm(prepare_plain(bytes), false, report);
     };
     steps::check_collection_length(&split)?;
     let payload = &bytes[..split.payload_length];
@@ -117,15 +117,23 @@ fn run(
     let collection = steps::read_collection(collection_bytes, &split, report)?;
     let pnm = steps::require_pnm(&collection, policy, report)?;
 
-    // Step 4: CID. Its SHA-256 of the payload is also the wasm's digest when nothing is
-    // encrypted: kept, so the payload is hashed once. When there is something to decrypt,
-    // decryption runs beside that hash (see `hash_and_decrypt`).
-    let (payload_digest, decrypted) = hash_and_decrypt(
-        payload,
-        pnm.cid.is_some(),
-        collection.enc.as_ref(),
-        recipient,
-    );
+    // Step 4: CID. While one core hashes the payload, the other prepares what steps 7 and 8
+    // need: the wasm copied (or decrypted and hashed) and validated. Nothing of it leaves here
+    // before every earlier step passed, and its failures are reported in their own steps.
+    // Not encrypted, the payload's digest is also the wasm's: it is hashed once.
+    let (payload_digest, early) = match (pnm.cid.is_some(), &collection.enc, recipient) {
+        (true, None, _) => {
+            let prepared = prepare_plain(payload);
+            (Some(prepared.sha256), Some(Ok(prepared)))
+        }
+        (true, Some(enc), Some(key)) => {
+            let (digest, prepared) =
+                sha256_beside(payload, || prepare_decrypted(payload, enc, key));
+            (Some(digest), Some(prepared))
+        }
+        (true, Some(_), None) => (Some(Sha256::digest(payload).into()), None),
+        (false, _, _) => (None, None),
+    };
     steps::check_cid(&pnm, payload_digest.as_ref(), report)?;
 
     // Steps 5 and 6: signatures.
@@ -133,60 +141,81 @@ fn run(
 
     // Step 7: ENC.
     let Some(enc) = &collection.enc else {
-        return finish_wasm(payload.to_vec(), false, report, payload_digest.as_ref());
+        let prepared = match early {
+            Some(prepared) => prepared?,
+            None => prepare_plain(payload),
+        };
+        return finish_wasm(prepared, false, report);
     };
     let recipient = steps::require_recipient(enc, recipient, report)?;
-    let decrypted = match decrypted {
-        Some(decrypted) => decrypted?,
-        None => decrypt_and_hash(payload, enc, recipient)?,
+    let prepared = match early {
+        Some(prepared) => prepared?,
+        None => prepare_decrypted(payload, enc, recipient)?,
     };
-    finish_wasm(decrypted.plaintext, true, report, Some(&decrypted.sha256))
+    finish_wasm(prepared, true, report)
 }
 
-/// The payload's SHA-256 (when a CID needs it) and, when there is an ENC record and a key,
-/// the decryption, the two on two cores. Decrypting before the signature is checked is safe:
-/// the plaintext stays here until every earlier step passed, and a failure of the decryption
-/// itself is reported only in its own step (the caller's `?` after steps 4 to 6).
-fn hash_and_decrypt(
-    payload: &[u8],
-    needs_digest: bool,
-    enc: Option<&EncRecord>,
-    recipient: Option<&X25519PrivateKey>,
-) -> (Option<[u8; 32]>, Option<Result<Decrypted, Error>>) {
-    match (needs_digest, enc.zip(recipient)) {
-        (true, Some((enc, recipient))) => {
-            let (digest, decrypted) =
-                sha256_beside(payload, || decrypt_and_hash(payload, enc, recipient));
-            (Some(digest), Some(decrypted))
-        }
-        (true, None) => (Some(Sha256::digest(payload).into()), None),
-        (false, _) => (None, None),
+/// The wasm the loader hands back when every step passes, with its digest and validation
+/// verdict, prepared before the steps that decide whether it is handed back.
+struct Prepared {
+    wasm: Vec<u8>,
+    sha256: [u8; 32],
+    valid: Result<(), String>,
+}
+
+/// A plain payload: copied and validated on this core while the other hashes it.
+fn prepare_plain(payload: &[u8]) -> Prepared {
+    let (sha256, (wasm, valid)) = sha256_beside(payload, || {
+        let wasm = payload.to_vec();
+        let valid = validate_wasm(&wasm);
+        (wasm, valid)
+    });
+    Prepared {
+        wasm,
+        sha256,
+        valid,
     }
 }
 
-/// Steps 8 to 10: validate the wasm, report the bundle, hand the bytes back.
-/// `known_digest`: the wasm's SHA-256 when already computed.
+/// An encrypted payload: decrypted and hashed in one pass, then validated.
+fn prepare_decrypted(
+    payload: &[u8],
+    enc: &EncRecord,
+    recipient: &X25519PrivateKey,
+) -> Result<Prepared, Error> {
+    let Decrypted { plaintext, sha256 } = decrypt_and_hash(payload, enc, recipient)?;
+    let valid = validate_wasm(&plaintext);
+    Ok(Prepared {
+        wasm: plaintext,
+        sha256,
+        valid,
+    })
+}
+
+/// Steps 8 to 10: the validation verdict, the bundle, the bytes handed back.
 fn finish_wasm(
-    wasm: Vec<u8>,
+    prepared: Prepared,
     decrypted: bool,
     report: &mut OpenReport,
-    known_digest: Option<&[u8; 32]>,
 ) -> Result<Vec<u8>, Error> {
     // The decrypted bytes are the wasm: one hash pass serves both digests. The decrypted
     // digest is reported even when the bytes then fail validation.
-    let digest = DigestReport::of_known(&wasm, known_digest);
+    let digest = DigestReport {
+        sha256: hex::encode(prepared.sha256),
+        length: prepared.wasm.len(),
+    };
     if decrypted {
         report.decrypted = Some(digest.clone());
     }
-    if let Err(reason) = validate_wasm(&wasm) {
+    if let Err(reason) = prepared.valid {
         return Err(steps::validation_failure(
             decrypted,
             Error::new(ErrorCode::WasmInvalid, reason),
         ));
     }
     report.wasm = Some(digest);
-    report.bundle = Some(super::open_bundle::bundle_report(&wasm)?);
-    Ok(wasm)
+    report.bundle = Some(super::open_bundle::bundle_report(&prepared.wasm)?);
+    Ok(prepared.wasm)
 }
 
 /// Header check plus full WebAssembly validation.

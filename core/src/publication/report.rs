@@ -51,17 +51,6 @@ impl DigestReport {
             length: bytes.len(),
         }
     }
-
-    /// The report of `bytes` whose SHA-256 was already computed (`known`, when given).
-    pub fn of_known(bytes: &[u8], known: Option<&[u8; 32]>) -> Self {
-        match known {
-            Some(digest) => DigestReport {
-                sha256: hex::encode(digest),
-                length: bytes.len(),
-            },
-            None => DigestReport::of(bytes),
-        }
-    }
 }
 
 /// What the loader found in an `sds.bundle` section.

@@ -39,7 +39,7 @@ pub fn encode_uleb128(value: u64) -> Result<Vec<u8>> {
 }
 
 /// Appends the minimal LEB128 encoding of `value` (no range check; internal sizes are small).
-fn write_uleb128(out: &mut Vec<u8>, mut value: u64) {
+pub(crate) fn write_uleb128(out: &mut Vec<u8>, mut value: u64) {
     loop {
         let byte = (value & 0x7f) as u8;
         value >>= 7;
@@ -222,6 +222,15 @@ pub fn custom_sections(module: &[u8]) -> Result<Vec<CustomSectionView<'_>>> {
             })
         })
         .collect())
+}
+
+/// A section: its id, the LEB128 size of `payload`, and `payload`.
+pub fn encode_section(id: u8, payload: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(payload.len() + 6);
+    out.push(id);
+    write_uleb128(&mut out, payload.len() as u64);
+    out.extend_from_slice(payload);
+    out
 }
 
 /// Encodes a custom section (spec 6.4): the name is trimmed (JavaScript `trim`); an empty

@@ -87,19 +87,6 @@ pub(crate) fn leb_u32(bytes: &[u8]) -> Result<Option<(u32, usize)>> {
     Ok(None)
 }
 
-/// The unsigned LEB128 encoding of `value`.
-pub(crate) fn leb_encode(mut value: u32, out: &mut Vec<u8>) {
-    loop {
-        let byte = (value & 0x7f) as u8;
-        value >>= 7;
-        if value == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
-}
-
 /// A complete section head at the start of `head`.
 struct Head {
     size: u32,
@@ -280,14 +267,10 @@ mod tests {
     use super::*;
 
     fn custom_section(name: &[u8], data: &[u8]) -> Vec<u8> {
-        let mut payload = Vec::new();
-        leb_encode(name.len() as u32, &mut payload);
+        let mut payload = crate::wasm::sections::encode_uleb128(name.len() as u64).unwrap();
         payload.extend_from_slice(name);
         payload.extend_from_slice(data);
-        let mut section = vec![0];
-        leb_encode(payload.len() as u32, &mut section);
-        section.extend_from_slice(&payload);
-        section
+        crate::wasm::sections::encode_section(0, &payload)
     }
 
     /// The pieces of `bytes` given in chunks of `chunk`, as text.

@@ -15,7 +15,8 @@ use wasmparser::{
     BinaryReader, Chunk, ConstExpr, FuncValidatorAllocations, Parser, ValidPayload, Validator,
 };
 
-use super::stream::{Piece, leb_encode, leb_u32};
+use super::sections::{encode_section, write_uleb128};
+use super::stream::{Piece, leb_u32};
 use crate::{Error, ErrorCode, Result};
 
 /// Sections up to this size are handed to the validator whole.
@@ -96,13 +97,10 @@ impl StreamValidator {
                     CUSTOM_SECTION if large => {
                         let name = start.name.unwrap_or_default();
                         let mut name_part = Vec::with_capacity(name.len() + 5);
-                        leb_encode(name.len() as u32, &mut name_part);
+                        write_uleb128(&mut name_part, name.len() as u64);
                         name_part.extend_from_slice(name);
-                        let mut head = vec![CUSTOM_SECTION];
-                        leb_encode(name_part.len() as u32, &mut head);
-                        head.extend_from_slice(&name_part);
                         self.mode = Mode::Dropped;
-                        self.give(&head)
+                        self.give(&encode_section(CUSTOM_SECTION, &name_part))
                     }
                     DATA_SECTION if large => {
                         self.mode = Mode::Skeleton(DataSkeleton::default());
@@ -128,10 +126,7 @@ impl StreamValidator {
             Piece::End => match std::mem::replace(&mut self.mode, Mode::Pass) {
                 Mode::Skeleton(skeleton) => {
                     let body = skeleton.finish()?;
-                    let mut section = vec![DATA_SECTION];
-                    leb_encode(body.len() as u32, &mut section);
-                    section.extend_from_slice(&body);
-                    self.give(&section)
+                    self.give(&encode_section(DATA_SECTION, &body))
                 }
                 _ => Ok(()),
             },

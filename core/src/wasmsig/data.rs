@@ -109,16 +109,8 @@ impl<'a> Reader<'a> {
     }
 }
 
-fn put_varuint32(out: &mut Vec<u8>, mut value: u32) {
-    loop {
-        let byte = (value & 0x7f) as u8;
-        value >>= 7;
-        if value == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
+fn put_varuint32(out: &mut Vec<u8>, value: u32) {
+    crate::wasm::sections::write_uleb128(out, u64::from(value));
 }
 
 fn put_slice(out: &mut Vec<u8>, bytes: &[u8]) -> Result<()> {
