@@ -6,6 +6,7 @@
 //! `flatbuffers` verifier first ([`verify_root`]) and then walks the buffer with the safe,
 //! bounds-checked [`read::TableReader`], so hostile bytes give an error, never a panic.
 
+pub mod checked;
 pub mod read;
 pub mod type_ref;
 
