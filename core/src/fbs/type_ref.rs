@@ -216,15 +216,28 @@ pub fn wire_format_from_json(value: Option<&Value>) -> u8 {
     match value {
         None | Some(Value::Null) => WIRE_FORMAT_FLATBUFFER,
         Some(Value::Number(n)) if crate::js::number_value(n) == 1.0 => WIRE_FORMAT_ALIGNED_BINARY,
-        Some(other) => {
-            let text = crate::js::to_js_string(other);
-            let normalized = crate::js::js_trim(&text).to_lowercase().replace('_', "-");
-            if normalized == "aligned-binary" {
-                WIRE_FORMAT_ALIGNED_BINARY
-            } else {
-                WIRE_FORMAT_FLATBUFFER
-            }
-        }
+        Some(Value::String(text)) => wire_format_from_text(text),
+        Some(other) => wire_format_from_text(&crate::js::to_js_string(other)),
+    }
+}
+
+fn wire_format_from_text(text: &str) -> u8 {
+    const NAME: &[u8] = b"aligned-binary";
+    let trimmed = crate::js::js_trim(text);
+    let aligned = if trimmed.is_ascii() {
+        // `toLowerCase()` then `_` → `-`, compared without allocating.
+        trimmed.len() == NAME.len()
+            && trimmed.bytes().zip(NAME).all(|(byte, &expected)| {
+                let byte = byte.to_ascii_lowercase();
+                byte == expected || (byte == b'_' && expected == b'-')
+            })
+    } else {
+        trimmed.to_lowercase().replace('_', "-") == "aligned-binary"
+    };
+    if aligned {
+        WIRE_FORMAT_ALIGNED_BINARY
+    } else {
+        WIRE_FORMAT_FLATBUFFER
     }
 }
 

@@ -58,7 +58,8 @@ pub struct EncodedManifest {
 /// `manifest-invalid-value` (a non-object where an object is needed, a `defaultIntervalMs`
 /// that `BigInt()` rejects), `input-too-large`.
 pub fn encode_json(manifest: &Value) -> Result<EncodedManifest> {
-    let Normalized { manifest, warnings } = normalize(manifest)?;
+    // Encoded straight from the normalized view, whose text still borrows from `manifest`.
+    let (manifest, warnings) = normalize::normalize_borrowed(manifest)?;
     Ok(EncodedManifest {
         bytes: encode(&manifest)?,
         warnings,
