@@ -227,7 +227,7 @@ fn aliased_strings_past_the_apparent_size_limit_are_rejected() {
     // Below the limit the same shape is accepted by both.
     let mut fbb = flatbuffers::FlatBufferBuilder::new();
     let big = fbb.create_string(&"x".repeat(1 << 20));
-    let targets = fbb.create_vector(&vec![big; 16]);
+    let targets = fbb.create_vector(&[big; 16]);
     let plugin_id = fbb.create_string("p");
     let start = fbb.start_table();
     fbb.push_slot_always(4, plugin_id);
