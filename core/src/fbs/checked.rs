@@ -96,11 +96,30 @@ impl<'a> Walker<'a> {
 
     /// The verifier's `range_in_buffer`: `size` bytes from `pos` lie inside the buffer, and
     /// count toward the apparent size.
-    #[inline]
+    #[inline(always)]
     fn range(&mut self, pos: usize, size: usize) -> Checked<()> {
         if pos.saturating_add(size) > self.bytes.len() {
             return Err(Malformed::new("range out of bounds", pos));
         }
+        self.count(size, pos)
+    }
+
+    /// `N` bytes at `pos`, aligned to `align` and inside the buffer (the verifier's `in_buffer`).
+    #[inline(always)]
+    fn array<const N: usize>(&mut self, pos: usize, align: usize) -> Checked<[u8; N]> {
+        if !pos.is_multiple_of(align) {
+            return Err(Malformed::new("unaligned value", pos));
+        }
+        let Some(bytes) = self.bytes.get(pos..).and_then(<[u8]>::first_chunk::<N>) else {
+            return Err(Malformed::new("range out of bounds", pos));
+        };
+        self.count(N, pos)?;
+        Ok(*bytes)
+    }
+
+    /// Adds `size` bytes to the apparent size.
+    #[inline(always)]
+    fn count(&mut self, size: usize, pos: usize) -> Checked<()> {
         self.apparent_size = self.apparent_size.saturating_add(size);
         if self.apparent_size > MAX_APPARENT_SIZE {
             return Err(Malformed::new("apparent size too large", pos));
@@ -108,33 +127,20 @@ impl<'a> Walker<'a> {
         Ok(())
     }
 
-    /// `N` bytes at `pos`, aligned to `align` and inside the buffer (the verifier's `in_buffer`).
-    #[inline]
-    fn array<const N: usize>(&mut self, pos: usize, align: usize) -> Checked<[u8; N]> {
-        if !pos.is_multiple_of(align) {
-            return Err(Malformed::new("unaligned value", pos));
-        }
-        self.range(pos, N)?;
-        pos.checked_add(N)
-            .and_then(|end| self.bytes.get(pos..end))
-            .and_then(|slice| <[u8; N]>::try_from(slice).ok())
-            .ok_or(Malformed::new("range out of bounds", pos))
-    }
-
-    #[inline]
+    #[inline(always)]
     fn read_u16(&mut self, pos: usize) -> Checked<u16> {
         self.array::<2>(pos, align_of::<u16>())
             .map(u16::from_le_bytes)
     }
 
-    #[inline]
+    #[inline(always)]
     fn read_u32(&mut self, pos: usize) -> Checked<u32> {
         self.array::<4>(pos, align_of::<u32>())
             .map(u32::from_le_bytes)
     }
 
     /// The position a uoffset at `at` points to.
-    #[inline]
+    #[inline(always)]
     fn follow(&mut self, at: usize) -> Checked<usize> {
         let offset = self.read_u32(at)? as usize;
         Ok(at.saturating_add(offset))
@@ -189,18 +195,20 @@ impl<'a> Walker<'a> {
 
     /// Absolute position of field `field` (a vtable byte offset, see [`super::slot`]), `None`
     /// when it is not stored.
-    #[inline]
+    #[inline(always)]
     fn field(&mut self, table: Table, field: u16) -> Checked<Option<usize>> {
         let field = usize::from(field);
         if field >= table.vtable_len {
             return Ok(None);
         }
-        let entry = self.read_u16(table.vtable.saturating_add(field))?;
+        // Aligned and inside the buffer: `table` checked that the vtable starts at an even
+        // position and lies inside the buffer, and field offsets are even and below its length.
+        let entry = self.read_u16(table.vtable + field)?;
         Ok((entry != 0).then(|| table.pos.saturating_add(usize::from(entry))))
     }
 
     /// Where a reference field points, `None` when it is not stored.
-    #[inline]
+    #[inline(always)]
     fn referenced(&mut self, table: Table, field: u16) -> Checked<Option<usize>> {
         match self.field(table, field)? {
             Some(at) => self.follow(at).map(Some),
@@ -267,6 +275,7 @@ impl<'a> Walker<'a> {
     }
 
     /// The string at `at`: UTF-8, followed by a 0 byte inside the buffer.
+    #[inline]
     fn str_at(&mut self, at: usize) -> Checked<&'a str> {
         let body = self.byte_vector_at(at)?;
         let end = at + 4 + body.len();
@@ -279,6 +288,7 @@ impl<'a> Walker<'a> {
     }
 
     /// A string field, `None` when absent.
+    #[inline]
     pub fn str(&mut self, table: Table, field: u16) -> Checked<Option<&'a str>> {
         match self.referenced(table, field)? {
             Some(at) => self.str_at(at).map(Some),
