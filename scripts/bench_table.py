@@ -51,6 +51,7 @@ ROWS = [
     Row("open 16 MiB signed only", "publication/16MiB/open/signed", {SHA256: 1}),
     Row("open 81 KB signed (vector)", "publication/81KB/open/signed", target_ns=300e3),
     Row("manifest decode kitchen-sink (typed)", "manifest/kitchen-sink/decode (verify+read)", target_ns=1e3),
+    Row("manifest decode kitchen-sink (borrowed view)", "manifest/kitchen-sink/decode_ref (verify+read, borrowed)", target_ns=1e3),
     Row("manifest encode from parsed value", "manifest/kitchen-sink/encode_json (normalize+encode)", target_ns=3.5e3),
     Row("direct invoke echo 64 B (session)", "direct_echo/runtime_session/64", target_ns=0.5e3),
     Row("direct invoke echo 64 KiB (session)", "direct_echo/runtime_session/65536", target_ns=8e3),

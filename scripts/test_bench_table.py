@@ -105,6 +105,11 @@ class Rows(unittest.TestCase):
         encode = row_for(rows, "manifest encode from parsed value")
         self.assertEqual((encode[1], encode[2], encode[6]), ("7 us", "-", "missed by 2x"))
 
+    def test_the_borrowed_manifest_decode_has_its_own_row(self):
+        results = self.results(**{"manifest/kitchen-sink/decode_ref (verify+read, borrowed)": bt.Result(640, None)})
+        row = row_for(bt.build_rows(results, [], []), "manifest decode kitchen-sink (borrowed view)")
+        self.assertEqual((row[1], row[5], row[6]), ("640 ns", "< 1 us", "met"))
+
     def test_missing_and_stale_results_name_the_benchmark(self):
         results = self.results(**{"bundle/16MiB/create": bt.Result(1e7, SIXTEEN, stale=True)})
         problems = []

@@ -27,6 +27,9 @@ fn bench(c: &mut Criterion) {
     group.bench_function("decode (verify+read)", |b| {
         b.iter(|| manifest::decode(black_box(KITCHEN_SINK_FB)).expect("decodes"))
     });
+    group.bench_function("decode_ref (verify+read, borrowed)", |b| {
+        b.iter(|| manifest::decode_ref(black_box(KITCHEN_SINK_FB)).expect("decodes"))
+    });
     group.bench_function("decode_to_json", |b| {
         b.iter(|| manifest::decode_to_json(black_box(KITCHEN_SINK_FB)).expect("decodes"))
     });

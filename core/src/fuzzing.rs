@@ -39,10 +39,34 @@ pub const TARGETS: &[(&str, Body)] = &[
     ("wasm_signature", wasm_signature),
 ];
 
-/// `PMAN` bytes: decode (typed and reference JSON); a decoded manifest re-encodes to bytes that
-/// decode to the same manifest.
+/// `PMAN` bytes: decode (typed, borrowed and reference JSON); the one-pass decoders give the
+/// verdict and value of the two-pass path (verifier, then reader); a decoded manifest
+/// re-encodes to bytes that decode to the same manifest.
 pub fn manifest_decode(data: &[u8]) {
     let _ = crate::manifest::decode_to_json(data);
+    let view = crate::manifest::decode_ref(data);
+    let reference = crate::manifest::decode_two_pass(data);
+    match (&view, &reference) {
+        (Ok(view), Ok(reference)) => {
+            assert_eq!(
+                &view.clone().into_owned(),
+                reference,
+                "decode_ref vs two-pass"
+            );
+            let bytes = crate::manifest::encode(view).expect("a decoded view encodes");
+            assert_eq!(
+                crate::manifest::encode(reference).expect("a decoded manifest encodes"),
+                bytes,
+                "view and owned manifest encode alike"
+            );
+        }
+        (Err(a), Err(b)) => assert_eq!(a.code(), b.code(), "decode_ref vs two-pass: {a}"),
+        _ => panic!(
+            "decode_ref {:?} but two-pass {:?}",
+            view.as_ref().err(),
+            reference.as_ref().err()
+        ),
+    }
     if let Ok(manifest) = crate::manifest::decode(data) {
         let _ = crate::manifest::to_decoded_json(&manifest);
         let bytes = crate::manifest::encode(&manifest).expect("a decoded manifest encodes");

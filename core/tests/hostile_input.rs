@@ -127,6 +127,7 @@ fn exercise(kind: &str, bytes: &[u8]) -> std::result::Result<(), TestCaseError> 
         }
         "manifest-fb" => {
             coded("decode", manifest::decode(bytes))?;
+            coded("decode_ref", manifest::decode_ref(bytes))?;
             coded("decode_to_json", manifest::decode_to_json(bytes))?;
         }
         "bundle-fb" => coded("bundle decode", bundle::decode(bytes))?,

@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 use space_data_module::ErrorCode;
 use space_data_module::conformance::{bytes_diff, json_diff, numbered_cases, read, read_json};
 use space_data_module::manifest::{
-    self, decode, decode_to_json, encode, encode_json, encode_json_str,
+    self, decode, decode_ref, decode_to_json, decode_two_pass, encode, encode_json, encode_json_str,
 };
 
 fn vectors(sub: &str) -> PathBuf {
@@ -113,6 +113,130 @@ fn differential_manifest_corpus() {
         }
     }
     assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// Every `PMAN` buffer under `vectors/` (named, differential, single-file-bundle).
+fn manifest_buffers() -> Vec<(PathBuf, Vec<u8>)> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "fb") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(&vectors(""), &mut files);
+    files.sort();
+    files
+        .into_iter()
+        .filter_map(|path| {
+            let bytes = read(&path).unwrap();
+            (bytes.get(4..8) == Some(b"PMAN")).then_some((path, bytes))
+        })
+        .collect()
+}
+
+/// The borrowed view agrees with the owned decode (and with the two-pass reference path) on
+/// every manifest vector, borrows its text from the buffer, and encodes to the same bytes.
+#[test]
+fn decode_ref_agrees_with_decode_on_every_manifest_vector() {
+    let buffers = manifest_buffers();
+    assert!(buffers.len() >= 48, "{} manifest buffers", buffers.len());
+    for (path, bytes) in &buffers {
+        let name = path.display();
+        let owned = decode(bytes).unwrap();
+        let view = decode_ref(bytes).unwrap();
+        assert_eq!(view.clone().into_owned(), owned, "{name}");
+        assert_eq!(decode_two_pass(bytes).unwrap(), owned, "{name}");
+        let range = bytes.as_ptr_range();
+        assert!(
+            range.contains(&view.plugin_id.as_ptr()),
+            "{name}: not borrowed"
+        );
+        assert_eq!(&encode(&view).unwrap(), bytes, "{name}: view re-encodes");
+        assert_eq!(
+            manifest::to_decoded_json(&view),
+            manifest::to_decoded_json(&owned),
+            "{name}"
+        );
+    }
+}
+
+/// The one-pass walk accepts exactly what the `flatbuffers` verifier followed by the reader
+/// accepts: every single-byte change and every truncation of the richest vector.
+#[test]
+fn one_pass_decode_matches_the_verifier_on_every_single_byte_corruption() {
+    let good = read(&vectors("manifests/kitchen-sink.manifest.fb")).unwrap();
+    let check = |bytes: &[u8]| {
+        let two_pass = decode_two_pass(bytes);
+        let one_pass = decode(bytes);
+        let view = decode_ref(bytes).map(|v| v.into_owned());
+        match (&two_pass, &one_pass, &view) {
+            (Ok(a), Ok(b), Ok(c)) => assert!(a == b && b == c),
+            (Err(a), Err(b), Err(c)) => {
+                assert_eq!(a.code(), b.code(), "{b}");
+                assert_eq!(b.code(), c.code(), "{c}");
+            }
+            _ => panic!(
+                "disagree on {bytes:?}: two-pass {:?}, one-pass {:?}, view {:?}",
+                two_pass.as_ref().err(),
+                one_pass.as_ref().err(),
+                view.as_ref().err()
+            ),
+        }
+    };
+    let mut rejected = 0;
+    for i in 0..good.len() {
+        for delta in [1u8, 2, 4, 0x80, 0xff] {
+            let mut bytes = good.clone();
+            bytes[i] = bytes[i].wrapping_add(delta);
+            check(&bytes);
+            rejected += usize::from(decode(&bytes).is_err());
+        }
+        check(&good[..i]);
+    }
+    // Enough of the mutations hit offsets, lengths and text for the comparison to mean something.
+    assert!(rejected > good.len(), "only {rejected} rejected");
+}
+
+/// Hostile aliasing: a vector of offsets all pointing to one large string passes every bounds
+/// check, but its apparent size (2 GiB+) is rejected, as by the verifier, without copying.
+#[test]
+fn aliased_strings_past_the_apparent_size_limit_are_rejected() {
+    let mut fbb = flatbuffers::FlatBufferBuilder::new();
+    let big = fbb.create_string(&"x".repeat(1 << 20));
+    let targets = fbb.create_vector(&vec![big; 2100]);
+    let plugin_id = fbb.create_string("p");
+    let start = fbb.start_table();
+    fbb.push_slot_always(4, plugin_id);
+    fbb.push_slot_always(28, targets);
+    let root = fbb.end_table(start);
+    fbb.finish(root, Some("PMAN"));
+    let bytes = fbb.finished_data();
+    assert_eq!(
+        decode_ref(bytes).unwrap_err().code(),
+        ErrorCode::ManifestMalformed
+    );
+    assert_eq!(
+        decode_two_pass(bytes).unwrap_err().code(),
+        ErrorCode::ManifestMalformed
+    );
+    // Below the limit the same shape is accepted by both.
+    let mut fbb = flatbuffers::FlatBufferBuilder::new();
+    let big = fbb.create_string(&"x".repeat(1 << 20));
+    let targets = fbb.create_vector(&[big; 16]);
+    let plugin_id = fbb.create_string("p");
+    let start = fbb.start_table();
+    fbb.push_slot_always(4, plugin_id);
+    fbb.push_slot_always(28, targets);
+    let root = fbb.end_table(start);
+    fbb.finish(root, Some("PMAN"));
+    let bytes = fbb.finished_data();
+    assert_eq!(decode_ref(bytes).unwrap().runtime_targets.len(), 16);
+    assert_eq!(decode_two_pass(bytes).unwrap().runtime_targets.len(), 16);
 }
 
 /// Checklist 4.
@@ -290,7 +414,7 @@ fn decoded_json_drops_a_leading_byte_order_mark() {
 mod hostile_input {
     use proptest::prelude::*;
     use space_data_module::ErrorCode;
-    use space_data_module::manifest::{decode, encode_json};
+    use space_data_module::manifest::{decode, decode_ref, decode_two_pass, encode_json};
 
     const KITCHEN_SINK: &[u8] = include_bytes!("../../vectors/manifests/kitchen-sink.manifest.fb");
 
@@ -318,6 +442,42 @@ mod hostile_input {
             }
             if let Err(err) = decode(&bytes) {
                 prop_assert!(matches!(err.code(), ErrorCode::ManifestMalformed | ErrorCode::ManifestIdentifierMismatch));
+            }
+        }
+
+        /// The borrowed view on hostile bytes: the same verdict and value as the owned decode
+        /// and the two-pass (verifier, then reader) path, never a panic.
+        #[test]
+        fn decode_ref_on_hostile_bytes_agrees_with_the_verifier(
+            edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..8),
+            words in proptest::collection::vec((any::<usize>(), prop_oneof![Just(0u32), Just(4), Just(0x8000_0000), Just(u32::MAX), any::<u32>()]), 0..3),
+            cut in any::<usize>(),
+        ) {
+            let mut bytes = KITCHEN_SINK.to_vec();
+            for (at, value) in edits {
+                let at = at % bytes.len();
+                bytes[at] = value;
+            }
+            for (at, word) in words {
+                let at = (at % bytes.len()).min(bytes.len() - 4) & !3;
+                bytes[at..at + 4].copy_from_slice(&word.to_le_bytes());
+            }
+            if cut % 4 == 0 {
+                bytes.truncate(cut % (bytes.len() + 1));
+            }
+            let view = decode_ref(&bytes);
+            let reference = decode_two_pass(&bytes);
+            match (&view, &reference) {
+                (Ok(view), Ok(reference)) => {
+                    prop_assert_eq!(&view.clone().into_owned(), reference);
+                    prop_assert_eq!(&decode(&bytes).unwrap(), reference);
+                }
+                (Err(a), Err(b)) => {
+                    prop_assert_eq!(a.code(), b.code());
+                    prop_assert!(matches!(a.code(), ErrorCode::ManifestMalformed | ErrorCode::ManifestIdentifierMismatch));
+                    prop_assert!(decode(&bytes).is_err());
+                }
+                _ => prop_assert!(false, "decode_ref {:?} but two-pass {:?}", view.as_ref().err(), reference.as_ref().err()),
             }
         }
 

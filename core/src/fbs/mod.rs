@@ -6,6 +6,7 @@
 //! `flatbuffers` verifier first ([`verify_root`]) and then walks the buffer with the safe,
 //! bounds-checked [`read::TableReader`], so hostile bytes give an error, never a panic.
 
+pub mod checked;
 pub mod read;
 pub mod type_ref;
 
@@ -15,7 +16,10 @@ use flatbuffers::{
 
 pub use flatbuffers::TableFinishedWIPOffset;
 pub use read::TableReader;
-pub use type_ref::{TypeRef, TypeRefTable, read_type_ref, type_ref_to_json, write_type_ref};
+pub use type_ref::{
+    TypeRef, TypeRefOf, TypeRefRef, TypeRefTable, check_type_ref, read_type_ref, type_ref_to_json,
+    write_type_ref,
+};
 
 use crate::{Error, ErrorCode, Result};
 
@@ -34,6 +38,11 @@ pub fn create_opt_string<'a>(
     text: Option<&str>,
 ) -> Option<WIPOffset<&'a str>> {
     text.map(|text| fbb.create_string(text))
+}
+
+/// An optional text of any storage as `Option<&str>`.
+pub fn opt_str<S: AsRef<str>>(text: &Option<S>) -> Option<&str> {
+    text.as_ref().map(AsRef::as_ref)
 }
 
 /// Adds a reference field only when the child was written (absent children are not stored).
@@ -108,8 +117,8 @@ pub fn reference_text(stored: &str) -> &str {
 }
 
 /// [`reference_text`] for an optional string.
-pub fn reference_opt_text(stored: &Option<String>) -> Option<&str> {
-    stored.as_deref().map(reference_text)
+pub fn reference_opt_text<S: AsRef<str>>(stored: &Option<S>) -> Option<&str> {
+    stored.as_ref().map(|text| reference_text(text.as_ref()))
 }
 
 /// Builds a JSON object with keys in the given order. (Cheaper than `serde_json::json!`, which

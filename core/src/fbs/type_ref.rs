@@ -10,8 +10,9 @@ use flatbuffers::{
 };
 use serde_json::Value;
 
+use super::checked::{Checked, Table, Walker};
 use super::{
-    TableOffset, TableReader, create_opt_string, json_object, push_opt, push_stored,
+    TableOffset, TableReader, create_opt_string, json_object, opt_str, push_opt, push_stored,
     reference_opt_text, slot,
 };
 use crate::Result;
@@ -28,22 +29,49 @@ pub const WIRE_FORMAT_ALIGNED_BINARY: u8 = 1;
 /// byte identity: the reference decides whether to store a value by comparing it with the
 /// default *before* wrapping it to the field width, so `fixedStringLength: 65536` is stored as 0.
 /// Use the `*_or_default` accessors for the effective value.
+///
+/// Generic over how it holds text (`S`) and bytes (`B`): [`TypeRef`] owns them, [`TypeRefRef`]
+/// borrows them from the buffer it was read from.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TypeRef {
-    pub schema_name: Option<String>,
-    pub file_identifier: Option<String>,
-    pub schema_hash: Vec<u8>,
+pub struct TypeRefOf<S, B> {
+    pub schema_name: Option<S>,
+    pub file_identifier: Option<S>,
+    pub schema_hash: B,
     pub accepts_any_flatbuffer: bool,
     /// [`WIRE_FORMAT_FLATBUFFER`] or [`WIRE_FORMAT_ALIGNED_BINARY`] (any other stored byte
     /// reads as flatbuffer in JSON); stored when not 0.
     pub wire_format: u8,
-    pub root_type_name: Option<String>,
+    pub root_type_name: Option<S>,
     pub fixed_string_length: Option<u16>,
     pub byte_length: Option<u32>,
     pub required_alignment: Option<u16>,
 }
 
-impl TypeRef {
+/// The owned type reference.
+pub type TypeRef = TypeRefOf<String, Vec<u8>>;
+/// A type reference borrowed from its buffer.
+pub type TypeRefRef<'a> = TypeRefOf<&'a str, &'a [u8]>;
+
+impl<S, B> TypeRefOf<S, B> {
+    /// The owned type reference (copies borrowed text and bytes).
+    pub fn into_owned(self) -> TypeRef
+    where
+        S: Into<String>,
+        B: Into<Vec<u8>>,
+    {
+        TypeRef {
+            schema_name: self.schema_name.map(Into::into),
+            file_identifier: self.file_identifier.map(Into::into),
+            schema_hash: self.schema_hash.into(),
+            accepts_any_flatbuffer: self.accepts_any_flatbuffer,
+            wire_format: self.wire_format,
+            root_type_name: self.root_type_name.map(Into::into),
+            fixed_string_length: self.fixed_string_length,
+            byte_length: self.byte_length,
+            required_alignment: self.required_alignment,
+        }
+    }
+
     pub fn fixed_string_length_or_default(&self) -> u16 {
         self.fixed_string_length.unwrap_or(0)
     }
@@ -73,11 +101,14 @@ pub fn wire_format_name(value: u8) -> &'static str {
 
 /// Writes the table: its children in the order of section 3.2 (`schema_name`,
 /// `file_identifier`, `schema_hash` (always), `root_type_name`), then slots 0..8.
-pub fn write_type_ref<'a>(fbb: &mut FlatBufferBuilder<'a>, t: &TypeRef) -> TableOffset {
-    let schema_name = create_opt_string(fbb, t.schema_name.as_deref());
-    let file_identifier = create_opt_string(fbb, t.file_identifier.as_deref());
-    let schema_hash = fbb.create_vector(t.schema_hash.as_slice());
-    let root_type_name = create_opt_string(fbb, t.root_type_name.as_deref());
+pub fn write_type_ref<'a, S: AsRef<str>, B: AsRef<[u8]>>(
+    fbb: &mut FlatBufferBuilder<'a>,
+    t: &TypeRefOf<S, B>,
+) -> TableOffset {
+    let schema_name = create_opt_string(fbb, opt_str(&t.schema_name));
+    let file_identifier = create_opt_string(fbb, opt_str(&t.file_identifier));
+    let schema_hash = fbb.create_vector(t.schema_hash.as_ref());
+    let root_type_name = create_opt_string(fbb, opt_str(&t.root_type_name));
     let start = fbb.start_table();
     push_opt(fbb, slot(0), schema_name);
     push_opt(fbb, slot(1), file_identifier);
@@ -112,6 +143,24 @@ impl Verifiable for TypeRefTable {
     }
 }
 
+/// Verifies and reads a `FlatBufferTypeRef` table in one pass (see [`super::checked`]).
+pub fn check_type_ref<'a, S: From<&'a str>, B: From<&'a [u8]>>(
+    w: &mut Walker<'a>,
+    t: Table,
+) -> Checked<TypeRefOf<S, B>> {
+    Ok(TypeRefOf {
+        schema_name: w.str(t, slot(0))?.map(S::from),
+        file_identifier: w.str(t, slot(1))?.map(S::from),
+        schema_hash: B::from(w.bytes(t, slot(2))?),
+        accepts_any_flatbuffer: w.bool(t, slot(3), false)?,
+        wire_format: w.u8(t, slot(4))?.unwrap_or(WIRE_FORMAT_FLATBUFFER),
+        root_type_name: w.str(t, slot(5))?.map(S::from),
+        fixed_string_length: w.u16(t, slot(6))?,
+        byte_length: w.u32(t, slot(7))?,
+        required_alignment: w.u16(t, slot(8))?,
+    })
+}
+
 /// Reads a (verified) `FlatBufferTypeRef` table.
 pub fn read_type_ref(table: &TableReader<'_>) -> Result<TypeRef> {
     Ok(TypeRef {
@@ -130,14 +179,17 @@ pub fn read_type_ref(table: &TableReader<'_>) -> Result<TypeRef> {
 /// The JSON the reference's decoders produce for a type reference (spec 4.7 / 10.2): all nine
 /// members in schema order, absent strings as `null` (strings as [`super::reference_text`]),
 /// `schemaHash` as an array of numbers, `wireFormat` as its text name.
-pub fn type_ref_to_json(t: &TypeRef) -> Value {
+pub fn type_ref_to_json<S: AsRef<str>, B: AsRef<[u8]>>(t: &TypeRefOf<S, B>) -> Value {
     json_object([
         ("schemaName", (reference_opt_text(&t.schema_name)).into()),
         (
             "fileIdentifier",
             (reference_opt_text(&t.file_identifier)).into(),
         ),
-        ("schemaHash", t.schema_hash.iter().copied().collect()),
+        (
+            "schemaHash",
+            t.schema_hash.as_ref().iter().copied().collect(),
+        ),
         ("acceptsAnyFlatbuffer", (t.accepts_any_flatbuffer).into()),
         ("wireFormat", (wire_format_name(t.wire_format)).into()),
         (
@@ -164,15 +216,28 @@ pub fn wire_format_from_json(value: Option<&Value>) -> u8 {
     match value {
         None | Some(Value::Null) => WIRE_FORMAT_FLATBUFFER,
         Some(Value::Number(n)) if crate::js::number_value(n) == 1.0 => WIRE_FORMAT_ALIGNED_BINARY,
-        Some(other) => {
-            let text = crate::js::to_js_string(other);
-            let normalized = crate::js::js_trim(&text).to_lowercase().replace('_', "-");
-            if normalized == "aligned-binary" {
-                WIRE_FORMAT_ALIGNED_BINARY
-            } else {
-                WIRE_FORMAT_FLATBUFFER
-            }
-        }
+        Some(Value::String(text)) => wire_format_from_text(text),
+        Some(other) => wire_format_from_text(&crate::js::to_js_string(other)),
+    }
+}
+
+fn wire_format_from_text(text: &str) -> u8 {
+    const NAME: &[u8] = b"aligned-binary";
+    let trimmed = crate::js::js_trim(text);
+    let aligned = if trimmed.is_ascii() {
+        // `toLowerCase()` then `_` → `-`, compared without allocating.
+        trimmed.len() == NAME.len()
+            && trimmed.bytes().zip(NAME).all(|(byte, &expected)| {
+                let byte = byte.to_ascii_lowercase();
+                byte == expected || (byte == b'_' && expected == b'-')
+            })
+    } else {
+        trimmed.to_lowercase().replace('_', "-") == "aligned-binary"
+    };
+    if aligned {
+        WIRE_FORMAT_ALIGNED_BINARY
+    } else {
+        WIRE_FORMAT_FLATBUFFER
     }
 }
 

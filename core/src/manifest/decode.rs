@@ -1,24 +1,45 @@
-//! `PMAN` bytes → [`PluginManifest`]: identifier check, FlatBuffers verification (the
-//! reference skips it; the Rust core must not), then a safe read.
+//! `PMAN` bytes → [`PluginManifest`] or the borrowed [`PluginManifestRef`]: identifier check,
+//! then one pass that verifies and reads together ([`crate::fbs::checked`]): every check the
+//! `flatbuffers` verifier makes (the reference skips it; the Rust core must not) is made as each
+//! value is read, so the buffer is walked once.
+//!
+//! The two-pass path (the `flatbuffers` verifier, then the safe [`TableReader`]) is kept as
+//! [`decode_two_pass`] so tests can check that both accept exactly the same buffers.
 
 use flatbuffers::{ForwardsUOffset, InvalidFlatbuffer, Vector, Verifiable, Verifier};
 
 use super::model::{
-    AcceptedTypeSet, BuildArtifact, HostCapability, MethodManifest, PluginManifest, PortManifest,
-    ProtocolSpec, TimerSpec,
+    AcceptedTypeSet, AcceptedTypeSetOf, BuildArtifact, BuildArtifactOf, HostCapability,
+    HostCapabilityOf, MethodManifest, MethodManifestOf, PluginManifest, PluginManifestOf,
+    PluginManifestRef, PortManifest, PortManifestOf, ProtocolSpec, ProtocolSpecOf, TimerSpec,
+    TimerSpecOf,
 };
 use super::{FILE_IDENTIFIER, MAX_MANIFEST_BYTES};
-use crate::fbs::{TableReader, TypeRefTable, has_identifier, read_type_ref, slot, verify_root};
+use crate::fbs::checked::{Checked, Table, Walker};
+use crate::fbs::{
+    TableReader, TypeRefTable, check_type_ref, has_identifier, read_type_ref, slot, verify_root,
+};
 use crate::{Error, ErrorCode, Result};
 
 const CODE: ErrorCode = ErrorCode::ManifestMalformed;
 
-/// Decodes a `PMAN` buffer.
+/// Decodes a `PMAN` buffer to the owned model.
 ///
 /// Errors: `input-too-large` above [`MAX_MANIFEST_BYTES`]; `manifest-identifier-mismatch` when
 /// bytes 4..8 are not `PMAN` (also for buffers shorter than 8 bytes), with the reference's
 /// message; `manifest-malformed` when verification fails (including a missing required field).
 pub fn decode(bytes: &[u8]) -> Result<PluginManifest> {
+    decode_as(bytes)
+}
+
+/// Decodes a `PMAN` buffer without copying: every string and byte vector of the result borrows
+/// from `bytes`. Accepts and rejects exactly what [`decode`] does (same checks, same errors);
+/// `decode_ref(bytes)?.into_owned()` equals `decode(bytes)?`.
+pub fn decode_ref(bytes: &[u8]) -> Result<PluginManifestRef<'_>> {
+    decode_as(bytes)
+}
+
+fn check_buffer(bytes: &[u8]) -> Result<()> {
     if bytes.len() > MAX_MANIFEST_BYTES {
         return Err(Error::new(
             ErrorCode::InputTooLarge,
@@ -34,6 +55,149 @@ pub fn decode(bytes: &[u8]) -> Result<PluginManifest> {
             "Plugin manifest buffer identifier mismatch.",
         ));
     }
+    Ok(())
+}
+
+/// The one-pass walk, producing owned (`String`, `Vec<u8>`) or borrowed (`&str`, `&[u8]`) text
+/// and bytes.
+fn decode_as<'a, S, B>(bytes: &'a [u8]) -> Result<PluginManifestOf<S, B>>
+where
+    S: From<&'a str>,
+    B: From<&'a [u8]>,
+{
+    check_buffer(bytes)?;
+    Walker::new(bytes)
+        .root(check_manifest)
+        .map_err(|bad| bad.into_error(CODE, "plugin manifest"))
+}
+
+fn check_manifest<'a, S: From<&'a str>, B: From<&'a [u8]>>(
+    w: &mut Walker<'a>,
+    t: Table,
+) -> Checked<PluginManifestOf<S, B>> {
+    Ok(PluginManifestOf {
+        plugin_id: w.required_str(t, slot(0))?.into(),
+        name: w.str(t, slot(1))?.map(S::from),
+        version: w.str(t, slot(2))?.map(S::from),
+        plugin_family: w.u8(t, slot(3))?,
+        methods: w.tables(t, slot(4), check_method)?,
+        capabilities: w.tables(t, slot(5), check_capability)?,
+        timers: w.tables(t, slot(6), check_timer)?,
+        protocols: w.tables(t, slot(7), check_protocol)?,
+        schemas_used: w.tables(t, slot(8), check_type_ref)?,
+        build_artifacts: w.tables(t, slot(9), check_build_artifact)?,
+        abi_version: w.u32(t, slot(10))?,
+        invoke_surfaces: w.bytes(t, slot(11))?.into(),
+        runtime_targets: w.strings(t, slot(12))?,
+    })
+}
+
+fn check_method<'a, S: From<&'a str>, B: From<&'a [u8]>>(
+    w: &mut Walker<'a>,
+    t: Table,
+) -> Checked<MethodManifestOf<S, B>> {
+    Ok(MethodManifestOf {
+        method_id: w.required_str(t, slot(0))?.into(),
+        display_name: w.str(t, slot(1))?.map(S::from),
+        input_ports: w.tables(t, slot(2), check_port)?,
+        output_ports: w.tables(t, slot(3), check_port)?,
+        max_batch: w.u32(t, slot(4))?,
+        drain_policy: w.u8(t, slot(5))?,
+        description: w.str(t, slot(6))?.map(S::from),
+    })
+}
+
+fn check_port<'a, S: From<&'a str>, B: From<&'a [u8]>>(
+    w: &mut Walker<'a>,
+    t: Table,
+) -> Checked<PortManifestOf<S, B>> {
+    Ok(PortManifestOf {
+        port_id: w.required_str(t, slot(0))?.into(),
+        display_name: w.str(t, slot(1))?.map(S::from),
+        accepted_type_sets: w.tables(t, slot(2), check_type_set)?,
+        min_streams: w.u16(t, slot(3))?,
+        max_streams: w.u16(t, slot(4))?,
+        required: w.bool(t, slot(5), true)?,
+        description: w.str(t, slot(6))?.map(S::from),
+    })
+}
+
+fn check_type_set<'a, S: From<&'a str>, B: From<&'a [u8]>>(
+    w: &mut Walker<'a>,
+    t: Table,
+) -> Checked<AcceptedTypeSetOf<S, B>> {
+    Ok(AcceptedTypeSetOf {
+        set_id: w.required_str(t, slot(0))?.into(),
+        allowed_types: w.tables(t, slot(1), check_type_ref)?,
+        description: w.str(t, slot(2))?.map(S::from),
+    })
+}
+
+fn check_capability<'a, S: From<&'a str>>(
+    w: &mut Walker<'a>,
+    t: Table,
+) -> Checked<HostCapabilityOf<S>> {
+    Ok(HostCapabilityOf {
+        capability: w.u16(t, slot(0))?,
+        scope: w.str(t, slot(1))?.map(S::from),
+        required: w.bool(t, slot(2), true)?,
+        description: w.str(t, slot(3))?.map(S::from),
+    })
+}
+
+fn check_timer<'a, S: From<&'a str>>(w: &mut Walker<'a>, t: Table) -> Checked<TimerSpecOf<S>> {
+    Ok(TimerSpecOf {
+        timer_id: w.required_str(t, slot(0))?.into(),
+        method_id: w.required_str(t, slot(1))?.into(),
+        input_port_id: w.str(t, slot(2))?.map(S::from),
+        default_interval_ms: w.u64(t, slot(3))?,
+        description: w.str(t, slot(4))?.map(S::from),
+    })
+}
+
+fn check_protocol<'a, S: From<&'a str>>(
+    w: &mut Walker<'a>,
+    t: Table,
+) -> Checked<ProtocolSpecOf<S>> {
+    Ok(ProtocolSpecOf {
+        protocol_id: w.required_str(t, slot(0))?.into(),
+        method_id: w.required_str(t, slot(1))?.into(),
+        input_port_id: w.str(t, slot(2))?.map(S::from),
+        output_port_id: w.str(t, slot(3))?.map(S::from),
+        description: w.str(t, slot(4))?.map(S::from),
+        wire_id: w.str(t, slot(5))?.map(S::from),
+        transport_kind: w.str(t, slot(6))?.map(S::from),
+        role: w.str(t, slot(7))?.map(S::from),
+        spec_uri: w.str(t, slot(8))?.map(S::from),
+        auto_install: w.bool(t, slot(9), true)?,
+        advertise: w.bool(t, slot(10), false)?,
+        discovery_key: w.str(t, slot(11))?.map(S::from),
+        default_port: w.u16(t, slot(12))?,
+        require_secure_transport: w.bool(t, slot(13), false)?,
+    })
+}
+
+fn check_build_artifact<'a, S: From<&'a str>>(
+    w: &mut Walker<'a>,
+    t: Table,
+) -> Checked<BuildArtifactOf<S>> {
+    Ok(BuildArtifactOf {
+        artifact_id: w.required_str(t, slot(0))?.into(),
+        kind: w.str(t, slot(1))?.map(S::from),
+        path: w.required_str(t, slot(2))?.into(),
+        target: w.str(t, slot(3))?.map(S::from),
+        entry_symbol: w.str(t, slot(4))?.map(S::from),
+    })
+}
+
+// ---- the two-pass path: `flatbuffers` verifier, then the safe reader -----------------------
+
+/// The previous decoder, kept as the reference for the one-pass walk: the `flatbuffers`
+/// verifier over the whole buffer, then a second, bounds-checked read. Same errors (codes) as
+/// [`decode`]; slower. Not for production use.
+#[doc(hidden)]
+pub fn decode_two_pass(bytes: &[u8]) -> Result<PluginManifest> {
+    check_buffer(bytes)?;
     verify_root::<ManifestTable>(bytes, CODE, "plugin manifest")?;
     read_manifest(&TableReader::root(bytes, CODE)?)
 }

@@ -1,22 +1,23 @@
-//! [`PluginManifest`] → `PMAN` bytes, byte-identical to the reference (spec 2 and 4.6):
+//! [`super::PluginManifest`] (or any [`PluginManifestOf`]) → `PMAN` bytes, byte-identical to the reference (spec 2 and 4.6):
 //! children first in the order of 4.6, then each table's slots in declaration order.
 
-use flatbuffers::FlatBufferBuilder;
+use flatbuffers::{FlatBufferBuilder, WIPOffset};
 
 use super::model::{
-    AcceptedTypeSet, BuildArtifact, HostCapability, MethodManifest, PluginManifest, PortManifest,
-    ProtocolSpec, TimerSpec,
+    AcceptedTypeSetOf, BuildArtifactOf, HostCapabilityOf, MethodManifestOf, PluginManifestOf,
+    PortManifestOf, ProtocolSpecOf, TimerSpecOf,
 };
 use super::{FILE_IDENTIFIER, MAX_MANIFEST_BYTES};
 use crate::fbs::{
-    TableOffset, TypeRef, create_opt_string, push_opt, push_stored, slot, write_table_vector,
-    write_type_ref,
+    TableOffset, TableVectorOffset, TypeRefOf, create_opt_string, opt_str, push_opt, push_stored,
+    slot, write_type_ref,
 };
 use crate::{Error, ErrorCode, Result};
 
-/// Encodes a manifest. Fails with `input-too-large` when the encoding could exceed
-/// [`MAX_MANIFEST_BYTES`] (checked before anything is written).
-pub fn encode(manifest: &PluginManifest) -> Result<Vec<u8>> {
+/// Encodes a manifest (owned, borrowed from a buffer, or normalized from JSON). Fails with
+/// `input-too-large` when the encoding could exceed [`MAX_MANIFEST_BYTES`] (checked before
+/// anything is written).
+pub fn encode<S: AsRef<str>, B: AsRef<[u8]>>(manifest: &PluginManifestOf<S, B>) -> Result<Vec<u8>> {
     let estimate = size::manifest(manifest);
     if estimate > MAX_MANIFEST_BYTES {
         return Err(Error::new(
@@ -26,166 +27,256 @@ pub fn encode(manifest: &PluginManifest) -> Result<Vec<u8>> {
             ),
         ));
     }
-    let mut fbb = FlatBufferBuilder::with_capacity(estimate.min(1 << 16));
-    let root = write_manifest(&mut fbb, manifest);
-    let ident = std::str::from_utf8(FILE_IDENTIFIER).unwrap_or("PMAN");
-    fbb.finish(root, Some(ident));
-    Ok(fbb.finished_data().to_vec())
+    if estimate <= REUSED_CAPACITY {
+        // Manifests are small: one builder per thread, reset between uses, saves allocating
+        // and zeroing a buffer each time. The estimate is an upper bound, so it never grows.
+        let reused = BUILDER.with(|cell| {
+            let mut writer = cell.try_borrow_mut().ok()?;
+            if writer.in_use {
+                // A previous encode stopped half way (a panic): start from a fresh builder.
+                *writer = Writer::with_capacity(REUSED_CAPACITY);
+            }
+            writer.fbb.reset();
+            writer.offsets.clear();
+            Some(writer.finish(manifest))
+        });
+        if let Some(bytes) = reused {
+            return Ok(bytes);
+        }
+    }
+    Ok(Writer::with_capacity(estimate.min(REUSED_CAPACITY)).finish(manifest))
 }
 
-fn write_manifest<'a>(fbb: &mut FlatBufferBuilder<'a>, m: &PluginManifest) -> TableOffset {
-    let plugin_id = fbb.create_string(&m.plugin_id);
-    let name = create_opt_string(fbb, m.name.as_deref());
-    let version = create_opt_string(fbb, m.version.as_deref());
-    let methods = write_table_vector(fbb, &m.methods, write_method);
-    let capabilities = write_table_vector(fbb, &m.capabilities, write_capability);
-    let timers = write_table_vector(fbb, &m.timers, write_timer);
-    let protocols = write_table_vector(fbb, &m.protocols, write_protocol);
-    let schemas_used = write_table_vector(fbb, &m.schemas_used, write_type_ref);
-    let build_artifacts = write_table_vector(fbb, &m.build_artifacts, write_build_artifact);
-    let invoke_surfaces = fbb.create_vector(m.invoke_surfaces.as_slice());
-    let targets: Vec<_> = m
-        .runtime_targets
-        .iter()
-        .map(|t| fbb.create_string(t))
-        .collect();
-    let runtime_targets = fbb.create_vector(&targets);
+/// The capacity of the per-thread builder; larger manifests get a builder of their own.
+const REUSED_CAPACITY: usize = 1 << 16;
 
-    let start = fbb.start_table();
-    fbb.push_slot_always(slot(0), plugin_id);
-    push_opt(fbb, slot(1), name);
-    push_opt(fbb, slot(2), version);
-    push_stored(fbb, slot(3), m.plugin_family);
-    fbb.push_slot_always(slot(4), methods);
-    fbb.push_slot_always(slot(5), capabilities);
-    fbb.push_slot_always(slot(6), timers);
-    fbb.push_slot_always(slot(7), protocols);
-    fbb.push_slot_always(slot(8), schemas_used);
-    fbb.push_slot_always(slot(9), build_artifacts);
-    push_stored(fbb, slot(10), m.abi_version);
-    fbb.push_slot_always(slot(11), invoke_surfaces);
-    fbb.push_slot_always(slot(12), runtime_targets);
-    fbb.end_table(start)
+thread_local! {
+    static BUILDER: std::cell::RefCell<Writer> =
+        std::cell::RefCell::new(Writer::with_capacity(REUSED_CAPACITY));
 }
 
-fn write_method<'a>(fbb: &mut FlatBufferBuilder<'a>, m: &MethodManifest) -> TableOffset {
-    let method_id = fbb.create_string(&m.method_id);
-    let display_name = create_opt_string(fbb, m.display_name.as_deref());
-    let input_ports = write_table_vector(fbb, &m.input_ports, write_port);
-    let output_ports = write_table_vector(fbb, &m.output_ports, write_port);
-    let description = create_opt_string(fbb, m.description.as_deref());
-
-    let start = fbb.start_table();
-    fbb.push_slot_always(slot(0), method_id);
-    push_opt(fbb, slot(1), display_name);
-    fbb.push_slot_always(slot(2), input_ports);
-    fbb.push_slot_always(slot(3), output_ports);
-    push_stored(fbb, slot(4), m.max_batch);
-    push_stored(fbb, slot(5), m.drain_policy);
-    push_opt(fbb, slot(6), description);
-    fbb.end_table(start)
+/// The builder and one stack of child offsets shared by every table vector (each vector's
+/// elements are pushed, written as a vector and popped), so no vector allocates.
+struct Writer {
+    fbb: FlatBufferBuilder<'static>,
+    offsets: Vec<TableOffset>,
+    /// Set while a manifest is being written.
+    in_use: bool,
 }
 
-fn write_port<'a>(fbb: &mut FlatBufferBuilder<'a>, p: &PortManifest) -> TableOffset {
-    let port_id = fbb.create_string(&p.port_id);
-    let display_name = create_opt_string(fbb, p.display_name.as_deref());
-    let type_sets = write_table_vector(fbb, &p.accepted_type_sets, write_type_set);
-    let description = create_opt_string(fbb, p.description.as_deref());
+impl Writer {
+    fn with_capacity(capacity: usize) -> Self {
+        Writer {
+            fbb: FlatBufferBuilder::with_capacity(capacity),
+            offsets: Vec::with_capacity(64),
+            in_use: false,
+        }
+    }
 
-    let start = fbb.start_table();
-    fbb.push_slot_always(slot(0), port_id);
-    push_opt(fbb, slot(1), display_name);
-    fbb.push_slot_always(slot(2), type_sets);
-    push_stored(fbb, slot(3), p.min_streams);
-    push_stored(fbb, slot(4), p.max_streams);
-    fbb.push_slot(slot(5), p.required, true);
-    push_opt(fbb, slot(6), description);
-    fbb.end_table(start)
-}
+    fn finish<S: AsRef<str>, B: AsRef<[u8]>>(
+        &mut self,
+        manifest: &PluginManifestOf<S, B>,
+    ) -> Vec<u8> {
+        self.in_use = true;
+        let root = self.manifest(manifest);
+        let ident = std::str::from_utf8(FILE_IDENTIFIER).unwrap_or("PMAN");
+        self.fbb.finish(root, Some(ident));
+        let bytes = self.fbb.finished_data().to_vec();
+        self.in_use = false;
+        bytes
+    }
 
-fn write_type_set<'a>(fbb: &mut FlatBufferBuilder<'a>, s: &AcceptedTypeSet) -> TableOffset {
-    let set_id = fbb.create_string(&s.set_id);
-    let allowed_types = write_table_vector(fbb, &s.allowed_types, write_type_ref);
-    let description = create_opt_string(fbb, s.description.as_deref());
+    /// Writes a vector of tables the reference's way: every element first, in list order
+    /// (element 0 first), then the vector of their offsets.
+    fn tables<T>(
+        &mut self,
+        items: &[T],
+        write: impl Fn(&mut Self, &T) -> TableOffset,
+    ) -> TableVectorOffset<'static> {
+        let base = self.offsets.len();
+        for item in items {
+            let offset = write(self, item);
+            self.offsets.push(offset);
+        }
+        let vector = self.fbb.create_vector(&self.offsets[base..]);
+        self.offsets.truncate(base);
+        vector
+    }
 
-    let start = fbb.start_table();
-    fbb.push_slot_always(slot(0), set_id);
-    fbb.push_slot_always(slot(1), allowed_types);
-    push_opt(fbb, slot(2), description);
-    fbb.end_table(start)
-}
+    fn string(&mut self, text: &impl AsRef<str>) -> WIPOffset<&'static str> {
+        self.fbb.create_string(text.as_ref())
+    }
 
-fn write_capability<'a>(fbb: &mut FlatBufferBuilder<'a>, c: &HostCapability) -> TableOffset {
-    let scope = create_opt_string(fbb, c.scope.as_deref());
-    let description = create_opt_string(fbb, c.description.as_deref());
+    fn opt_string<S: AsRef<str>>(&mut self, text: &Option<S>) -> Option<WIPOffset<&'static str>> {
+        create_opt_string(&mut self.fbb, opt_str(text))
+    }
 
-    let start = fbb.start_table();
-    push_stored(fbb, slot(0), c.capability);
-    push_opt(fbb, slot(1), scope);
-    fbb.push_slot(slot(2), c.required, true);
-    push_opt(fbb, slot(3), description);
-    fbb.end_table(start)
-}
+    fn manifest<S: AsRef<str>, B: AsRef<[u8]>>(
+        &mut self,
+        m: &PluginManifestOf<S, B>,
+    ) -> TableOffset {
+        let plugin_id = self.string(&m.plugin_id);
+        let name = self.opt_string(&m.name);
+        let version = self.opt_string(&m.version);
+        let methods = self.tables(&m.methods, Self::method);
+        let capabilities = self.tables(&m.capabilities, Self::capability);
+        let timers = self.tables(&m.timers, Self::timer);
+        let protocols = self.tables(&m.protocols, Self::protocol);
+        let schemas_used = self.tables(&m.schemas_used, |w, t| write_type_ref(&mut w.fbb, t));
+        let build_artifacts = self.tables(&m.build_artifacts, Self::build_artifact);
+        let invoke_surfaces = self.fbb.create_vector(m.invoke_surfaces.as_ref());
+        // Strings are referenced like tables: a vector of uoffsets, written the same way.
+        let runtime_targets = self.tables(&m.runtime_targets, |w, t| {
+            WIPOffset::new(w.string(t).value())
+        });
 
-fn write_timer<'a>(fbb: &mut FlatBufferBuilder<'a>, t: &TimerSpec) -> TableOffset {
-    let timer_id = fbb.create_string(&t.timer_id);
-    let method_id = fbb.create_string(&t.method_id);
-    let input_port_id = create_opt_string(fbb, t.input_port_id.as_deref());
-    let description = create_opt_string(fbb, t.description.as_deref());
+        let fbb = &mut self.fbb;
+        let start = fbb.start_table();
+        fbb.push_slot_always(slot(0), plugin_id);
+        push_opt(fbb, slot(1), name);
+        push_opt(fbb, slot(2), version);
+        push_stored(fbb, slot(3), m.plugin_family);
+        fbb.push_slot_always(slot(4), methods);
+        fbb.push_slot_always(slot(5), capabilities);
+        fbb.push_slot_always(slot(6), timers);
+        fbb.push_slot_always(slot(7), protocols);
+        fbb.push_slot_always(slot(8), schemas_used);
+        fbb.push_slot_always(slot(9), build_artifacts);
+        push_stored(fbb, slot(10), m.abi_version);
+        fbb.push_slot_always(slot(11), invoke_surfaces);
+        fbb.push_slot_always(slot(12), runtime_targets);
+        fbb.end_table(start)
+    }
 
-    let start = fbb.start_table();
-    fbb.push_slot_always(slot(0), timer_id);
-    fbb.push_slot_always(slot(1), method_id);
-    push_opt(fbb, slot(2), input_port_id);
-    push_stored(fbb, slot(3), t.default_interval_ms);
-    push_opt(fbb, slot(4), description);
-    fbb.end_table(start)
-}
+    fn method<S: AsRef<str>, B: AsRef<[u8]>>(&mut self, m: &MethodManifestOf<S, B>) -> TableOffset {
+        let method_id = self.string(&m.method_id);
+        let display_name = self.opt_string(&m.display_name);
+        let input_ports = self.tables(&m.input_ports, Self::port);
+        let output_ports = self.tables(&m.output_ports, Self::port);
+        let description = self.opt_string(&m.description);
 
-fn write_protocol<'a>(fbb: &mut FlatBufferBuilder<'a>, p: &ProtocolSpec) -> TableOffset {
-    let protocol_id = fbb.create_string(&p.protocol_id);
-    let method_id = fbb.create_string(&p.method_id);
-    let input_port_id = create_opt_string(fbb, p.input_port_id.as_deref());
-    let output_port_id = create_opt_string(fbb, p.output_port_id.as_deref());
-    let description = create_opt_string(fbb, p.description.as_deref());
-    let wire_id = create_opt_string(fbb, p.wire_id.as_deref());
-    let transport_kind = create_opt_string(fbb, p.transport_kind.as_deref());
-    let role = create_opt_string(fbb, p.role.as_deref());
-    let spec_uri = create_opt_string(fbb, p.spec_uri.as_deref());
-    let discovery_key = create_opt_string(fbb, p.discovery_key.as_deref());
+        let fbb = &mut self.fbb;
+        let start = fbb.start_table();
+        fbb.push_slot_always(slot(0), method_id);
+        push_opt(fbb, slot(1), display_name);
+        fbb.push_slot_always(slot(2), input_ports);
+        fbb.push_slot_always(slot(3), output_ports);
+        push_stored(fbb, slot(4), m.max_batch);
+        push_stored(fbb, slot(5), m.drain_policy);
+        push_opt(fbb, slot(6), description);
+        fbb.end_table(start)
+    }
 
-    let start = fbb.start_table();
-    fbb.push_slot_always(slot(0), protocol_id);
-    fbb.push_slot_always(slot(1), method_id);
-    push_opt(fbb, slot(2), input_port_id);
-    push_opt(fbb, slot(3), output_port_id);
-    push_opt(fbb, slot(4), description);
-    push_opt(fbb, slot(5), wire_id);
-    push_opt(fbb, slot(6), transport_kind);
-    push_opt(fbb, slot(7), role);
-    push_opt(fbb, slot(8), spec_uri);
-    fbb.push_slot(slot(9), p.auto_install, true);
-    fbb.push_slot(slot(10), p.advertise, false);
-    push_opt(fbb, slot(11), discovery_key);
-    push_stored(fbb, slot(12), p.default_port);
-    fbb.push_slot(slot(13), p.require_secure_transport, false);
-    fbb.end_table(start)
-}
+    fn port<S: AsRef<str>, B: AsRef<[u8]>>(&mut self, p: &PortManifestOf<S, B>) -> TableOffset {
+        let port_id = self.string(&p.port_id);
+        let display_name = self.opt_string(&p.display_name);
+        let type_sets = self.tables(&p.accepted_type_sets, Self::type_set);
+        let description = self.opt_string(&p.description);
 
-fn write_build_artifact<'a>(fbb: &mut FlatBufferBuilder<'a>, a: &BuildArtifact) -> TableOffset {
-    let artifact_id = fbb.create_string(&a.artifact_id);
-    let kind = create_opt_string(fbb, a.kind.as_deref());
-    let path = fbb.create_string(&a.path);
-    let target = create_opt_string(fbb, a.target.as_deref());
-    let entry_symbol = create_opt_string(fbb, a.entry_symbol.as_deref());
+        let fbb = &mut self.fbb;
+        let start = fbb.start_table();
+        fbb.push_slot_always(slot(0), port_id);
+        push_opt(fbb, slot(1), display_name);
+        fbb.push_slot_always(slot(2), type_sets);
+        push_stored(fbb, slot(3), p.min_streams);
+        push_stored(fbb, slot(4), p.max_streams);
+        fbb.push_slot(slot(5), p.required, true);
+        push_opt(fbb, slot(6), description);
+        fbb.end_table(start)
+    }
 
-    let start = fbb.start_table();
-    fbb.push_slot_always(slot(0), artifact_id);
-    push_opt(fbb, slot(1), kind);
-    fbb.push_slot_always(slot(2), path);
-    push_opt(fbb, slot(3), target);
-    push_opt(fbb, slot(4), entry_symbol);
-    fbb.end_table(start)
+    fn type_set<S: AsRef<str>, B: AsRef<[u8]>>(
+        &mut self,
+        s: &AcceptedTypeSetOf<S, B>,
+    ) -> TableOffset {
+        let set_id = self.string(&s.set_id);
+        let allowed_types = self.tables(&s.allowed_types, |w, t| write_type_ref(&mut w.fbb, t));
+        let description = self.opt_string(&s.description);
+
+        let fbb = &mut self.fbb;
+        let start = fbb.start_table();
+        fbb.push_slot_always(slot(0), set_id);
+        fbb.push_slot_always(slot(1), allowed_types);
+        push_opt(fbb, slot(2), description);
+        fbb.end_table(start)
+    }
+
+    fn capability<S: AsRef<str>>(&mut self, c: &HostCapabilityOf<S>) -> TableOffset {
+        let scope = self.opt_string(&c.scope);
+        let description = self.opt_string(&c.description);
+
+        let fbb = &mut self.fbb;
+        let start = fbb.start_table();
+        push_stored(fbb, slot(0), c.capability);
+        push_opt(fbb, slot(1), scope);
+        fbb.push_slot(slot(2), c.required, true);
+        push_opt(fbb, slot(3), description);
+        fbb.end_table(start)
+    }
+
+    fn timer<S: AsRef<str>>(&mut self, t: &TimerSpecOf<S>) -> TableOffset {
+        let timer_id = self.string(&t.timer_id);
+        let method_id = self.string(&t.method_id);
+        let input_port_id = self.opt_string(&t.input_port_id);
+        let description = self.opt_string(&t.description);
+
+        let fbb = &mut self.fbb;
+        let start = fbb.start_table();
+        fbb.push_slot_always(slot(0), timer_id);
+        fbb.push_slot_always(slot(1), method_id);
+        push_opt(fbb, slot(2), input_port_id);
+        push_stored(fbb, slot(3), t.default_interval_ms);
+        push_opt(fbb, slot(4), description);
+        fbb.end_table(start)
+    }
+
+    fn protocol<S: AsRef<str>>(&mut self, p: &ProtocolSpecOf<S>) -> TableOffset {
+        let protocol_id = self.string(&p.protocol_id);
+        let method_id = self.string(&p.method_id);
+        let input_port_id = self.opt_string(&p.input_port_id);
+        let output_port_id = self.opt_string(&p.output_port_id);
+        let description = self.opt_string(&p.description);
+        let wire_id = self.opt_string(&p.wire_id);
+        let transport_kind = self.opt_string(&p.transport_kind);
+        let role = self.opt_string(&p.role);
+        let spec_uri = self.opt_string(&p.spec_uri);
+        let discovery_key = self.opt_string(&p.discovery_key);
+
+        let fbb = &mut self.fbb;
+        let start = fbb.start_table();
+        fbb.push_slot_always(slot(0), protocol_id);
+        fbb.push_slot_always(slot(1), method_id);
+        push_opt(fbb, slot(2), input_port_id);
+        push_opt(fbb, slot(3), output_port_id);
+        push_opt(fbb, slot(4), description);
+        push_opt(fbb, slot(5), wire_id);
+        push_opt(fbb, slot(6), transport_kind);
+        push_opt(fbb, slot(7), role);
+        push_opt(fbb, slot(8), spec_uri);
+        fbb.push_slot(slot(9), p.auto_install, true);
+        fbb.push_slot(slot(10), p.advertise, false);
+        push_opt(fbb, slot(11), discovery_key);
+        push_stored(fbb, slot(12), p.default_port);
+        fbb.push_slot(slot(13), p.require_secure_transport, false);
+        fbb.end_table(start)
+    }
+
+    fn build_artifact<S: AsRef<str>>(&mut self, a: &BuildArtifactOf<S>) -> TableOffset {
+        let artifact_id = self.string(&a.artifact_id);
+        let kind = self.opt_string(&a.kind);
+        let path = self.string(&a.path);
+        let target = self.opt_string(&a.target);
+        let entry_symbol = self.opt_string(&a.entry_symbol);
+
+        let fbb = &mut self.fbb;
+        let start = fbb.start_table();
+        fbb.push_slot_always(slot(0), artifact_id);
+        push_opt(fbb, slot(1), kind);
+        fbb.push_slot_always(slot(2), path);
+        push_opt(fbb, slot(3), target);
+        push_opt(fbb, slot(4), entry_symbol);
+        fbb.end_table(start)
+    }
 }
 
 /// Upper bounds of the encoded size, so the cap is enforced before the builder allocates (the
@@ -199,32 +290,32 @@ mod size {
     const VECTOR: usize = 12;
     const ROOT: usize = 16;
 
-    fn string(s: &str) -> usize {
-        s.len() + 12
+    fn string(s: &impl AsRef<str>) -> usize {
+        s.as_ref().len() + 12
     }
 
-    fn opt(s: &Option<String>) -> usize {
-        s.as_deref().map_or(0, string)
+    fn opt<S: AsRef<str>>(s: &Option<S>) -> usize {
+        s.as_ref().map_or(0, string)
     }
 
     fn table(slots: usize) -> usize {
         16 + 12 * slots
     }
 
-    fn type_ref(t: &TypeRef) -> usize {
+    fn type_ref<S: AsRef<str>, B: AsRef<[u8]>>(t: &TypeRefOf<S, B>) -> usize {
         table(9)
             + opt(&t.schema_name)
             + opt(&t.file_identifier)
             + opt(&t.root_type_name)
             + VECTOR
-            + t.schema_hash.len()
+            + t.schema_hash.as_ref().len()
     }
 
-    fn type_refs(items: &[TypeRef]) -> usize {
+    fn type_refs<S: AsRef<str>, B: AsRef<[u8]>>(items: &[TypeRefOf<S, B>]) -> usize {
         VECTOR + items.iter().map(type_ref).sum::<usize>()
     }
 
-    fn port(p: &PortManifest) -> usize {
+    fn port<S: AsRef<str>, B: AsRef<[u8]>>(p: &PortManifestOf<S, B>) -> usize {
         let sets: usize = p
             .accepted_type_sets
             .iter()
@@ -235,7 +326,7 @@ mod size {
         table(7) + string(&p.port_id) + opt(&p.display_name) + opt(&p.description) + VECTOR + sets
     }
 
-    fn method(m: &MethodManifest) -> usize {
+    fn method<S: AsRef<str>, B: AsRef<[u8]>>(m: &MethodManifestOf<S, B>) -> usize {
         let ports: usize = m.input_ports.iter().chain(&m.output_ports).map(port).sum();
         table(7)
             + string(&m.method_id)
@@ -245,7 +336,7 @@ mod size {
             + ports
     }
 
-    pub(super) fn manifest(m: &PluginManifest) -> usize {
+    pub(super) fn manifest<S: AsRef<str>, B: AsRef<[u8]>>(m: &PluginManifestOf<S, B>) -> usize {
         let methods: usize = m.methods.iter().map(method).sum();
         let capabilities: usize = m
             .capabilities
@@ -297,7 +388,7 @@ mod size {
                     + opt(&a.entry_symbol)
             })
             .sum();
-        let targets: usize = m.runtime_targets.iter().map(|t| string(t)).sum();
+        let targets: usize = m.runtime_targets.iter().map(string).sum();
         ROOT + table(13)
             + string(&m.plugin_id)
             + opt(&m.name)
@@ -309,7 +400,7 @@ mod size {
             + protocols
             + type_refs(&m.schemas_used)
             + artifacts
-            + m.invoke_surfaces.len()
+            + m.invoke_surfaces.as_ref().len()
             + targets
     }
 }

@@ -1,4 +1,4 @@
-//! [`PluginManifest`] → the JSON the reference's `decodePluginManifest` returns (spec 4.7),
+//! A manifest ([`super::PluginManifest`] or borrowed) → the JSON the reference's `decodePluginManifest` returns (spec 4.7),
 //! keys in the reference's order, strings as the reference's reader returns them
 //! ([`reference_text`]).
 
@@ -6,15 +6,15 @@ use serde_json::{Map, Value};
 
 use super::enums;
 use super::model::{
-    AcceptedTypeSet, BuildArtifact, HostCapability, MethodManifest, PluginManifest, PortManifest,
-    ProtocolSpec, TimerSpec,
+    AcceptedTypeSetOf, BuildArtifactOf, HostCapabilityOf, MethodManifestOf, PluginManifestOf,
+    PortManifestOf, ProtocolSpecOf, TimerSpecOf,
 };
 use crate::fbs::{json_object, reference_opt_text, reference_text, type_ref_to_json};
 
 /// The decoded JSON shape of a manifest.
-pub fn to_decoded_json(m: &PluginManifest) -> Value {
+pub fn to_decoded_json<S: AsRef<str>, B: AsRef<[u8]>>(m: &PluginManifestOf<S, B>) -> Value {
     json_object([
-        ("pluginId", (reference_text(&m.plugin_id)).into()),
+        ("pluginId", (reference_text(m.plugin_id.as_ref())).into()),
         ("name", (reference_opt_text(&m.name)).into()),
         ("version", (reference_opt_text(&m.version)).into()),
         (
@@ -61,6 +61,7 @@ pub fn to_decoded_json(m: &PluginManifest) -> Value {
         (
             "invokeSurfaces",
             (m.invoke_surfaces
+                .as_ref()
                 .iter()
                 .filter_map(|s| enums::invoke_surface_name(*s))
                 .collect::<Vec<_>>())
@@ -70,16 +71,16 @@ pub fn to_decoded_json(m: &PluginManifest) -> Value {
             "runtimeTargets",
             (m.runtime_targets
                 .iter()
-                .map(|t| reference_text(t))
+                .map(|t| reference_text(t.as_ref()))
                 .collect::<Vec<_>>())
             .into(),
         ),
     ])
 }
 
-fn method(m: &MethodManifest) -> Value {
+fn method<S: AsRef<str>, B: AsRef<[u8]>>(m: &MethodManifestOf<S, B>) -> Value {
     json_object([
-        ("methodId", (reference_text(&m.method_id)).into()),
+        ("methodId", (reference_text(m.method_id.as_ref())).into()),
         ("displayName", (reference_opt_text(&m.display_name)).into()),
         (
             "inputPorts",
@@ -98,9 +99,9 @@ fn method(m: &MethodManifest) -> Value {
     ])
 }
 
-fn port(p: &PortManifest) -> Value {
+fn port<S: AsRef<str>, B: AsRef<[u8]>>(p: &PortManifestOf<S, B>) -> Value {
     json_object([
-        ("portId", (reference_text(&p.port_id)).into()),
+        ("portId", (reference_text(p.port_id.as_ref())).into()),
         ("displayName", (reference_opt_text(&p.display_name)).into()),
         (
             "acceptedTypeSets",
@@ -117,9 +118,9 @@ fn port(p: &PortManifest) -> Value {
     ])
 }
 
-fn type_set(s: &AcceptedTypeSet) -> Value {
+fn type_set<S: AsRef<str>, B: AsRef<[u8]>>(s: &AcceptedTypeSetOf<S, B>) -> Value {
     json_object([
-        ("setId", (reference_text(&s.set_id)).into()),
+        ("setId", (reference_text(s.set_id.as_ref())).into()),
         (
             "allowedTypes",
             (s.allowed_types
@@ -135,10 +136,11 @@ fn type_set(s: &AcceptedTypeSet) -> Value {
 /// A bare name when there is nothing else to say; otherwise an object with `scope` /
 /// `description` (trimmed, only when non-empty) and `required: false` (only when false).
 /// Unknown capability numbers are dropped.
-fn capability(c: &HostCapability) -> Option<Value> {
+fn capability<S: AsRef<str>>(c: &HostCapabilityOf<S>) -> Option<Value> {
     let name = enums::capability_name(c.capability_or_default())?;
-    let trimmed = |text: &Option<String>| {
-        text.as_deref()
+    let trimmed = |text: &Option<S>| {
+        text.as_ref()
+            .map(AsRef::as_ref)
             .map(crate::js::js_trim)
             .filter(|t| !t.is_empty())
             .map(str::to_owned)
@@ -162,10 +164,10 @@ fn capability(c: &HostCapability) -> Option<Value> {
     Some(Value::Object(object))
 }
 
-fn timer(t: &TimerSpec) -> Value {
+fn timer<S: AsRef<str>>(t: &TimerSpecOf<S>) -> Value {
     json_object([
-        ("timerId", (reference_text(&t.timer_id)).into()),
-        ("methodId", (reference_text(&t.method_id)).into()),
+        ("timerId", (reference_text(t.timer_id.as_ref())).into()),
+        ("methodId", (reference_text(t.method_id.as_ref())).into()),
         ("inputPortId", (reference_opt_text(&t.input_port_id)).into()),
         (
             "defaultIntervalMs",
@@ -175,10 +177,13 @@ fn timer(t: &TimerSpec) -> Value {
     ])
 }
 
-fn protocol(p: &ProtocolSpec) -> Value {
+fn protocol<S: AsRef<str>>(p: &ProtocolSpecOf<S>) -> Value {
     json_object([
-        ("protocolId", (reference_text(&p.protocol_id)).into()),
-        ("methodId", (reference_text(&p.method_id)).into()),
+        (
+            "protocolId",
+            (reference_text(p.protocol_id.as_ref())).into(),
+        ),
+        ("methodId", (reference_text(p.method_id.as_ref())).into()),
         ("inputPortId", (reference_opt_text(&p.input_port_id)).into()),
         (
             "outputPortId",
@@ -206,11 +211,14 @@ fn protocol(p: &ProtocolSpec) -> Value {
     ])
 }
 
-fn build_artifact(a: &BuildArtifact) -> Value {
+fn build_artifact<S: AsRef<str>>(a: &BuildArtifactOf<S>) -> Value {
     json_object([
-        ("artifactId", (reference_text(&a.artifact_id)).into()),
+        (
+            "artifactId",
+            (reference_text(a.artifact_id.as_ref())).into(),
+        ),
         ("kind", (reference_opt_text(&a.kind)).into()),
-        ("path", (reference_text(&a.path)).into()),
+        ("path", (reference_text(a.path.as_ref())).into()),
         ("target", (reference_opt_text(&a.target)).into()),
         ("entrySymbol", (reference_opt_text(&a.entry_symbol)).into()),
     ])

@@ -3,7 +3,9 @@
 //!
 //! - [`encode_json`] / [`encode_json_str`]: JSON manifest → normalized model (4.3, warnings
 //!   4.4, errors 4.5) → FlatBuffer bytes (sections 2 and 4.6).
-//! - [`decode`]: bytes → typed [`PluginManifest`] (identifier check, verifier, safe read).
+//! - [`decode`]: bytes → typed [`PluginManifest`] (identifier check, then one pass that
+//!   verifies and reads together).
+//! - [`decode_ref`]: the same, borrowing every string from the buffer ([`PluginManifestRef`]).
 //! - [`decode_to_json`]: bytes → the reference's decoded JSON (4.7).
 //! - [`encode`]: typed model → bytes, for code that builds a manifest itself.
 //!
@@ -20,12 +22,15 @@ pub mod warnings;
 
 use serde_json::Value;
 
-pub use decode::{ManifestTable, decode};
+pub use decode::{ManifestTable, decode, decode_ref, decode_two_pass};
 pub use encode::encode;
 pub use json::to_decoded_json;
 pub use model::{
-    AcceptedTypeSet, BuildArtifact, HostCapability, MethodManifest, PluginManifest, PortManifest,
-    ProtocolSpec, TimerSpec, TypeRef,
+    AcceptedTypeSet, AcceptedTypeSetOf, AcceptedTypeSetRef, BuildArtifact, BuildArtifactOf,
+    BuildArtifactRef, HostCapability, HostCapabilityOf, HostCapabilityRef, MethodManifest,
+    MethodManifestOf, MethodManifestRef, PluginManifest, PluginManifestOf, PluginManifestRef,
+    PortManifest, PortManifestOf, PortManifestRef, ProtocolSpec, ProtocolSpecOf, ProtocolSpecRef,
+    TimerSpec, TimerSpecOf, TimerSpecRef, TypeRef, TypeRefOf, TypeRefRef,
 };
 pub use normalize::{Normalized, normalize};
 
@@ -53,7 +58,8 @@ pub struct EncodedManifest {
 /// `manifest-invalid-value` (a non-object where an object is needed, a `defaultIntervalMs`
 /// that `BigInt()` rejects), `input-too-large`.
 pub fn encode_json(manifest: &Value) -> Result<EncodedManifest> {
-    let Normalized { manifest, warnings } = normalize(manifest)?;
+    // Encoded straight from the normalized view, whose text still borrows from `manifest`.
+    let (manifest, warnings) = normalize::normalize_borrowed(manifest)?;
     Ok(EncodedManifest {
         bytes: encode(&manifest)?,
         warnings,
@@ -69,7 +75,7 @@ pub fn encode_json_str(text: &str) -> Result<EncodedManifest> {
 
 /// Decodes a `PMAN` buffer to the reference's decoded JSON (spec 4.7).
 pub fn decode_to_json(bytes: &[u8]) -> Result<Value> {
-    decode(bytes).map(|manifest| to_decoded_json(&manifest))
+    decode_ref(bytes).map(|manifest| to_decoded_json(&manifest))
 }
 
 fn check_size(len: usize, what: &str) -> Result<()> {

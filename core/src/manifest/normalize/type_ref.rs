@@ -1,28 +1,49 @@
 //! Type references on the manifest path (spec 4.3.9): strings as given, `schemaHash` text
 //! parsed as hex, `acceptsAnyFlatbuffer` only for a literal `true`.
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
-use super::defined;
-use crate::fbs::type_ref::{TypeRef, stored_u16, stored_u32, wire_format_from_json};
-use crate::js::{is_js_whitespace, is_truthy, js_trim, to_js_string, to_number, wrap_unsigned};
+use super::{defined, js_text, keys};
+use crate::fbs::type_ref::{TypeRef, TypeRefOf, stored_u16, stored_u32, wire_format_from_json};
+use crate::js::{is_js_whitespace, is_truthy, js_trim, to_number, wrap_unsigned};
+
+keys!(TypeRefKeys {
+    schema_name: "schemaName",
+    file_identifier: "fileIdentifier",
+    schema_hash: "schemaHash",
+    accepts_any_flatbuffer: "acceptsAnyFlatbuffer",
+    wire_format: "wireFormat",
+    root_type_name: "rootTypeName",
+    fixed_string_length: "fixedStringLength",
+    byte_length: "byteLength",
+    required_alignment: "requiredAlignment",
+});
 
 /// Normalizes one type reference. A JSON value that is not an object reads as `{}` (the
 /// reference looks its keys up on the primitive and finds nothing); `null` is rejected by
 /// the caller.
 pub fn type_ref_from_json(value: &Value) -> TypeRef {
-    let object = value.as_object();
-    let get = |key: &str| object.and_then(|o| defined(o.get(key)));
-    TypeRef {
-        schema_name: get("schemaName").map(to_js_string),
-        file_identifier: get("fileIdentifier").map(to_js_string),
-        schema_hash: schema_hash_from_json(get("schemaHash")),
-        accepts_any_flatbuffer: matches!(get("acceptsAnyFlatbuffer"), Some(Value::Bool(true))),
-        wire_format: wire_format_from_json(get("wireFormat")),
-        root_type_name: get("rootTypeName").map(to_js_string),
-        fixed_string_length: stored_u16(get("fixedStringLength")),
-        byte_length: stored_u32(get("byteLength")),
-        required_alignment: stored_u16(get("requiredAlignment")),
+    type_ref_from_json_borrowed(value).into_owned()
+}
+
+/// [`type_ref_from_json`], with text borrowed from `value` where it is kept as given.
+pub fn type_ref_from_json_borrowed(value: &Value) -> TypeRefOf<Cow<'_, str>, Vec<u8>> {
+    let keys = TypeRefKeys::of(value);
+    TypeRefOf {
+        schema_name: defined(keys.schema_name).map(js_text),
+        file_identifier: defined(keys.file_identifier).map(js_text),
+        schema_hash: schema_hash_from_json(defined(keys.schema_hash)),
+        accepts_any_flatbuffer: matches!(
+            defined(keys.accepts_any_flatbuffer),
+            Some(Value::Bool(true))
+        ),
+        wire_format: wire_format_from_json(defined(keys.wire_format)),
+        root_type_name: defined(keys.root_type_name).map(js_text),
+        fixed_string_length: stored_u16(defined(keys.fixed_string_length)),
+        byte_length: stored_u32(defined(keys.byte_length)),
+        required_alignment: stored_u16(defined(keys.required_alignment)),
     }
 }
 
@@ -39,7 +60,7 @@ pub fn schema_hash_from_json(value: Option<&Value>) -> Vec<u8> {
             .map(|item| (wrap_unsigned(to_number(item), 32) & 0xff) as u8)
             .collect();
     }
-    let text = to_js_string(value);
+    let text = js_text(value);
     let trimmed = js_trim(&text);
     let body = match trimmed.get(..2) {
         Some(head) if head.eq_ignore_ascii_case("0x") => &trimmed[2..],
@@ -56,13 +77,20 @@ pub fn schema_hash_from_json(value: Option<&Value>) -> Vec<u8> {
         .collect()
 }
 
-/// JavaScript `parseInt(text, 16)` over a few UTF-16 code units: leading whitespace skipped,
-/// optional sign, optional `0x`, then the longest run of hex digits (none → NaN).
+/// JavaScript `parseInt(text, 16)` over a pair of UTF-16 code units: leading whitespace
+/// skipped, optional sign, optional `0x`, then the longest run of hex digits (none → NaN).
 fn parse_int_hex(units: &[u16]) -> f64 {
-    let chars: Vec<char> = char::decode_utf16(units.iter().copied())
-        .map(|c| c.unwrap_or('\u{FFFD}'))
-        .collect();
-    let mut rest = chars.as_slice();
+    // A pair is at most two characters: no allocation.
+    let mut chars = ['\0'; 2];
+    let mut len = 0;
+    for (slot, c) in chars
+        .iter_mut()
+        .zip(char::decode_utf16(units.iter().copied()))
+    {
+        *slot = c.unwrap_or('\u{FFFD}');
+        len += 1;
+    }
+    let mut rest = &chars[..len];
     while let [first, tail @ ..] = rest {
         if !is_js_whitespace(*first) {
             break;
@@ -79,11 +107,11 @@ fn parse_int_hex(units: &[u16]) -> f64 {
     if let ['0', 'x' | 'X', tail @ ..] = rest {
         rest = tail;
     }
-    let digits: Vec<u32> = rest.iter().map_while(|c| c.to_digit(16)).collect();
-    if digits.is_empty() {
+    let mut digits = rest.iter().map_while(|c| c.to_digit(16)).peekable();
+    if digits.peek().is_none() {
         return f64::NAN;
     }
-    sign * digits.iter().fold(0.0, |acc, d| acc * 16.0 + f64::from(*d))
+    sign * digits.fold(0.0, |acc, d| acc * 16.0 + f64::from(d))
 }
 
 #[cfg(test)]
