@@ -255,11 +255,6 @@ impl SectionSplitter {
     pub fn take_unread(&mut self) -> Vec<u8> {
         std::mem::take(&mut self.unread)
     }
-
-    /// Stream bytes walked so far.
-    pub fn offset(&self) -> u64 {
-        self.offset + self.head.len() as u64
-    }
 }
 
 #[cfg(test)]
