@@ -44,14 +44,24 @@ pub(crate) fn beside<A: Send, B>(
     })
 }
 
+/// [`beside`] when `other` hashes `hashed_bytes`, enough to pay for a thread; else `work` and
+/// then `other` on this one.
+pub(crate) fn hash_beside<A: Send, B>(
+    hashed_bytes: usize,
+    other: impl FnOnce() -> A + Send,
+    work: impl FnOnce() -> B,
+) -> (A, B) {
+    if hashed_bytes < HASH_BESIDE_MIN_BYTES {
+        let result = work();
+        return (other(), result);
+    }
+    beside(other, work)
+}
+
 /// SHA-256 of `bytes` and the result of `work`, the hash on a second thread when `bytes` is
 /// large enough to pay for one.
 pub(crate) fn sha256_beside<R>(bytes: &[u8], work: impl FnOnce() -> R) -> ([u8; 32], R) {
-    let hash = || -> [u8; 32] { Sha256::digest(bytes).into() };
-    if bytes.len() < HASH_BESIDE_MIN_BYTES {
-        return (hash(), work());
-    }
-    beside(hash, work)
+    hash_beside(bytes.len(), || Sha256::digest(bytes).into(), work)
 }
 
 #[cfg(test)]

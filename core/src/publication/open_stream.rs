@@ -108,14 +108,12 @@ fn run<S: Read + Seek>(
     // The payload is read once: hashed for the CID and, when there is a key, decrypted,
     // validated and written in the same pass. A failure to set up decryption is reported in
     // step 7, after the CID and signatures, as in memory.
-    let cipher = match (&collection.enc, recipient) {
-        (Some(enc), Some(key)) => Some(PayloadCipher::new(enc, key)),
-        _ => None,
-    };
-    let (wasm_cipher, setup_error) = match (&collection.enc, cipher) {
+    let (wasm_cipher, setup_error) = match (&collection.enc, recipient) {
         (None, _) => (Some(None), None),
-        (Some(_), Some(Ok(cipher))) => (Some(Some(cipher)), None),
-        (Some(_), Some(Err(err))) => (None, Some(err)),
+        (Some(enc), Some(key)) => match PayloadCipher::new(enc, key) {
+            Ok(cipher) => (Some(Some(cipher)), None),
+            Err(err) => (None, Some(err)),
+        },
         (Some(_), None) => (None, None),
     };
     source.seek(SeekFrom::Start(0)).map_err(io_error)?;
@@ -166,19 +164,6 @@ fn finish(pass: Pass, decrypted: bool, report: &mut OpenReport) -> Result<u64> {
     Ok(wasm.length)
 }
 
-/// Below this many bytes a second thread costs more than the hash it takes off the path.
-const BESIDE_MIN_BYTES: usize = 256 << 10;
-
-/// `hash` beside `work` when the chunk of `len` bytes is worth a thread, else one after the
-/// other.
-fn beside_if_large<B>(len: usize, hash: impl FnOnce() + Send, work: impl FnOnce() -> B) -> ((), B) {
-    if len >= BESIDE_MIN_BYTES {
-        crate::parallel::beside(hash, work)
-    } else {
-        (hash(), work())
-    }
-}
-
 /// What one read of the payload established.
 struct Pass {
     /// SHA-256 of the payload, when a CID is declared.
@@ -226,7 +211,7 @@ impl Pass {
             match (&mut payload_hasher, &mut wasm) {
                 (Some(hasher), Some(wasm)) => {
                     let (ciphertext, plain) = (&*chunk, &mut plain[..take]);
-                    let ((), taken) = beside_if_large(
+                    let ((), taken) = crate::parallel::hash_beside(
                         take,
                         || hasher.update(ciphertext),
                         || {
@@ -286,7 +271,7 @@ impl WasmReader {
         }
         self.length += chunk.len() as u64;
         let (hasher, chunk) = (&mut self.hasher, &*chunk);
-        let ((), walked) = beside_if_large(
+        let ((), walked) = crate::parallel::hash_beside(
             chunk.len(),
             || hasher.update(chunk),
             || {
