@@ -131,6 +131,19 @@ pub struct OpenOutcome {
     pub wasm_signature: Option<WasmsigReport>,
 }
 
+impl OpenOutcome {
+    /// The refusal this outcome reports, as the error it came from.
+    fn into_refusal(self) -> Error {
+        Error::new(
+            self.code
+                .as_deref()
+                .and_then(ErrorCode::from_name)
+                .unwrap_or(ErrorCode::Internal),
+            self.detail.unwrap_or_default(),
+        )
+    }
+}
+
 /// What a verified signature does and does not vouch for (docs/keys.md).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -168,14 +181,7 @@ impl Opened {
     pub fn into_result(self) -> Result<VerifiedModule> {
         match self.module {
             Some(module) => Ok(module),
-            None => Err(Error::new(
-                self.outcome
-                    .code
-                    .as_deref()
-                    .and_then(ErrorCode::from_name)
-                    .unwrap_or(ErrorCode::Internal),
-                self.outcome.detail.unwrap_or_default(),
-            )),
+            None => Err(self.outcome.into_refusal()),
         }
     }
 }
@@ -256,10 +262,7 @@ impl OpenedFile {
     pub fn into_result(self) -> Result<u64> {
         match self.outcome.code {
             None => Ok(self.wasm_length),
-            Some(code) => Err(Error::new(
-                ErrorCode::from_name(&code).unwrap_or(ErrorCode::Internal),
-                self.outcome.detail.unwrap_or_default(),
-            )),
+            Some(_) => Err(self.outcome.into_refusal()),
         }
     }
 }
