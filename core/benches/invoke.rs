@@ -102,8 +102,8 @@ fn bench_round_trip(c: &mut Criterion) {
 
     // One-shot calls: a fresh instance per call from the instance pool (the contract of
     // `Runtime::invoke_bytes` and of every binding's `invoke`), on one thread and spread over
-    // eight (the time per call over all threads: on two cores, about half the one-thread time
-    // when calls scale), and the same with the pool switched off.
+    // two (one per core) and eight (the time per call over all threads: on two cores, about
+    // half the one-thread time when calls scale), and the same with the pool switched off.
     let request_64 = vec![7u8; 64];
     let unpooled = Runtime::new(RuntimeConfig {
         instance_pool_slots: 0,
@@ -116,7 +116,7 @@ fn bench_round_trip(c: &mut Criterion) {
         ("pooled", &runtime, &module),
         ("on_demand", &unpooled, &unpooled_module),
     ] {
-        for threads in [1usize, 8] {
+        for threads in [1usize, 2, 8] {
             group.bench_function(BenchmarkId::new(name, format!("{threads}_threads")), |b| {
                 b.iter_custom(|iterations| {
                     let each = (iterations as usize).div_ceil(threads);

@@ -217,6 +217,35 @@ fn null_responses_traps_and_failed_allocations_have_codes() {
     );
 }
 
+/// `_initialize` and `_start` are called through the signatures checked at load too: a
+/// mistyped one is refused with the missing-export code, before anything runs, and a correctly
+/// typed `_initialize` still runs before the first call.
+#[test]
+fn mistyped_start_and_initialize_are_refused() {
+    let rt = runtime();
+    let initialize_with_result = direct_guest(
+        ECHO,
+        r#"(func (export "_initialize") (result i32) (i32.const 1))"#,
+    );
+    let err = direct(&rt, &initialize_with_result, b"x", &small_limits()).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::RuntimeMissingExport, "{err}");
+    assert!(err.message().contains("_initialize"), "{err}");
+
+    let initialize_traps = direct_guest(ECHO, r#"(func (export "_initialize") unreachable)"#);
+    let err = direct(&rt, &initialize_traps, b"x", &small_limits()).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::RuntimeTrap, "{err}");
+
+    let start_with_param = wat::parse_str(
+        r#"(module (memory (export "memory") 1) (func (export "_start") (param i32)))"#,
+    )
+    .unwrap();
+    let module = rt.load(&unsigned(&start_with_param)).unwrap();
+    let err = rt
+        .run_command(&module, Vec::new(), &Grants::default(), &small_limits())
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::RuntimeMissingExport, "{err}");
+}
+
 #[test]
 fn missing_or_mistyped_exports_are_reported() {
     let rt = runtime();
@@ -225,6 +254,11 @@ fn missing_or_mistyped_exports_are_reported() {
         r#"(module (memory (export "memory") 1) (func (export "plugin_alloc") (param i32) (result i32) (i32.const 0)) (func (export "plugin_free") (param i32 i32)))"#,
         r#"(module (memory (export "memory") 1) (func (export "plugin_alloc") (param i64) (result i32) (i32.const 0)) (func (export "plugin_free") (param i32 i32)) (func (export "plugin_invoke_stream") (param i32 i32 i32) (result i32) (i32.const 0)))"#,
         r#"(module (func (export "plugin_alloc") (param i32) (result i32) (i32.const 0)) (func (export "plugin_free") (param i32 i32)) (func (export "plugin_invoke_stream") (param i32 i32 i32) (result i32) (i32.const 0)))"#,
+        // Right names, wrong types: the checks made once at load must catch every one.
+        r#"(module (memory (export "memory") 1) (func (export "plugin_alloc") (param i32) (result i32) (i32.const 8)) (func (export "plugin_free") (param i32 i32)) (func (export "plugin_invoke_stream") (param i32 i32 i32) (result i64) (i64.const 0)))"#,
+        r#"(module (memory (export "memory") 1) (func (export "plugin_alloc") (param i32) (result i32) (i32.const 8)) (func (export "plugin_free") (param i32 i32) (result i32) (i32.const 0)) (func (export "plugin_invoke_stream") (param i32 i32 i32) (result i32) (i32.const 0)))"#,
+        r#"(module (memory (export "memory") 1) (func (export "plugin_alloc") (param i32) (result i32) (i32.const 8)) (func (export "plugin_free") (param i32 i32)) (func (export "plugin_invoke_stream") (param i32 i32 i32 i32) (result i32) (i32.const 0)))"#,
+        r#"(module (memory (export "memory") 1) (global (export "plugin_alloc") i32 (i32.const 0)) (func (export "plugin_free") (param i32 i32)) (func (export "plugin_invoke_stream") (param i32 i32 i32) (result i32) (i32.const 0)))"#,
     ];
     for wat_text in cases {
         let err = direct(

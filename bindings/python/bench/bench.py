@@ -37,6 +37,43 @@ def interleaved(python_batch, rust_batch, batch: int, rounds: int) -> tuple:
     return python_best, rust_best
 
 
+def wake_round_trip_us(same_cpu: bool, rounds: int = 20000) -> float | None:
+    """Microseconds for one byte to go to a forked child over a pipe and back: two wake-ups of
+    a sleeping thread, as each GIL hand-off between two threads needs one. Pinned to one CPU
+    (`same_cpu`) the wake-ups are plain context switches; across CPUs they are what a thread
+    returning from a call pays when another thread holds the GIL (on a VM, an interrupt to an
+    idle virtual CPU)."""
+    if not hasattr(os, "fork") or not hasattr(os, "sched_setaffinity"):
+        return None
+    cpus = sorted(os.sched_getaffinity(0))
+    if not same_cpu and len(cpus) < 2:
+        return None
+    ping_r, ping_w = os.pipe()
+    pong_r, pong_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child echoes every byte back
+        try:
+            os.sched_setaffinity(0, {cpus[0] if same_cpu else cpus[1]})
+            for _ in range(rounds):
+                os.write(pong_w, os.read(ping_r, 1))
+        finally:
+            os._exit(0)
+    original = os.sched_getaffinity(0)
+    try:
+        os.sched_setaffinity(0, {cpus[0]})
+        start = time.perf_counter_ns()
+        for _ in range(rounds):
+            os.write(ping_w, b"x")
+            os.read(pong_r, 1)
+        elapsed = time.perf_counter_ns() - start
+    finally:
+        os.sched_setaffinity(0, original)
+        os.waitpid(pid, 0)
+        for fd in (ping_r, ping_w, pong_r, pong_w):
+            os.close(fd)
+    return elapsed / rounds / 1000
+
+
 def report(name: str, python_ns: float, rust_ns: float) -> dict:
     overhead = python_ns - rust_ns
     print(f"{name:<34} python {python_ns / 1000:9.2f} us   rust {rust_ns / 1000:9.2f} us   overhead {overhead / 1000:7.2f} us/call")
@@ -145,6 +182,12 @@ def main() -> int:
             session = module.session()
             return (lambda n: session._bench_invoke("echo", inputs, n)), session.close
 
+        # What a GIL hand-off costs on this machine: one wake-up of a sleeping thread per
+        # call that finds the GIL taken when it returns.
+        same, across = wake_round_trip_us(True), wake_round_trip_us(False)
+        if same is not None and across is not None:
+            results["wake_round_trip_us"] = {"same_cpu": round(same, 2), "across_cpus": round(across, 2)}
+            print(f"{'thread wake-up round trip (pipe)':<34} same CPU {same:6.2f} us   across CPUs {across:6.2f} us")
         results["threads"] = scaling("one-shot echo, Python threads", one_shot)
         results["threads_rust"] = scaling("one-shot echo, Rust loops", rust_one_shot)
         results["threads_session"] = scaling("session echo, Python threads", per_thread_session)

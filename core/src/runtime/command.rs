@@ -1,12 +1,11 @@
 //! Command mode: `_start` under WASI preview 1 with one request on stdin and one response on
 //! stdout (spec invoke-runtime-and-host.md 4), plus the raw `--method` shortcut.
 
-use wasmtime::TypedFunc;
 use wasmtime_wasi::I32Exit;
 
 use crate::runtime::config::{Grants, Limits};
-use crate::runtime::direct::typed;
 use crate::runtime::engine::{LoadedModule, Runtime};
+use crate::runtime::guest_fn::GuestFn;
 use crate::runtime::store::{self, classify};
 use crate::{Error, ErrorCode, Result};
 
@@ -69,8 +68,9 @@ impl Runtime {
             self.config.epoch_tick,
         )?;
         let instance = module.instantiate(&mut store)?;
-        let start: TypedFunc<(), ()> = typed(&instance, &mut store, START_EXPORT)?;
-        let outcome = start.call(&mut store, ());
+        let start: GuestFn<0, 0> =
+            GuestFn::get(&module.signatures, &instance, &mut store, START_EXPORT)?;
+        let outcome = start.call(&mut store, []).map(|[]| ());
         let stdout = pipes.stdout.contents().to_vec();
         let stdout_full = stdout.len() > limits.max_response_bytes;
         let exit_code = match outcome {

@@ -2,7 +2,9 @@
 //! (spec invoke-runtime-and-host.md 3.1-3.2). The host owns and frees the request, the
 //! response and the 4-byte length slot.
 
-use wasmtime::{Instance, Memory, Store, TypedFunc};
+use wasmtime::{Instance, Memory, Store};
+
+use crate::runtime::guest_fn::GuestFn;
 
 use crate::runtime::config::{Grants, Limits};
 use crate::runtime::engine::LoadedModule;
@@ -32,9 +34,9 @@ pub struct DirectSession {
 struct Live {
     store: Store<StoreState>,
     memory: Memory,
-    alloc: TypedFunc<i32, i32>,
-    free: TypedFunc<(i32, i32), ()>,
-    invoke: TypedFunc<(i32, i32, i32), i32>,
+    alloc: GuestFn<1, 1>,
+    free: GuestFn<2, 0>,
+    invoke: GuestFn<3, 1>,
     _pipes: Pipes,
 }
 
@@ -80,16 +82,7 @@ impl DirectSession {
         request: &[u8],
         read: impl FnOnce(&[u8]) -> Result<T>,
     ) -> Result<T> {
-        if request.len() > self.limits.max_request_bytes {
-            return Err(Error::new(
-                ErrorCode::RuntimeRequestTooLarge,
-                format!(
-                    "request of {} bytes exceeds the {}-byte limit",
-                    request.len(),
-                    self.limits.max_request_bytes
-                ),
-            ));
-        }
+        check_request_size(request, &self.limits)?;
         let result = self.call(request, read);
         if result.is_err() {
             // The guest may be mid-way through anything: never reuse it.
@@ -121,6 +114,41 @@ impl DirectSession {
     }
 }
 
+/// One call in a fresh instance, dropped when the call returns (the one-shot contract of
+/// `Runtime::invoke_bytes`); `read` sees the response in place, as for
+/// [`DirectSession::invoke_with`]. Nothing of the module, limits or grants is cloned: on
+/// several threads every clone is a write to a cache line they all share.
+pub(crate) fn call_once<T>(
+    module: &LoadedModule,
+    request: &[u8],
+    limits: &Limits,
+    grants: &Grants,
+    fuel_metering: bool,
+    epoch_tick: std::time::Duration,
+    read: impl FnOnce(&[u8]) -> Result<T>,
+) -> Result<T> {
+    check_request_size(request, limits)?;
+    instantiate(module, limits, grants, fuel_metering, epoch_tick)?.round_trip(
+        request,
+        limits.max_response_bytes,
+        read,
+    )
+}
+
+fn check_request_size(request: &[u8], limits: &Limits) -> Result<()> {
+    if request.len() > limits.max_request_bytes {
+        return Err(Error::new(
+            ErrorCode::RuntimeRequestTooLarge,
+            format!(
+                "request of {} bytes exceeds the {}-byte limit",
+                request.len(),
+                limits.max_request_bytes
+            ),
+        ));
+    }
+    Ok(())
+}
+
 impl Live {
     fn round_trip<T>(
         &mut self,
@@ -147,10 +175,11 @@ impl Live {
             &[0; 4],
             "response length slot from plugin_alloc",
         )?;
-        let response_ptr =
-            self.invoke
-                .call(&mut self.store, (request_ptr as i32, len, len_slot as i32))
-                .map_err(|err| classify(&err, "plugin_invoke_stream", false))? as u32;
+        let [response_ptr] = self
+            .invoke
+            .call(&mut self.store, [request_ptr as i32, len, len_slot as i32])
+            .map_err(|err| classify(&err, "plugin_invoke_stream", false))?;
+        let response_ptr = response_ptr as u32;
         if response_ptr == 0 {
             return Err(Error::new(
                 ErrorCode::RuntimeNullResponse,
@@ -180,10 +209,11 @@ impl Live {
     }
 
     fn alloc(&mut self, size: i32, what: &str) -> Result<u32> {
-        let ptr = self
+        let [ptr] = self
             .alloc
-            .call(&mut self.store, size)
-            .map_err(|err| classify(&err, "plugin_alloc", false))? as u32;
+            .call(&mut self.store, [size])
+            .map_err(|err| classify(&err, "plugin_alloc", false))?;
+        let ptr = ptr as u32;
         if ptr == 0 {
             return Err(Error::new(
                 ErrorCode::RuntimeAllocFailed,
@@ -195,7 +225,8 @@ impl Live {
 
     fn release(&mut self, ptr: u32, size: i32) -> Result<()> {
         self.free
-            .call(&mut self.store, (ptr as i32, size))
+            .call(&mut self.store, [ptr as i32, size])
+            .map(|[]| ())
             .map_err(|err| classify(&err, "plugin_free", false))
     }
 }
@@ -224,9 +255,10 @@ fn instantiate(
             "export `memory` is not a memory",
         )
     })?;
-    let alloc = typed(&instance, &mut store, ALLOC_EXPORT)?;
-    let free = typed(&instance, &mut store, FREE_EXPORT)?;
-    let invoke = typed(&instance, &mut store, INVOKE_EXPORT)?;
+    let signatures = &module.signatures;
+    let alloc = GuestFn::get(signatures, &instance, &mut store, ALLOC_EXPORT)?;
+    let free = GuestFn::get(signatures, &instance, &mut store, FREE_EXPORT)?;
+    let invoke = GuestFn::get(signatures, &instance, &mut store, INVOKE_EXPORT)?;
     Ok(Live {
         store,
         memory,
@@ -245,24 +277,10 @@ pub(crate) fn start_reactor(
 ) -> Result<Instance> {
     let instance = module.instantiate(store)?;
     if module.exports("_initialize") {
-        let init: TypedFunc<(), ()> = typed(&instance, &mut *store, "_initialize")?;
-        init.call(&mut *store, ())
+        let init: GuestFn<0, 0> =
+            GuestFn::get(&module.signatures, &instance, &mut *store, "_initialize")?;
+        init.call(&mut *store, [])
             .map_err(|err| classify(&err, "_initialize", false))?;
     }
     Ok(instance)
-}
-
-pub(crate) fn typed<P: wasmtime::WasmParams, R: wasmtime::WasmResults>(
-    instance: &Instance,
-    store: &mut Store<StoreState>,
-    name: &str,
-) -> Result<TypedFunc<P, R>> {
-    instance
-        .get_typed_func::<P, R>(&mut *store, name)
-        .map_err(|err| {
-            Error::new(
-                ErrorCode::RuntimeMissingExport,
-                format!("export `{name}` is missing or has the wrong type: {err}"),
-            )
-        })
 }

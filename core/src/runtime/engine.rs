@@ -9,6 +9,7 @@ use wasmtime::{Config, Engine, Instance, InstancePre, Linker, Module, Store};
 
 use crate::publication::VerifiedModule;
 use crate::runtime::config::RuntimeConfig;
+use crate::runtime::guest_fn::ExportSignatures;
 use crate::runtime::host_imports::HostImports;
 use crate::runtime::store::StoreState;
 use crate::{Error, ErrorCode, Result};
@@ -32,6 +33,8 @@ pub struct LoadedModule {
     hash: [u8; 32],
     pub(crate) pre: InstancePre<StoreState>,
     exports: Arc<Vec<String>>,
+    /// The `i32` signatures of its function exports, so a call need not check them per instance.
+    pub(crate) signatures: Arc<ExportSignatures>,
     /// The pool its instances come from (its slot count), or 0 when allocated on demand.
     pub(crate) pool_slots: u32,
     /// Where its calls wait when the pool is full (pooled runtimes only).
@@ -82,9 +85,9 @@ impl LoadedModule {
         let until = own_deadline
             .unwrap_or_else(|| std::time::Instant::now() + super::pool::SLOT_WAIT_WITHOUT_DEADLINE);
         loop {
-            let seen = gate.seen();
             match self.pre.instantiate(&mut *store) {
                 Err(err) if super::pool::is_full(&err) => {
+                    let seen = gate.seen();
                     if std::time::Instant::now() >= until {
                         return Err(super::pool::still_full(
                             self.pool_slots,
@@ -227,6 +230,7 @@ impl Runtime {
                 .map(|export| export.name().to_owned())
                 .collect(),
         );
+        let signatures = Arc::new(ExportSignatures::of(&module));
         let pre = self.linker.instantiate_pre(&module).map_err(|err| {
             Error::new(
                 ErrorCode::RuntimeInstantiateFailed,
@@ -237,6 +241,7 @@ impl Runtime {
             hash,
             pre,
             exports,
+            signatures,
             pool_slots: self.config.instance_pool_slots,
             gate: self.gate.clone(),
             verified: None,

@@ -1,10 +1,9 @@
 //! Reading the embedded manifest by calling `plugin_get_manifest_flatbuffer(_size)`.
 
-use wasmtime::TypedFunc;
-
 use crate::runtime::config::{Grants, Limits};
-use crate::runtime::direct::{start_reactor, typed};
+use crate::runtime::direct::start_reactor;
 use crate::runtime::engine::{LoadedModule, Runtime};
+use crate::runtime::guest_fn::GuestFn;
 use crate::runtime::memory;
 use crate::runtime::store::{self, classify};
 use crate::{Error, ErrorCode, Result};
@@ -38,12 +37,15 @@ impl Runtime {
             self.config.epoch_tick,
         )?;
         let instance = start_reactor(module, &mut store)?;
-        let size_fn: TypedFunc<(), i32> = typed(&instance, &mut store, MANIFEST_SIZE_EXPORT)?;
-        let ptr_fn: TypedFunc<(), i32> = typed(&instance, &mut store, MANIFEST_EXPORT)?;
-        let size = size_fn
-            .call(&mut store, ())
-            .map_err(|err| classify(&err, MANIFEST_SIZE_EXPORT, false))? as u32
-            as usize;
+        let signatures = &module.signatures;
+        let size_fn: GuestFn<0, 1> =
+            GuestFn::get(signatures, &instance, &mut store, MANIFEST_SIZE_EXPORT)?;
+        let ptr_fn: GuestFn<0, 1> =
+            GuestFn::get(signatures, &instance, &mut store, MANIFEST_EXPORT)?;
+        let [size] = size_fn
+            .call(&mut store, [])
+            .map_err(|err| classify(&err, MANIFEST_SIZE_EXPORT, false))?;
+        let size = size as u32 as usize;
         if size > limits.max_response_bytes {
             return Err(Error::new(
                 ErrorCode::RuntimeResponseTooLarge,
@@ -53,9 +55,10 @@ impl Runtime {
                 ),
             ));
         }
-        let ptr = ptr_fn
-            .call(&mut store, ())
-            .map_err(|err| classify(&err, MANIFEST_EXPORT, false))? as u32;
+        let [ptr] = ptr_fn
+            .call(&mut store, [])
+            .map_err(|err| classify(&err, MANIFEST_EXPORT, false))?;
+        let ptr = ptr as u32;
         let memory = instance.get_memory(&mut store, "memory").ok_or_else(|| {
             Error::new(
                 ErrorCode::RuntimeMissingExport,

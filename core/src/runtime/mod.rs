@@ -25,6 +25,7 @@ pub mod command;
 pub mod config;
 pub mod direct;
 pub mod engine;
+mod guest_fn;
 pub mod host_imports;
 pub mod manifest;
 mod memory;
@@ -94,9 +95,15 @@ impl Runtime {
         limits: &Limits,
     ) -> Result<Vec<u8>> {
         match mode {
-            InvokeMode::Direct => self
-                .session(module, limits.clone(), grants.clone())
-                .invoke_bytes(request),
+            InvokeMode::Direct => direct::call_once(
+                module,
+                request,
+                limits,
+                grants,
+                self.config.fuel_metering,
+                self.config.epoch_tick,
+                |response| Ok(response.to_vec()),
+            ),
             InvokeMode::Command => self.invoke_command_bytes(module, request, grants, limits),
         }
     }
@@ -112,8 +119,22 @@ impl Runtime {
         limits: &Limits,
     ) -> Result<InvokeResponse> {
         let bytes = invoke::encode_request(request)?;
-        let response = self.invoke_bytes(module, &bytes, mode, grants, limits)?;
-        decode_guest_response(&response, limits)
+        match mode {
+            // Decoded in place in guest memory, not copied out first.
+            InvokeMode::Direct => direct::call_once(
+                module,
+                &bytes,
+                limits,
+                grants,
+                self.config.fuel_metering,
+                self.config.epoch_tick,
+                |response| decode_guest_response(response, limits),
+            ),
+            InvokeMode::Command => decode_guest_response(
+                &self.invoke_command_bytes(module, &bytes, grants, limits)?,
+                limits,
+            ),
+        }
     }
 }
 

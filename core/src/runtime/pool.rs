@@ -135,8 +135,8 @@ pub const SLOT_WAIT_WITHOUT_DEADLINE: Duration = Duration::from_secs(30);
 /// drop wakes the waiters. Shared by the runtime and its loaded modules.
 #[derive(Default)]
 pub(crate) struct Gate {
-    /// Counts releases, so a waiter can tell a release it has not yet seen from a spurious
-    /// wake-up.
+    /// Counts the releases made while a call waited, so a waiter can tell a release it has
+    /// not yet seen from a spurious wake-up.
     released: AtomicU64,
     /// Calls waiting now; a release takes the lock and notifies only when there are any, so
     /// the uncontended path is two atomic operations.
@@ -156,9 +156,12 @@ impl SlotRelease {
 
 impl Drop for SlotRelease {
     fn drop(&mut self) {
+        // Nothing is written when nobody waits: every call drops a store, and a write to the
+        // gate from each thread would bounce its cache line between the cores. A release that
+        // slips past a waiter that has not yet registered costs it one 1 ms poll.
         let gate = &self.0;
-        gate.released.fetch_add(1, Ordering::SeqCst);
         if gate.waiting.load(Ordering::SeqCst) > 0 {
+            gate.released.fetch_add(1, Ordering::SeqCst);
             let _held = gate.lock();
             gate.freed.notify_all();
         }
@@ -173,7 +176,8 @@ impl Gate {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// The release count now; pass it to [`Gate::wait`] after a refused instantiation.
+    /// The release count now; read after a refused instantiation and passed to
+    /// [`Gate::wait`].
     pub(crate) fn seen(&self) -> u64 {
         self.released.load(Ordering::SeqCst)
     }
