@@ -315,6 +315,11 @@ fn requests_over_the_cap_are_refused_before_the_guest_runs() {
             .code(),
         ErrorCode::RuntimeRequestTooLarge
     );
+    // Exactly at the cap is allowed.
+    assert_eq!(
+        direct(&rt, &direct_guest(ECHO, ""), b"hell", &limits).unwrap(),
+        b"hell"
+    );
 }
 
 #[test]

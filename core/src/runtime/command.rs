@@ -48,16 +48,7 @@ impl Runtime {
                 "module does not export `_start` (command mode)",
             ));
         }
-        if stdin.len() > limits.max_request_bytes {
-            return Err(Error::new(
-                ErrorCode::RuntimeRequestTooLarge,
-                format!(
-                    "request of {} bytes exceeds the {}-byte limit",
-                    stdin.len(),
-                    limits.max_request_bytes
-                ),
-            ));
-        }
+        limits.check_request(stdin.len())?;
         let (wasi, pipes) = store::wasi_context(grants, stdin, limits)?;
         let mut store = store::new_store(
             module,

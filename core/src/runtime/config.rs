@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::runtime::host_imports::HostBinding;
+use crate::{Error, ErrorCode, Result};
 
 /// Engine-wide settings, fixed when the [`crate::runtime::Runtime`] is created.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,6 +56,23 @@ pub struct Limits {
     pub max_response_bytes: usize,
     /// Bytes of guest stderr kept in command mode (more is an error for the guest). Default 1 MiB.
     pub max_stderr_bytes: usize,
+}
+
+impl Limits {
+    /// Errors with `runtime-request-too-large` when a request (direct mode) or stdin (command
+    /// mode) of `len` bytes exceeds [`Limits::max_request_bytes`].
+    pub fn check_request(&self, len: usize) -> Result<()> {
+        if len > self.max_request_bytes {
+            return Err(Error::new(
+                ErrorCode::RuntimeRequestTooLarge,
+                format!(
+                    "request of {len} bytes exceeds the {}-byte limit",
+                    self.max_request_bytes
+                ),
+            ));
+        }
+        Ok(())
+    }
 }
 
 impl Default for Limits {

@@ -82,7 +82,7 @@ impl DirectSession {
         request: &[u8],
         read: impl FnOnce(&[u8]) -> Result<T>,
     ) -> Result<T> {
-        check_request_size(request, &self.limits)?;
+        self.limits.check_request(request.len())?;
         let result = self.call(request, read);
         if result.is_err() {
             // The guest may be mid-way through anything: never reuse it.
@@ -127,26 +127,12 @@ pub(crate) fn call_once<T>(
     epoch_tick: std::time::Duration,
     read: impl FnOnce(&[u8]) -> Result<T>,
 ) -> Result<T> {
-    check_request_size(request, limits)?;
+    limits.check_request(request.len())?;
     instantiate(module, limits, grants, fuel_metering, epoch_tick)?.round_trip(
         request,
         limits.max_response_bytes,
         read,
     )
-}
-
-fn check_request_size(request: &[u8], limits: &Limits) -> Result<()> {
-    if request.len() > limits.max_request_bytes {
-        return Err(Error::new(
-            ErrorCode::RuntimeRequestTooLarge,
-            format!(
-                "request of {} bytes exceeds the {}-byte limit",
-                request.len(),
-                limits.max_request_bytes
-            ),
-        ));
-    }
-    Ok(())
 }
 
 impl Live {
