@@ -122,15 +122,85 @@ pub(super) fn check_cid(
     Ok(())
 }
 
-/// Steps 5 and 6: the signatures, verified whenever present (spec 13.13).
-pub(super) fn check_signatures(
+/// What the ECDSA verifications of steps 5 and 6 found: computed before those steps (the
+/// open of a small module runs them beside its validation) and used only in them, in order.
+pub(super) struct SignatureVerdicts<'p> {
+    /// The first trusted key the CID signature verifies under.
+    signer: Option<&'p PublicKey>,
+    /// The timestamp signature under `signer`, when it was verified with the CID's.
+    timestamp_valid: Option<bool>,
+}
+
+/// How [`signature_verdicts`] may use the second core.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Cores {
+    /// The two verifications of a single trusted key run side by side.
+    Two,
+    /// The caller is already using the other core.
+    One,
+}
+
+/// The verifications of steps 5 and 6, or `None` when there is nothing to verify (no
+/// signature, or a type step 5 refuses before verifying). Reports nothing.
+pub(super) fn signature_verdicts<'p>(
     pnm: &PnmRecord,
-    policy: &OpenPolicy,
+    policy: &'p OpenPolicy,
+    cores: Cores,
+) -> Option<SignatureVerdicts<'p>> {
+    let signature = pnm.signature.as_ref()?;
+    if pnm.signature_type.as_deref() != Some(SIGNATURE_TYPE) {
+        return None;
+    }
+    let cid = pnm.cid.as_deref().unwrap_or("");
+    // With one trusted key, the usual case, the timestamp signature is verified with the
+    // CID's (beside it when the other core is free): two ECDSA verifications are most of the
+    // time of opening a small module. Its verdict is used only in its own step, after the
+    // CID signature's.
+    Some(match policy.trusted_signers.as_slice() {
+        [only] if pnm.publish_timestamp.is_some() && pnm.timestamp_signature.is_some() => {
+            let (timestamp_valid, cid_valid) = match cores {
+                Cores::Two => beside(
+                    || timestamp_verifies(pnm, only),
+                    || only.verify_hex(cid.as_bytes(), signature),
+                ),
+                Cores::One => (
+                    timestamp_verifies(pnm, only),
+                    only.verify_hex(cid.as_bytes(), signature),
+                ),
+            };
+            SignatureVerdicts {
+                signer: cid_valid.then_some(only),
+                timestamp_valid: Some(timestamp_valid),
+            }
+        }
+        keys => SignatureVerdicts {
+            signer: keys
+                .iter()
+                .find(|key| key.verify_hex(cid.as_bytes(), signature)),
+            timestamp_valid: None,
+        },
+    })
+}
+
+/// True when the PNM has a publish timestamp and its signature verifies under `key`.
+fn timestamp_verifies(pnm: &PnmRecord, key: &PublicKey) -> bool {
+    pnm.publish_timestamp
+        .as_ref()
+        .zip(pnm.timestamp_signature.as_ref())
+        .is_some_and(|(timestamp, signature)| key.verify_hex(timestamp.as_bytes(), signature))
+}
+
+/// Steps 5 and 6: the signatures, verified whenever present (spec 13.13). `verdicts` are
+/// those [`signature_verdicts`] computed for this `pnm` and `policy` earlier, if it ran.
+pub(super) fn check_signatures<'p>(
+    pnm: &PnmRecord,
+    policy: &'p OpenPolicy,
+    verdicts: Option<SignatureVerdicts<'p>>,
     report: &mut OpenReport,
 ) -> Result<()> {
-    let Some(signature) = &pnm.signature else {
+    if pnm.signature.is_none() {
         return Ok(());
-    };
+    }
     let signature_type = pnm.signature_type.as_deref().unwrap_or("");
     if signature_type != SIGNATURE_TYPE {
         return fail(
@@ -138,33 +208,12 @@ pub(super) fn check_signatures(
             format!("unsupported PNM signature type \"{signature_type}\""),
         );
     }
-    let cid = pnm.cid.as_deref().unwrap_or("");
-    let timestamp_signed = pnm
-        .publish_timestamp
-        .as_ref()
-        .zip(pnm.timestamp_signature.as_ref());
-    let timestamp_verifies = |key: &PublicKey| {
-        timestamp_signed
-            .is_some_and(|(timestamp, signature)| key.verify_hex(timestamp.as_bytes(), signature))
-    };
-    // With one trusted key, the usual case, the timestamp signature is verified beside the
-    // CID's: two ECDSA verifications are most of the time of opening a small module. Its
-    // verdict is used only in its own step, after the CID signature's.
-    let (signer, timestamp_verdict) = match policy.trusted_signers.as_slice() {
-        [only] if timestamp_signed.is_some() => {
-            let (timestamp_valid, cid_valid) = beside(
-                || timestamp_verifies(only),
-                || only.verify_hex(cid.as_bytes(), signature),
-            );
-            (cid_valid.then_some(only), Some(timestamp_valid))
-        }
-        keys => (
-            keys.iter()
-                .find(|key| key.verify_hex(cid.as_bytes(), signature)),
-            None,
-        ),
-    };
-    let Some(signer) = signer else {
+    let verdicts = verdicts.or_else(|| signature_verdicts(pnm, policy, Cores::Two));
+    let Some(SignatureVerdicts {
+        signer: Some(signer),
+        timestamp_valid,
+    }) = verdicts
+    else {
         return fail(
             ErrorCode::SignatureInvalid,
             "SIGNATURE does not verify under any trusted signer key",
@@ -177,7 +226,7 @@ pub(super) fn check_signatures(
             format!("unsupported PNM timestamp signature type \"{timestamp_type}\""),
         );
     }
-    let timestamp_valid = timestamp_verdict.unwrap_or_else(|| timestamp_verifies(signer));
+    let timestamp_valid = timestamp_valid.unwrap_or_else(|| timestamp_verifies(pnm, signer));
     report.signature = Some(SignatureReport {
         signer_public_key_hex: signer.to_hex(),
         signature_type: SIGNATURE_TYPE.to_owned(),

@@ -127,7 +127,7 @@ fn run<S: Read + Seek>(
 
     // Steps 4 to 6: CID, signatures.
     steps::check_cid(&pnm, pass.payload_digest.as_ref(), report)?;
-    steps::check_signatures(&pnm, policy, report)?;
+    steps::check_signatures(&pnm, policy, None, report)?;
 
     // Step 7: ENC.
     let Some(enc) = &collection.enc else {
