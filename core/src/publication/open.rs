@@ -175,24 +175,15 @@ struct Prepared {
     valid: Result<(), String>,
 }
 
-/// A plain payload: copied and validated on this core while the other hashes it.
-fn prepare_plain(payload: &[u8]) -> Prepared {
-    let (sha256, (wasm, valid)) = sha256_beside(payload, || {
-        let wasm = payload.to_vec();
-        let valid = validate_wasm(&wasm);
-        (wasm, valid)
-    });
-    Prepared {
-        wasm,
-        sha256,
-        valid,
-    }
-}
-
 /// Two ECDSA verifications (k256) take about as long as validating this many bytes of
 /// function bodies: about 170 us against 520 us for the 75 KiB of code of the 81 KB
 /// publication vector, on one core.
 const SIGNATURE_CHECKS_AS_CODE_BYTES: usize = 24 << 10;
+
+/// A plain payload: copied and validated on this core while the other hashes it.
+fn prepare_plain(payload: &[u8]) -> Prepared {
+    prepare_plain_beside(payload, || (), 0).0
+}
 
 /// [`prepare_plain`] with `other` run by the thread that validates the later function bodies
 /// (see [`validate_wasm_beside`]).
@@ -222,13 +213,7 @@ fn prepare_decrypted(
     enc: &EncRecord,
     recipient: &X25519PrivateKey,
 ) -> Result<Prepared, Error> {
-    let Decrypted { plaintext, sha256 } = decrypt_and_hash(payload, enc, recipient)?;
-    let valid = validate_wasm(&plaintext);
-    Ok(Prepared {
-        wasm: plaintext,
-        sha256,
-        valid,
-    })
+    prepare_decrypted_beside(payload, enc, recipient, || (), 0).0
 }
 
 /// [`prepare_decrypted`] with `other` run beside the validation as in
@@ -279,17 +264,10 @@ fn finish_wasm(
     Ok(prepared.wasm)
 }
 
-/// Header check plus full WebAssembly validation.
-fn validate_wasm(bytes: &[u8]) -> Result<(), String> {
-    if !has_wasm_header(bytes) {
-        return Err(NO_WASM_HEADER.to_owned());
-    }
-    crate::wasm::validate::validate(bytes).map_err(|err| err.to_string())
-}
-
-/// [`validate_wasm`] with `other` on the second thread, which then validates its share of
-/// the function bodies ([`crate::wasm::validate::validate_beside`], `other_cost` as there);
-/// `other` runs whatever the verdict.
+/// Header check plus full WebAssembly validation, with `other` on the second thread, which
+/// then validates its share of the function bodies
+/// ([`crate::wasm::validate::validate_beside`], `other_cost` as there); `other` runs whatever
+/// the verdict.
 fn validate_wasm_beside<T: Send>(
     bytes: &[u8],
     other: impl FnOnce() -> T + Send,

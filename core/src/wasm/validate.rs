@@ -32,12 +32,17 @@ pub fn validate(bytes: &[u8]) -> Result<(), BinaryReaderError> {
 /// function bodies: one thread start for both, where two would each cost as much as a
 /// small job on a virtual machine. `other_cost` is `other`'s work in function-body bytes
 /// validated in the same time; the split gives each thread half the total. `other` runs
-/// whatever the verdict (on this thread if no thread can be started).
+/// whatever the verdict (on this thread if no thread can be started). At cost 0 `other` is
+/// taken to be trivial: it runs here after [`validate`].
 pub fn validate_beside<T: Send>(
     bytes: &[u8],
     other: impl FnOnce() -> T + Send,
     other_cost: usize,
 ) -> (Result<(), BinaryReaderError>, T) {
+    if other_cost == 0 {
+        let verdict = validate(bytes);
+        return (verdict, other());
+    }
     // Unbounded: a send never blocks, so when no thread could be started and `beside` runs
     // the helper here afterwards, it finds its share waiting.
     let (sender, receiver) = std::sync::mpsc::channel::<Vec<Function<'_>>>();
