@@ -89,17 +89,23 @@ def load_results(criterion_dir, since=None):
     return results
 
 
+def digits(x):
+    """Three significant digits, never in exponent form (1000-1023 of a binary unit keeps
+    all four)."""
+    return f"{x:.0f}" if x >= 100 else f"{x:.3g}"
+
+
 def fmt_time(ns):
     for unit, scale in (("s", 1e9), ("ms", 1e6), ("us", 1e3)):
         if ns >= scale:
-            return f"{ns / scale:.3g} {unit}"
-    return f"{ns:.3g} ns"
+            return f"{digits(ns / scale)} {unit}"
+    return f"{digits(ns)} ns"
 
 
 def fmt_bytes(n):
     for unit, scale in (("GiB", 1 << 30), ("MiB", MiB), ("KiB", 1 << 10)):
         if n >= scale:
-            return f"{n / scale:.3g} {unit}"
+            return f"{digits(n / scale)} {unit}"
     return f"{n} B"
 
 

@@ -166,6 +166,10 @@ class Formatting(unittest.TestCase):
         self.assertEqual(bt.fmt_time(2.5e9), "2.5 s")
         self.assertEqual(bt.fmt_bytes(512), "512 B")
         self.assertEqual(bt.fmt_bytes(3 << 29), "1.5 GiB")
+        # Between 1000 and 1023 of a unit: digits, not 1.02e+03.
+        self.assertEqual(bt.fmt_bytes(1016 * (1 << 20)), "1016 MiB")
+        self.assertEqual(bt.fmt_bytes(250 * (1 << 20)), "250 MiB")
+        self.assertEqual(bt.fmt_time(999.6), "1000 ns")
 
     def test_render_aligns_columns(self):
         lines = bt.render([["a", "1", "2", "3", "4", "5", "met"], ["longer op", "-", "-", "-", "-", "-", "x"]]).splitlines()
