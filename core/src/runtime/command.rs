@@ -60,7 +60,7 @@ impl Runtime {
         )?;
         let instance = module.instantiate(&mut store)?;
         let start: GuestFn<0, 0> =
-            GuestFn::get(&module.signatures, &instance, &mut store, START_EXPORT)?;
+            GuestFn::get(&module.exports, &instance, &mut store, START_EXPORT)?;
         let outcome = start.call(&mut store, []).map(|[]| ());
         let stdout = pipes.stdout.contents().to_vec();
         let stdout_full = stdout.len() > limits.max_response_bytes;

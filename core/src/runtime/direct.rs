@@ -241,10 +241,10 @@ fn instantiate(
             "export `memory` is not a memory",
         )
     })?;
-    let signatures = &module.signatures;
-    let alloc = GuestFn::get(signatures, &instance, &mut store, ALLOC_EXPORT)?;
-    let free = GuestFn::get(signatures, &instance, &mut store, FREE_EXPORT)?;
-    let invoke = GuestFn::get(signatures, &instance, &mut store, INVOKE_EXPORT)?;
+    let exports = &module.exports;
+    let alloc = GuestFn::get(exports, &instance, &mut store, ALLOC_EXPORT)?;
+    let free = GuestFn::get(exports, &instance, &mut store, FREE_EXPORT)?;
+    let invoke = GuestFn::get(exports, &instance, &mut store, INVOKE_EXPORT)?;
     Ok(Live {
         store,
         memory,
@@ -264,7 +264,7 @@ pub(crate) fn start_reactor(
     let instance = module.instantiate(store)?;
     if module.exports("_initialize") {
         let init: GuestFn<0, 0> =
-            GuestFn::get(&module.signatures, &instance, &mut *store, "_initialize")?;
+            GuestFn::get(&module.exports, &instance, &mut *store, "_initialize")?;
         init.call(&mut *store, [])
             .map_err(|err| classify(&err, "_initialize", false))?;
     }

@@ -9,7 +9,7 @@ use wasmtime::{Config, Engine, Instance, InstancePre, Linker, Module, Store};
 
 use crate::publication::VerifiedModule;
 use crate::runtime::config::RuntimeConfig;
-use crate::runtime::guest_fn::ExportSignatures;
+use crate::runtime::guest_fn::Exports;
 use crate::runtime::host_imports::HostImports;
 use crate::runtime::store::StoreState;
 use crate::{Error, ErrorCode, Result};
@@ -32,9 +32,8 @@ pub struct Runtime {
 pub struct LoadedModule {
     hash: [u8; 32],
     pub(crate) pre: InstancePre<StoreState>,
-    exports: Arc<Vec<String>>,
-    /// The `i32` signatures of its function exports, so a call need not check them per instance.
-    pub(crate) signatures: Arc<ExportSignatures>,
+    /// Its export names and `i32` signatures, so a call need not check them per instance.
+    pub(crate) exports: Arc<Exports>,
     /// The pool its instances come from (its slot count), or 0 when allocated on demand.
     pub(crate) pool_slots: u32,
     /// Where its calls wait when the pool is full (pooled runtimes only).
@@ -51,12 +50,12 @@ impl LoadedModule {
 
     /// True when the module exports `name` (any kind).
     pub fn exports(&self, name: &str) -> bool {
-        self.exports.iter().any(|export| export == name)
+        self.exports.has(name)
     }
 
     /// The export names, in module order.
-    pub fn export_names(&self) -> &[String] {
-        &self.exports
+    pub fn export_names(&self) -> impl Iterator<Item = &str> {
+        self.exports.names()
     }
 
     /// The capabilities the verified manifest declares: the most a host may grant this
@@ -224,13 +223,7 @@ impl Runtime {
                 format!("cannot compile the module: {err}"),
             )
         })?;
-        let exports = Arc::new(
-            module
-                .exports()
-                .map(|export| export.name().to_owned())
-                .collect(),
-        );
-        let signatures = Arc::new(ExportSignatures::of(&module));
+        let exports = Arc::new(Exports::of(&module));
         let pre = self.linker.instantiate_pre(&module).map_err(|err| {
             Error::new(
                 ErrorCode::RuntimeInstantiateFailed,
@@ -241,7 +234,6 @@ impl Runtime {
             hash,
             pre,
             exports,
-            signatures,
             pool_slots: self.config.instance_pool_slots,
             gate: self.gate.clone(),
             verified: None,

@@ -6,7 +6,7 @@
 //! on the engine's shared type registry. With a fresh instance per call on several threads,
 //! those shared cache lines were the top of the profile (10% of the CPU of 8 threads on
 //! 2 cores, and the threads together were only 1.1x one thread). Here the signatures are read
-//! when the module is compiled ([`ExportSignatures`]), and a call goes through
+//! when the module is compiled ([`Exports`]), and a call goes through
 //! `Func::call_unchecked`, which touches nothing shared.
 
 use wasmtime::{Func, Instance, Module, Store, ValRaw, ValType};
@@ -25,11 +25,12 @@ struct I32Signature {
     results: usize,
 }
 
-/// The function exports of one module whose parameters and results are all `i32`, by name.
+/// A module's exports, read once when it is compiled: every name, in module order, and the
+/// arity of each function export whose parameters and results are all `i32`.
 #[derive(Debug, Default)]
-pub(crate) struct ExportSignatures(Vec<(String, I32Signature)>);
+pub(crate) struct Exports(Vec<(String, Option<I32Signature>)>);
 
-impl ExportSignatures {
+impl Exports {
     pub(crate) fn of(module: &Module) -> Self {
         let signature = |ty: &wasmtime::FuncType| {
             let only_i32 = ty.params().all(|t| matches!(t, ValType::I32))
@@ -38,35 +39,45 @@ impl ExportSignatures {
             (only_i32 && params <= MAX_ARITY && results <= MAX_ARITY)
                 .then_some(I32Signature { params, results })
         };
-        ExportSignatures(
+        Exports(
             module
                 .exports()
-                .filter_map(|export| {
-                    let signature = signature(export.ty().func()?)?;
-                    Some((export.name().to_owned(), signature))
+                .map(|export| {
+                    let name = export.name().to_owned();
+                    (name, export.ty().func().and_then(signature))
                 })
                 .collect(),
         )
     }
 
-    fn has(&self, name: &str, signature: I32Signature) -> bool {
+    /// True when the module exports `name` (any kind).
+    pub(crate) fn has(&self, name: &str) -> bool {
+        self.0.iter().any(|(export, _)| export == name)
+    }
+
+    /// The export names, in module order.
+    pub(crate) fn names(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(export, _)| export.as_str())
+    }
+
+    fn has_signature(&self, name: &str, signature: I32Signature) -> bool {
         self.0
             .iter()
-            .any(|(export, found)| export == name && *found == signature)
+            .any(|(export, found)| export == name && *found == Some(signature))
     }
 }
 
-/// A function export of one instance, known (from [`ExportSignatures`]) to take `P` and
+/// A function export of one instance, known (from [`Exports`]) to take `P` and
 /// return `R` values, all `i32`.
 pub(crate) struct GuestFn<const P: usize, const R: usize> {
     func: Func,
 }
 
 impl<const P: usize, const R: usize> GuestFn<P, R> {
-    /// The export `name` of `instance`, an instance of the module `signatures` were read from.
+    /// The export `name` of `instance`, an instance of the module `exports` were read from.
     /// Errors: `runtime-missing-export` when it is missing or has another type.
     pub(crate) fn get(
-        signatures: &ExportSignatures,
+        exports: &Exports,
         instance: &Instance,
         store: &mut Store<StoreState>,
         name: &str,
@@ -76,8 +87,8 @@ impl<const P: usize, const R: usize> GuestFn<P, R> {
             params: P,
             results: R,
         };
-        let func = signatures
-            .has(name, expected)
+        let func = exports
+            .has_signature(name, expected)
             .then(|| instance.get_func(&mut *store, name))
             .flatten()
             .ok_or_else(|| {
@@ -102,7 +113,7 @@ impl<const P: usize, const R: usize> GuestFn<P, R> {
             *slot = ValRaw::i32(param);
         }
         let slots = &mut slots[..P.max(R)];
-        // SAFETY: `get` found `func` in an instance of the module whose signatures say it takes
+        // SAFETY: `get` found `func` in an instance of the module whose exports say it takes
         // P i32 parameters and returns R i32 results (no references, nothing for a GC to
         // trace); `slots` holds the P parameters and has room for the R results; `store` is
         // the store that owns the instance (wasmtime checks that and panics otherwise); the
@@ -120,7 +131,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_all_i32_functions_within_the_arity_are_recorded() {
+    fn every_name_is_recorded_and_signatures_only_for_small_all_i32_functions() {
         let engine = wasmtime::Engine::default();
         let wasm = wat::parse_str(
             r#"(module
@@ -134,18 +145,24 @@ mod tests {
                  (func (export "float") (result f32) (f32.const 0)))"#,
         )
         .unwrap();
-        let signatures = ExportSignatures::of(&Module::new(&engine, wasm).unwrap());
+        let exports = Exports::of(&Module::new(&engine, wasm).unwrap());
         let sig = |params, results| I32Signature { params, results };
-        assert!(signatures.has("none", sig(0, 0)));
-        assert!(signatures.has("three_to_one", sig(3, 1)));
-        assert!(!signatures.has("three_to_one", sig(3, 0)));
-        assert!(!signatures.has("three_to_one", sig(2, 1)));
-        assert!(signatures.has("four", sig(4, 0)));
+        assert!(exports.has_signature("none", sig(0, 0)));
+        assert!(exports.has_signature("three_to_one", sig(3, 1)));
+        assert!(!exports.has_signature("three_to_one", sig(3, 0)));
+        assert!(!exports.has_signature("three_to_one", sig(2, 1)));
+        assert!(exports.has_signature("four", sig(4, 0)));
         for name in ["five", "wide", "float", "g", "memory", "absent"] {
             assert!(
-                !signatures.0.iter().any(|(export, _)| export == name),
+                !exports
+                    .0
+                    .iter()
+                    .any(|(export, found)| export == name && found.is_some()),
                 "{name} must not be callable through GuestFn"
             );
         }
+        assert!(exports.has("memory") && exports.has("g") && !exports.has("absent"));
+        assert_eq!(exports.names().count(), 8);
+        assert_eq!(exports.names().next(), Some("memory"));
     }
 }

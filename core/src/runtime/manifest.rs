@@ -37,11 +37,10 @@ impl Runtime {
             self.config.epoch_tick,
         )?;
         let instance = start_reactor(module, &mut store)?;
-        let signatures = &module.signatures;
+        let exports = &module.exports;
         let size_fn: GuestFn<0, 1> =
-            GuestFn::get(signatures, &instance, &mut store, MANIFEST_SIZE_EXPORT)?;
-        let ptr_fn: GuestFn<0, 1> =
-            GuestFn::get(signatures, &instance, &mut store, MANIFEST_EXPORT)?;
+            GuestFn::get(exports, &instance, &mut store, MANIFEST_SIZE_EXPORT)?;
+        let ptr_fn: GuestFn<0, 1> = GuestFn::get(exports, &instance, &mut store, MANIFEST_EXPORT)?;
         let [size] = size_fn
             .call(&mut store, [])
             .map_err(|err| classify(&err, MANIFEST_SIZE_EXPORT, false))?;

@@ -95,15 +95,9 @@ impl Runtime {
         limits: &Limits,
     ) -> Result<Vec<u8>> {
         match mode {
-            InvokeMode::Direct => direct::call_once(
-                module,
-                request,
-                limits,
-                grants,
-                self.config.fuel_metering,
-                self.config.epoch_tick,
-                |response| Ok(response.to_vec()),
-            ),
+            InvokeMode::Direct => self.call_once(module, request, grants, limits, |response| {
+                Ok(response.to_vec())
+            }),
             InvokeMode::Command => self.invoke_command_bytes(module, request, grants, limits),
         }
     }
@@ -119,22 +113,35 @@ impl Runtime {
         limits: &Limits,
     ) -> Result<InvokeResponse> {
         let bytes = invoke::encode_request(request)?;
+        let decode = |response: &[u8]| decode_guest_response(response, limits);
         match mode {
             // Decoded in place in guest memory, not copied out first.
-            InvokeMode::Direct => direct::call_once(
-                module,
-                &bytes,
-                limits,
-                grants,
-                self.config.fuel_metering,
-                self.config.epoch_tick,
-                |response| decode_guest_response(response, limits),
-            ),
-            InvokeMode::Command => decode_guest_response(
-                &self.invoke_command_bytes(module, &bytes, grants, limits)?,
-                limits,
-            ),
+            InvokeMode::Direct => self.call_once(module, &bytes, grants, limits, decode),
+            InvokeMode::Command => {
+                decode(&self.invoke_command_bytes(module, &bytes, grants, limits)?)
+            }
         }
+    }
+
+    /// A direct-mode call in a fresh instance under this runtime's fuel and epoch settings
+    /// ([`direct::call_once`]).
+    fn call_once<T>(
+        &self,
+        module: &LoadedModule,
+        request: &[u8],
+        grants: &Grants,
+        limits: &Limits,
+        read: impl FnOnce(&[u8]) -> Result<T>,
+    ) -> Result<T> {
+        direct::call_once(
+            module,
+            request,
+            limits,
+            grants,
+            self.config.fuel_metering,
+            self.config.epoch_tick,
+            read,
+        )
     }
 }
 
